@@ -1,0 +1,59 @@
+/** Renders a tool result for a person at a terminal: a header line and a table of the listed objects. */
+
+const MAX_CELL = 32;
+
+function cell(value: unknown): string {
+  if (value === null || value === undefined) return '';
+  if (typeof value === 'object') {
+    const json = JSON.stringify(value);
+    return json === '{}' || json === '[]' ? '' : json;
+  }
+  return String(value);
+}
+
+function clip(text: string, width: number): string {
+  return text.length <= width ? text : `${text.slice(0, width - 1)}…`;
+}
+
+/** A plain-text table: a column per key that is set in at least one row, widths fitted to the content. */
+export function renderTable(rows: Array<Record<string, unknown>>, maxColumns = 9): string {
+  if (rows.length === 0) return '(no objects)';
+  const columns: string[] = [];
+  for (const row of rows) {
+    for (const [key, value] of Object.entries(row)) {
+      if (!columns.includes(key) && cell(value) !== '') columns.push(key);
+    }
+  }
+  const shown = columns.slice(0, maxColumns);
+  const widths = shown.map((c) => Math.min(MAX_CELL, Math.max(c.length, ...rows.map((r) => cell(r[c]).length))));
+  const line = (values: string[]) => values.map((v, i) => clip(v, widths[i]!).padEnd(widths[i]!)).join('  ').trimEnd();
+  const out = [line(shown), line(widths.map((w) => '-'.repeat(w))), ...rows.map((r) => line(shown.map((c) => cell(r[c]))))];
+  if (columns.length > shown.length) out.push(`(+${columns.length - shown.length} more fields: ${columns.slice(shown.length).join(', ')}; use --json for everything)`);
+  return out.join('\n');
+}
+
+/** Header, table or key/value lines, and the paging hint. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export function renderResult(structured: Record<string, any>): string {
+  const lines: string[] = [];
+  const where = `connection ${structured.connection} · ${structured.mode} mode`;
+  if (Array.isArray(structured.data)) {
+    lines.push(`${where} · ${structured.count ?? structured.data.length} ${structured.object ?? structured.resource ?? 'objects'}${structured.has_more ? ' (more available)' : ''}`);
+    lines.push(renderTable(structured.data));
+    if (structured.has_more && (structured.next_cursor || structured.next_page)) {
+      lines.push(structured.next_cursor ? `next page: add "cursor":"${structured.next_cursor}"` : `next page: add "page":"${structured.next_page}"`);
+    }
+    if (structured.amounts) lines.push(structured.amounts);
+    return lines.join('\n');
+  }
+  lines.push(where);
+  for (const [key, value] of Object.entries(structured)) {
+    if (key === 'connection' || key === 'mode') continue;
+    if (Array.isArray(value) && value.every((v) => v && typeof v === 'object')) {
+      lines.push(`${key}:`, renderTable(value as Array<Record<string, unknown>>));
+    } else {
+      lines.push(`${key}: ${cell(value)}`);
+    }
+  }
+  return lines.join('\n');
+}

@@ -1,0 +1,67 @@
+import { SetupError } from '../stripe/errors.js';
+import { describeKey, keyHint, type Mode } from '../stripe/keys.js';
+import { TOOLS } from '../tools/index.js';
+
+/** The Dashboard resources the thirteen tools read (search reads whichever resource it searches). */
+export function readPermissions(): string[] {
+  const seen: string[] = [];
+  for (const tool of TOOLS) {
+    if (tool.dashboardResource.startsWith('the ')) continue;
+    if (!seen.includes(tool.dashboardResource)) seen.push(tool.dashboardResource);
+  }
+  return seen;
+}
+
+export function restrictedKeyHowTo(): string {
+  return (
+    'Create one in the Stripe Dashboard: Developers → API keys → Create restricted key, and set these to Read: ' +
+    `${readPermissions().join(', ')} (and Account, optional, for the account's name); leave everything else None.`
+  );
+}
+
+export interface CheckedKey {
+  key: string;
+  kind: 'restricted' | 'secret';
+  mode: Mode;
+}
+
+/**
+ * Checks a key's shape before anything is sent anywhere: its prefix says its kind and mode. Publishable keys and
+ * unknown shapes are refused; secret keys only with `allowSecret` (they can write). Messages never show the key.
+ */
+export function checkKeyShape(raw: string, options: { mode?: Mode | undefined; allowSecret: boolean }): CheckedKey {
+  const key = raw.trim();
+  if (key === '') {
+    throw new SetupError(`No key was given (the input was empty). Paste a restricted key (rk_test_… or rk_live_…). ${restrictedKeyHowTo()}`);
+  }
+  if (/\s/.test(key)) {
+    throw new SetupError('The key contains spaces or line breaks: paste exactly one key, on one line.');
+  }
+  if (/^sk_org/.test(key)) {
+    throw new SetupError(`Organisation keys (sk_org…) are not supported: they need a Stripe-Context for every request. Use a restricted key of the account instead. ${restrictedKeyHowTo()}`);
+  }
+  const shape = describeKey(key);
+  if (!shape) {
+    throw new SetupError(
+      `That does not look like a Stripe API key (${keyHint(key)}, ${key.length} characters). Expected a restricted key: rk_test_… or rk_live_…, ` +
+        `copied whole from the Stripe Dashboard (Developers → API keys).`,
+    );
+  }
+  if (shape.kind === 'publishable') {
+    throw new SetupError(`That is a publishable key (pk_…), which cannot read account data. Use a restricted key instead. ${restrictedKeyHowTo()}`);
+  }
+  if (options.mode && options.mode !== shape.mode) {
+    throw new SetupError(
+      `--mode ${options.mode} was given, but this is a ${shape.mode}-mode key (${keyHint(key)}). ` +
+        `Use a ${options.mode} key (${shape.kind === 'secret' ? 'sk' : 'rk'}_${options.mode}_…; in the Dashboard, ${options.mode === 'live' ? 'turn Test mode off' : 'turn Test mode on'} first), or leave out --mode.`,
+    );
+  }
+  if (shape.kind === 'secret' && !options.allowSecret) {
+    throw new SetupError(
+      'That is a secret key (sk_…): it can change anything in the account (refunds, payouts, deletions). This server only ever reads, ' +
+        `but a restricted key with Read access limits the damage if the key ever leaks. ${restrictedKeyHowTo()} ` +
+        'To store the secret key anyway, run the command again with --allow-secret-key.',
+    );
+  }
+  return { key, kind: shape.kind, mode: shape.mode };
+}

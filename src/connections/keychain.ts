@@ -1,0 +1,166 @@
+import { randomBytes } from 'node:crypto';
+import { SetupError } from '../stripe/errors.js';
+import type { KeyRef, SecretStore } from './secret-store.js';
+import { APP_NAME } from './paths.js';
+
+/** The keychain service every entry of ours is filed under (one entry per connection and mode). */
+export const KEYCHAIN_SERVICE = APP_NAME;
+
+interface Keytar {
+  getPassword(service: string, account: string): Promise<string | null>;
+  setPassword(service: string, account: string, password: string): Promise<void>;
+  deletePassword(service: string, account: string): Promise<boolean>;
+  findCredentials(service: string): Promise<Array<{ account: string; password: string }>>;
+}
+
+type Loaded = { ok: true; keytar: Keytar } | { ok: false; reason: string };
+
+let loading: Promise<Loaded> | undefined;
+
+/**
+ * keytar is an optional dependency with a native part: where it could not be built (no libsecret, no
+ * compiler) it is simply absent, and the server runs on the encrypted file instead. Loaded on first use only.
+ */
+export function loadKeytar(): Promise<Loaded> {
+  loading ??= (async (): Promise<Loaded> => {
+    try {
+      const mod = (await import('keytar')) as unknown as { default?: Keytar } & Keytar;
+      const keytar = mod.default ?? mod;
+      if (typeof keytar.getPassword !== 'function') return { ok: false, reason: 'keytar loaded but has no getPassword' };
+      return { ok: true, keytar };
+    } catch (err) {
+      const e = err as NodeJS.ErrnoException;
+      if (e.code === 'ERR_MODULE_NOT_FOUND' || e.code === 'MODULE_NOT_FOUND') {
+        return { ok: false, reason: 'keytar (the optional keychain module) is not installed: it could not be built on this machine' };
+      }
+      return { ok: false, reason: `keytar could not be loaded (${firstLine(e.message)})` };
+    }
+  })();
+  return loading;
+}
+
+function firstLine(text: string | undefined): string {
+  return (text ?? 'unknown error').split('\n')[0]!.trim();
+}
+
+/** Keychain calls that never answer (a locked keyring waiting for a prompt nobody sees) fail after this. */
+const KEYCHAIN_TIMEOUT_MS = 10_000;
+const PROBE_TIMEOUT_MS = 5_000;
+
+async function withTimeout<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`the keychain did not answer ${what} within ${ms / 1000} s (is it locked?)`)), ms);
+    timer.unref();
+  });
+  try {
+    return await Promise.race([work, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+export type ProbeResult = { ok: true } | { ok: false; reason: string };
+
+let probing: Promise<ProbeResult> | undefined;
+
+/**
+ * Writes, reads back and deletes a random entry. Only a full round trip counts: a locked keychain may accept
+ * the write and then return nothing, and where no keychain answers at all keytar throws.
+ */
+export function probeKeychain(): Promise<ProbeResult> {
+  probing ??= (async (): Promise<ProbeResult> => {
+    const loaded = await loadKeytar();
+    if (!loaded.ok) return { ok: false, reason: loaded.reason };
+    const account = `probe/${process.pid}/${randomBytes(6).toString('hex')}`;
+    const value = randomBytes(16).toString('hex');
+    try {
+      await withTimeout(loaded.keytar.setPassword(KEYCHAIN_SERVICE, account, value), PROBE_TIMEOUT_MS, 'a test write');
+      const back = await withTimeout(loaded.keytar.getPassword(KEYCHAIN_SERVICE, account), PROBE_TIMEOUT_MS, 'a test read');
+      await withTimeout(loaded.keytar.deletePassword(KEYCHAIN_SERVICE, account), PROBE_TIMEOUT_MS, 'a test delete').catch(() => false);
+      if (back !== value) return { ok: false, reason: 'the keychain accepted a test entry but did not return it (it may be locked)' };
+      return { ok: true };
+    } catch (err) {
+      return { ok: false, reason: `no keychain answered (${firstLine((err as Error).message)})` };
+    }
+  })();
+  return probing;
+}
+
+export function keychainAccount(ref: KeyRef): string {
+  return `${ref.connection}/${ref.mode}/${ref.keyId}`;
+}
+
+async function keytarOrThrow(): Promise<Keytar> {
+  const loaded = await loadKeytar();
+  if (!loaded.ok) throw new SetupError(`The OS keychain cannot be used: ${loaded.reason}.`);
+  return loaded.keytar;
+}
+
+/** Keys in the OS keychain (macOS Keychain, Windows Credential Manager, Secret Service on Linux). */
+export class KeychainStore implements SecretStore {
+  readonly kind = 'keychain' as const;
+
+  describe(): string {
+    return `OS keychain (service "${KEYCHAIN_SERVICE}")`;
+  }
+
+  async get(ref: KeyRef): Promise<string> {
+    const keytar = await keytarOrThrow();
+    let value: string | null;
+    try {
+      value = await withTimeout(keytar.getPassword(KEYCHAIN_SERVICE, keychainAccount(ref)), KEYCHAIN_TIMEOUT_MS, 'a read');
+    } catch (err) {
+      throw new SetupError(
+        `The ${ref.mode} key of connection "${ref.connection}" is in the OS keychain, which could not be read: ${firstLine((err as Error).message)}. ` +
+          'Unlock the keychain (on Linux: a Secret Service such as GNOME Keyring must be running in this session) and try again.',
+      );
+    }
+    if (!value) {
+      throw new SetupError(
+        `The ${ref.mode} key of connection "${ref.connection}" is missing from the OS keychain (entry "${keychainAccount(ref)}" of service "${KEYCHAIN_SERVICE}"): ` +
+          `it was deleted, or the keychain is locked. Unlock it, or add the key again: stripe-readonly-mcp connections rotate ${ref.connection} --mode ${ref.mode}`,
+      );
+    }
+    return value;
+  }
+
+  async set(ref: KeyRef, key: string): Promise<void> {
+    const keytar = await keytarOrThrow();
+    try {
+      await withTimeout(keytar.setPassword(KEYCHAIN_SERVICE, keychainAccount(ref), key), KEYCHAIN_TIMEOUT_MS, 'a write');
+      const back = await withTimeout(keytar.getPassword(KEYCHAIN_SERVICE, keychainAccount(ref)), KEYCHAIN_TIMEOUT_MS, 'a read');
+      if (back !== key) throw new Error('the keychain did not return the key just saved (it may be locked)');
+    } catch (err) {
+      throw new SetupError(`Could not save the key in the OS keychain: ${firstLine((err as Error).message)}. Nothing was changed.`);
+    }
+  }
+
+  async delete(ref: KeyRef): Promise<void> {
+    const keytar = await keytarOrThrow();
+    try {
+      await withTimeout(keytar.deletePassword(KEYCHAIN_SERVICE, keychainAccount(ref)), KEYCHAIN_TIMEOUT_MS, 'a delete');
+    } catch (err) {
+      throw new SetupError(
+        `Could not delete the keychain entry "${keychainAccount(ref)}" (service "${KEYCHAIN_SERVICE}"): ${firstLine((err as Error).message)}. Delete it by hand in your keychain app.`,
+      );
+    }
+  }
+
+  // Master keys of file stores, when the keychain holds them.
+  async getMasterKey(storeId: string): Promise<string | null> {
+    const keytar = await keytarOrThrow();
+    return withTimeout(keytar.getPassword(KEYCHAIN_SERVICE, masterKeyAccount(storeId)), KEYCHAIN_TIMEOUT_MS, 'a read');
+  }
+
+  async setMasterKey(storeId: string, value: string): Promise<void> {
+    const keytar = await keytarOrThrow();
+    await withTimeout(keytar.setPassword(KEYCHAIN_SERVICE, masterKeyAccount(storeId), value), KEYCHAIN_TIMEOUT_MS, 'a write');
+    const back = await withTimeout(keytar.getPassword(KEYCHAIN_SERVICE, masterKeyAccount(storeId)), KEYCHAIN_TIMEOUT_MS, 'a read');
+    if (back !== value) throw new Error('the keychain did not return the master key just saved');
+  }
+}
+
+export function masterKeyAccount(storeId: string): string {
+  return `file-store-master-key/${storeId}`;
+}

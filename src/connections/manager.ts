@@ -1,0 +1,268 @@
+import { randomBytes } from 'node:crypto';
+import { apiBaseFromEnv } from '../stripe/client.js';
+import { SetupError } from '../stripe/errors.js';
+import { keyHint, type Mode } from '../stripe/keys.js';
+import { checkKeyShape, type CheckedKey } from './key-shape.js';
+import { withLock } from './lock.js';
+import { ensurePrivateDir, removeStaleTemps } from './fsutil.js';
+import {
+  checkConnectionName,
+  modesOf,
+  readMetadata,
+  writeMetadata,
+  type ConnectionRecord,
+  type Metadata,
+  type ModeRecord,
+} from './metadata.js';
+import { resolveHome, type HomePaths } from './paths.js';
+import type { KeyRef } from './secret-store.js';
+import { Stores, type StoreChoice } from './stores.js';
+import { verifyKey, type Verification } from './verify.js';
+
+export const CLI = 'stripe-readonly-mcp';
+
+export function newKeyId(): string {
+  return randomBytes(4).toString('hex');
+}
+
+export function refOf(connection: string, mode: Mode, record: ModeRecord): KeyRef {
+  return { connection, mode, keyId: record.keyId };
+}
+
+export interface AddRequest {
+  name: string;
+  key: string;
+  mode?: Mode | undefined;
+  allowSecret: boolean;
+  makeDefault: boolean;
+}
+
+export interface SavedKey {
+  name: string;
+  mode: Mode;
+  record: ModeRecord;
+  store: StoreChoice;
+  /** The connection as saved. */
+  connection: ConnectionRecord;
+  isDefaultConnection: boolean;
+  warnings: string[];
+}
+
+/**
+ * Everything that changes connections: keys are checked and verified with Stripe before anything is saved,
+ * and every change happens under the folder's lock on freshly re-read state, so concurrent commands merge.
+ */
+export class ConnectionManager {
+  readonly paths: HomePaths;
+  readonly stores: Stores;
+  readonly apiBase: string | undefined;
+
+  constructor(readonly env: NodeJS.ProcessEnv = process.env) {
+    this.paths = resolveHome(env);
+    this.stores = new Stores(this.paths, env);
+    this.apiBase = apiBaseFromEnv(env);
+  }
+
+  read(): Promise<Metadata> {
+    return readMetadata(this.paths);
+  }
+
+  /** Runs a change under the lock, after making sure the folder exists and is private. */
+  private async locked<T>(fn: () => Promise<T>): Promise<T> {
+    await ensurePrivateDir(this.paths.dir);
+    return withLock(this.paths.lockFile, async () => {
+      await removeStaleTemps(this.paths.dir);
+      return fn();
+    });
+  }
+
+  async require(name: string): Promise<{ metadata: Metadata; record: ConnectionRecord }> {
+    const metadata = await this.read();
+    const record = metadata.connections[name];
+    if (!record) throw noSuchConnection(name, metadata);
+    return { metadata, record };
+  }
+
+  verify(key: CheckedKey): Promise<Verification> {
+    return verifyKey(key.key, key.mode, { apiBase: this.apiBase });
+  }
+
+  async add(request: AddRequest): Promise<SavedKey> {
+    checkConnectionName(request.name);
+    const checked = checkKeyShape(request.key, { mode: request.mode, allowSecret: request.allowSecret });
+    const before = await this.read();
+    assertSlotFree(before, request.name, checked);
+    const verification = await this.verify(checked);
+    const store = await this.stores.forNewKeys();
+    return this.locked(async () => {
+      const metadata = await this.read();
+      assertSlotFree(metadata, request.name, checked); // another process may have added it meanwhile
+      const record = toRecord(checked, verification, store.store.kind);
+      const ref = refOf(request.name, checked.mode, record);
+      await store.store.set(ref, checked.key);
+      const isNew = !metadata.connections[request.name];
+      const connection: ConnectionRecord = metadata.connections[request.name] ?? {};
+      connection[checked.mode] = record;
+      if (isNew || request.makeDefault || !connection.defaultMode) connection.defaultMode = checked.mode;
+      metadata.connections[request.name] = connection;
+      if (request.makeDefault || !metadata.default || !metadata.connections[metadata.default]) metadata.default = request.name;
+      try {
+        await writeMetadata(this.paths, metadata);
+      } catch (err) {
+        await store.store.delete(ref).catch(() => {});
+        throw err;
+      }
+      return { name: request.name, mode: checked.mode, record, store, connection, isDefaultConnection: metadata.default === request.name, warnings: [] };
+    });
+  }
+
+  /**
+   * Replaces one mode's key: the new key is verified first and stored under a new entry; only once the metadata
+   * points at it is the old entry deleted. Any failure before that leaves the old key in place and in use.
+   */
+  async rotate(request: { name: string; mode: Mode; key: string; allowSecret: boolean }): Promise<SavedKey> {
+    const { record: existing } = await this.require(request.name);
+    if (!existing[request.mode]) throw noSuchMode(request.name, request.mode, existing, 'rotate');
+    const checked = checkKeyShape(request.key, { mode: request.mode, allowSecret: request.allowSecret });
+    const verification = await this.verify(checked);
+    const oldAccount = existing[request.mode]?.accountId;
+    if (oldAccount && verification.accountId && oldAccount !== verification.accountId) {
+      throw new SetupError(
+        `The new key belongs to account ${verification.accountId}, but connection "${request.name}" reads account ${oldAccount}. Nothing was changed. ` +
+          `To read another account, add it as a new connection: ${CLI} connections add NEWNAME`,
+      );
+    }
+    const store = await this.stores.forNewKeys();
+    return this.locked(async () => {
+      const metadata = await this.read();
+      const connection = metadata.connections[request.name];
+      const old = connection?.[request.mode];
+      if (!connection || !old) throw noSuchMode(request.name, request.mode, connection ?? {}, 'rotate');
+      const record = toRecord(checked, verification, store.store.kind);
+      const ref = refOf(request.name, request.mode, record);
+      await store.store.set(ref, checked.key);
+      connection[request.mode] = record;
+      try {
+        await writeMetadata(this.paths, metadata);
+      } catch (err) {
+        await store.store.delete(ref).catch(() => {});
+        throw err;
+      }
+      const warnings: string[] = [];
+      try {
+        await this.stores.of(old.store).delete(refOf(request.name, request.mode, old));
+      } catch (err) {
+        warnings.push(`The new key is in use, but the old key's stored copy could not be deleted: ${(err as Error).message}`);
+      }
+      return { name: request.name, mode: request.mode, record, store, connection, isDefaultConnection: metadata.default === request.name, warnings };
+    });
+  }
+
+  /** Removes one mode's key, or the whole connection; each key leaves its store before its metadata goes. */
+  async remove(request: { name: string; mode?: Mode | undefined }): Promise<{ removed: Mode[]; connectionRemoved: boolean; newDefault: string | null }> {
+    return this.locked(async () => {
+      const metadata = await this.read();
+      const connection = metadata.connections[request.name];
+      if (!connection) throw noSuchConnection(request.name, metadata);
+      if (request.mode && !connection[request.mode]) throw noSuchMode(request.name, request.mode, connection, 'remove');
+      const modes = request.mode ? [request.mode] : modesOf(connection);
+      for (const mode of modes) {
+        const record = connection[mode]!;
+        await this.stores.of(record.store).delete(refOf(request.name, mode, record));
+        delete connection[mode];
+      }
+      const left = modesOf(connection);
+      const connectionRemoved = left.length === 0;
+      if (connectionRemoved) {
+        delete metadata.connections[request.name];
+        if (metadata.default === request.name) {
+          const names = Object.keys(metadata.connections);
+          metadata.default = names.length === 1 ? names[0]! : null;
+        }
+      } else if (!connection.defaultMode || !connection[connection.defaultMode]) {
+        connection.defaultMode = left[0];
+      }
+      await writeMetadata(this.paths, metadata);
+      return { removed: modes, connectionRemoved, newDefault: metadata.default };
+    });
+  }
+
+  async setDefault(request: { name: string; mode?: Mode | undefined }): Promise<{ name: string; mode: Mode }> {
+    return this.locked(async () => {
+      const metadata = await this.read();
+      const connection = metadata.connections[request.name];
+      if (!connection) throw noSuchConnection(request.name, metadata);
+      if (request.mode) {
+        if (!connection[request.mode]) throw noSuchMode(request.name, request.mode, connection, 'default');
+        connection.defaultMode = request.mode;
+      }
+      metadata.default = request.name;
+      await writeMetadata(this.paths, metadata);
+      return { name: request.name, mode: connection.defaultMode ?? 'test' };
+    });
+  }
+
+  /** Records a fresh verification (connections test) for the key that was tested, if it is still the stored one. */
+  async recordVerification(name: string, mode: Mode, keyId: string, verification: Verification): Promise<void> {
+    await this.locked(async () => {
+      const metadata = await this.read();
+      const record = metadata.connections[name]?.[mode];
+      if (!record || record.keyId !== keyId) return;
+      const { accountNote: _old, ...rest } = record;
+      metadata.connections[name]![mode] = {
+        ...rest,
+        accountId: verification.accountId ?? record.accountId,
+        businessName: verification.businessName ?? record.businessName,
+        currency: verification.currency ?? record.currency,
+        verifiedAt: verification.verifiedAt,
+        ...(verification.accountNote ? { accountNote: verification.accountNote } : {}),
+      };
+      await writeMetadata(this.paths, metadata);
+    });
+  }
+
+  /** Reads one stored key (connections test, doctor). */
+  async readKey(name: string, mode: Mode, record: ModeRecord): Promise<string> {
+    return this.stores.of(record.store).get(refOf(name, mode, record));
+  }
+}
+
+function toRecord(key: CheckedKey, verification: Verification, store: ModeRecord['store']): ModeRecord {
+  return {
+    store,
+    keyId: newKeyId(),
+    keyHint: keyHint(key.key),
+    keyKind: key.kind,
+    accountId: verification.accountId,
+    businessName: verification.businessName,
+    currency: verification.currency,
+    verifiedAt: verification.verifiedAt,
+    ...(verification.accountNote ? { accountNote: verification.accountNote } : {}),
+  };
+}
+
+function assertSlotFree(metadata: Metadata, name: string, key: CheckedKey): void {
+  const existing = metadata.connections[name]?.[key.mode];
+  if (existing) {
+    throw new SetupError(
+      `Connection "${name}" already has a ${key.mode} key (${existing.keyHint}). Nothing was changed. To replace it: ${CLI} connections rotate ${name} --mode ${key.mode}; ` +
+        `to keep both, add this key under another name.`,
+    );
+  }
+}
+
+export function noSuchConnection(name: string, metadata: Metadata): SetupError {
+  const names = Object.keys(metadata.connections);
+  return new SetupError(
+    `There is no connection named "${name}". ${names.length ? `Configured: ${names.join(', ')}.` : 'None is configured yet.'} ` +
+      `Add it with: ${CLI} connections add ${name}`,
+  );
+}
+
+export function noSuchMode(name: string, mode: Mode, connection: ConnectionRecord, action: string): SetupError {
+  const has = modesOf(connection);
+  return new SetupError(
+    `Connection "${name}" has no ${mode} key${has.length ? ` (it has: ${has.join(', ')})` : ''}, so there is nothing to ${action}. ` +
+      `Add one with: ${CLI} connections add ${name} --mode ${mode}`,
+  );
+}

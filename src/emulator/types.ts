@@ -1,0 +1,128 @@
+import type Stripe from 'stripe';
+
+export type Mode = 'test' | 'live';
+
+/** How big the generated business is. Every field has a default (see DEFAULT_DATASET_SIZE). */
+export interface DatasetSize {
+  /** Number of customers (default 400). Five special customers are always included on top of the random ones when customers ≥ 5. */
+  customers: number;
+  /** One-off payment intents (no invoice) spread over the period (default: customers / 3). */
+  oneOffPayments: number;
+  /**
+   * Exact number of balance transactions wanted. 0 (default) = whatever the simulated business produces.
+   * A larger figure pads the dataset with extra one-off card payments (payment intent + charge + balance
+   * transaction each) until the count is exactly this number. A figure below the natural count is ignored.
+   */
+  balanceTransactions: number;
+}
+
+export const DEFAULT_DATASET_SIZE: DatasetSize = {
+  customers: 400,
+  oneOffPayments: 0, // 0 → customers / 3
+  balanceTransactions: 0,
+};
+
+/**
+ * The raw objects the emulator serves for one mode. Every collection is sorted the way Stripe lists it:
+ * newest first (`created` descending, ties broken by `id` descending).
+ *
+ * Expandable references are stored the way Stripe returns them un-expanded (ids), e.g.
+ * `subscription.discounts` holds discount ids (`di_…`) whose objects are in `discounts`, and each
+ * `discount.source.coupon` holds a coupon id whose object is in `coupons`.
+ * `unit_amount_decimal` fields hold plain strings on the wire (as Stripe sends them) even though the
+ * stripe package types them as its Decimal class.
+ */
+export interface Dataset {
+  mode: Mode;
+  /** Unix seconds: the dataset's "now". */
+  now: number;
+  seed: number;
+  account: Stripe.Account;
+  balance: Stripe.Balance;
+  customers: Stripe.Customer[];
+  products: Stripe.Product[];
+  prices: Stripe.Price[];
+  coupons: Stripe.Coupon[];
+  discounts: Stripe.Discount[];
+  subscriptions: Stripe.Subscription[];
+  invoices: Stripe.Invoice[];
+  /** Payments of invoices (served only through `expand[]=payments` on invoices). */
+  invoicePayments: Stripe.InvoicePayment[];
+  paymentIntents: Stripe.PaymentIntent[];
+  charges: Stripe.Charge[];
+  refunds: Stripe.Refund[];
+  disputes: Stripe.Dispute[];
+  payouts: Stripe.Payout[];
+  balanceTransactions: Stripe.BalanceTransaction[];
+  /** Balance transaction id → id of the automatic payout that paid it out (what `?payout=po_…` filters on). */
+  paidOutBy: Record<string, string>;
+  /** Ids of the hand-placed customers tests rely on. */
+  special: {
+    /** Name with a zero-width space and a BEL control character: `"Acme\u200B Corp\u0007"`. */
+    controlCharsCustomer: string;
+    /** Description carries a prompt-injection attempt ("Ignore previous instructions …"). */
+    injectionCustomer: string;
+    /** Pays in KWD (three-decimal currency): one-off payments only. */
+    kwdCustomer: string;
+    /** Pays in JPY (zero-decimal currency): yearly Pro subscription plus one-off payments. */
+    jpyCustomer: string;
+    /** Active Team subscription (quantity > 1) with a `forever` percent-off coupon. */
+    foreverDiscountCustomer: string;
+  };
+}
+
+export interface EmulatorKeySpec {
+  mode: Mode;
+  /** 'all' (default) or the list of `rak_…` permissions the restricted key holds (write implies read). */
+  permissions?: 'all' | string[];
+  revoked?: boolean;
+  expired?: boolean;
+}
+
+export interface EmulatorOptions {
+  /** Default 0 (ephemeral). The host is always 127.0.0.1. */
+  port?: number;
+  /** Default 42. */
+  seed?: number;
+  /** The dataset's "now". Default: start of the current UTC day. */
+  anchor?: Date;
+  size?: Partial<DatasetSize>;
+  /** Added to every response. */
+  latencyMs?: number;
+  /** Extra specific keys (restricted permissions, revoked, expired). */
+  keys?: Record<string, EmulatorKeySpec>;
+}
+
+export interface RecordedRequest {
+  method: string;
+  path: string;
+  /** Parsed query (bracket syntax decoded: `created[gte]=1` → `{ created: { gte: '1' } }`, `expand[0]=x` → `{ expand: ['x'] }`). */
+  query: Record<string, unknown>;
+  /** Mode of the key used; null when the request did not authenticate. */
+  mode: Mode | null;
+  /** Unix milliseconds. */
+  at: number;
+  /** HTTP status the emulator answered with. */
+  status?: number;
+  /** Raw request body (non-GET requests). */
+  body?: string;
+}
+
+export interface FaultSpec {
+  status: 429 | 500 | 502 | 503;
+  /** Default 1. */
+  times?: number;
+  /** Only requests whose path starts with this (e.g. '/v1/charges'). */
+  pathPrefix?: string;
+}
+
+export interface EmulatorHandle {
+  url: string;
+  port: number;
+  keys: { test: string; live: string };
+  requests: RecordedRequest[];
+  injectFault(f: FaultSpec): void;
+  setLatency(ms: number): void;
+  dataset(mode: Mode): Dataset;
+  close(): Promise<void>;
+}

@@ -1,0 +1,49 @@
+import type Stripe from 'stripe';
+import { createReadOnlyHttpClient } from './http.js';
+import type { Mode } from './keys.js';
+
+/** The API version every request is pinned to: shapes in our projections are written against it. */
+export const STRIPE_API_VERSION = '2026-10-28.endive' as const;
+
+export interface StripeClientOptions {
+  apiKey: string;
+  mode: Mode;
+  /** Base URL of the Stripe API or of an emulator/proxy (STRIPE_API_BASE). */
+  apiBase?: string;
+  backoffBaseMs?: number;
+}
+
+let stripeModule: Promise<typeof import('stripe')> | undefined;
+
+/** Loaded on first use: the stripe package is large, and tools/list must not wait for it. */
+function loadStripe(): Promise<typeof import('stripe')> {
+  stripeModule ??= import('stripe');
+  return stripeModule;
+}
+
+export function apiBaseFromEnv(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  return env.STRIPE_API_BASE?.trim() || undefined;
+}
+
+export async function createStripeClient(options: StripeClientOptions): Promise<Stripe> {
+  const { default: StripeClass } = await loadStripe();
+  const base = new URL(options.apiBase ?? 'https://api.stripe.com');
+  if (base.protocol !== 'https:' && base.protocol !== 'http:') {
+    throw new Error(`STRIPE_API_BASE must be an http(s) URL, got ${base.protocol}`);
+  }
+  const protocol = base.protocol === 'https:' ? 'https' : 'http';
+  return new StripeClass(options.apiKey, {
+    apiVersion: STRIPE_API_VERSION,
+    host: base.hostname,
+    port: base.port || (protocol === 'https' ? 443 : 80),
+    protocol,
+    httpClient: createReadOnlyHttpClient(StripeClass.createNodeHttpClient(), {
+      mode: options.mode,
+      ...(options.backoffBaseMs !== undefined ? { backoffBaseMs: options.backoffBaseMs } : {}),
+    }),
+    maxNetworkRetries: 2,
+    timeout: 30_000,
+    telemetry: false,
+    appInfo: { name: 'stripe-readonly-mcp', url: 'https://www.npmjs.com/package/stripe-readonly-mcp' },
+  });
+}

@@ -1,0 +1,55 @@
+import { z } from 'zod';
+import type Stripe from 'stripe';
+import { money } from '../money.js';
+import { isoTime } from '../time.js';
+import { idOf, isoDate, moneyString } from './shared.js';
+
+export const compactFeeDetailSchema = z.object({
+  amount: moneyString,
+  currency: z.string(),
+  type: z.string().describe('application_fee, payment_method_passthrough_fee, stripe_fee or tax'),
+  description: z.string().nullable(),
+});
+
+export const compactBalanceTransactionSchema = z.object({
+  id: z.string(),
+  amount: moneyString.describe('Gross amount; negative for money leaving the balance'),
+  fee: moneyString.describe('Fees paid for this transaction'),
+  net: moneyString.describe('amount − fee: what changed in the balance'),
+  currency: z.string(),
+  type: z.string().describe('charge, refund, payout, stripe_fee, adjustment, …'),
+  reporting_category: z.string().describe("Stripe's accounting category, e.g. charge, refund, payout, fee"),
+  status: z.string().describe('available or pending'),
+  available_on: isoDate.describe('When the funds become available for payout, ISO 8601 UTC'),
+  created: isoDate,
+  source: z.string().nullable().describe('Id of the object that caused it (charge ch_…, refund re_…, payout po_…)'),
+  description: z.string().nullable(),
+  fee_details: z.array(compactFeeDetailSchema),
+  exchange_rate: z.number().nullable().describe('Rate used when the source was in another currency; null otherwise'),
+});
+
+export type CompactBalanceTransaction = z.infer<typeof compactBalanceTransactionSchema>;
+
+export function compactBalanceTransaction(txn: Stripe.BalanceTransaction): CompactBalanceTransaction {
+  return {
+    id: txn.id,
+    amount: money(txn.amount, txn.currency)!,
+    fee: money(txn.fee, txn.currency)!,
+    net: money(txn.net, txn.currency)!,
+    currency: txn.currency,
+    type: txn.type,
+    reporting_category: txn.reporting_category,
+    status: txn.status,
+    available_on: isoTime(txn.available_on)!,
+    created: isoTime(txn.created)!,
+    source: idOf(txn.source),
+    description: txn.description ?? null,
+    fee_details: (txn.fee_details ?? []).map((fee) => ({
+      amount: money(fee.amount, fee.currency)!,
+      currency: fee.currency,
+      type: fee.type,
+      description: fee.description ?? null,
+    })),
+    exchange_rate: txn.exchange_rate ?? null,
+  };
+}

@@ -1,0 +1,39 @@
+import { z } from 'zod';
+import type Stripe from 'stripe';
+import { money } from '../money.js';
+import { isoTime } from '../time.js';
+import { idOf, isoDate, metadataSchema, moneyString } from './shared.js';
+
+export const compactCustomerSchema = z.object({
+  id: z.string(),
+  name: z.string().nullable(),
+  email: z.string().nullable(),
+  phone: z.string().nullable(),
+  description: z.string().nullable(),
+  created: isoDate,
+  currency: z.string().nullable(),
+  balance: moneyString.nullable().describe('Customer credit balance; negative means credit in their favour'),
+  delinquent: z.boolean().nullable(),
+  country: z.string().nullable(),
+  default_payment_method: z.string().nullable(),
+  metadata: metadataSchema,
+});
+
+export type CompactCustomer = z.infer<typeof compactCustomerSchema>;
+
+export function compactCustomer(customer: Stripe.Customer): CompactCustomer {
+  return {
+    id: customer.id,
+    name: customer.name ?? null,
+    email: customer.email ?? null,
+    phone: customer.phone ?? null,
+    description: customer.description ?? null,
+    created: isoTime(customer.created)!,
+    currency: customer.currency ?? null,
+    balance: money(customer.balance, customer.currency),
+    delinquent: customer.delinquent ?? null,
+    country: customer.address?.country ?? null,
+    default_payment_method: idOf(customer.invoice_settings?.default_payment_method),
+    metadata: customer.metadata ?? {},
+  };
+}

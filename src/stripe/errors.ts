@@ -1,0 +1,141 @@
+import { redactKeys } from './keys.js';
+import { DateInputError } from './time.js';
+import { WRITE_BLOCKED_CODE } from './http.js';
+
+/** Bad input a person or model can fix: answered as a clear message, nothing is sent to Stripe. */
+export class ToolInputError extends Error {
+  override name = 'ToolInputError';
+}
+
+/** The server is not set up to answer (no key, unknown connection, mode not configured). */
+export class SetupError extends Error {
+  override name = 'SetupError';
+}
+
+/** Stripe answered with an object of the other mode: refused rather than mixing test and live data. */
+export class ModeMismatchError extends Error {
+  override name = 'ModeMismatchError';
+  constructor(connection: string, mode: 'test' | 'live', objectId: string) {
+    super(
+      `Refused: connection "${connection}" was asked for ${mode}-mode data but Stripe returned ${objectId} from the other mode. ` +
+        `The key stored for ${mode} mode is probably a ${mode === 'live' ? 'test' : 'live'} key; replace it with the right one.`,
+    );
+  }
+}
+
+/** What the error mapper needs to know about the call that failed. */
+export interface ErrorContext {
+  tool: string;
+  /** Dashboard resource the tool reads, for restricted-key advice (e.g. "Customers"). */
+  dashboardResource: string;
+  mode?: 'test' | 'live';
+}
+
+/** Stripe's restricted-key permissions we know, by the name its 403 message uses → Dashboard resource. */
+const DASHBOARD_RESOURCE: Record<string, string> = {
+  rak_customer_read: 'Customers',
+  rak_charge_read: 'Charges',
+  rak_payment_intent_read: 'PaymentIntents',
+  rak_invoice_read: 'Invoices',
+  rak_subscription_read: 'Subscriptions',
+  rak_product_read: 'Products',
+  rak_plan_read: 'Prices',
+  rak_price_read: 'Prices',
+  rak_refund_read: 'Refunds',
+  rak_dispute_read: 'Disputes',
+  rak_payout_read: 'Payouts',
+  rak_balance_read: 'Balance',
+  rak_balance_transaction_source_read: 'Balance transaction sources',
+  rak_account_read: 'Account',
+  rak_connected_account_read: 'Account',
+};
+
+interface StripeLikeError {
+  type?: string;
+  rawType?: string;
+  code?: string;
+  message?: string;
+  param?: string;
+  requestId?: string;
+  statusCode?: number;
+  headers?: Record<string, string>;
+}
+
+function isStripeError(err: unknown): err is StripeLikeError & Error {
+  return err instanceof Error && typeof (err as StripeLikeError).type === 'string' && (err as StripeLikeError).type!.startsWith('Stripe');
+}
+
+function withRequestId(text: string, err: StripeLikeError): string {
+  return err.requestId ? `${text} (Stripe request id: ${err.requestId})` : text;
+}
+
+/**
+ * Turns any failure into the message a tool result carries (`isError: true`): what happened and what to
+ * do next, with Stripe's request id when there is one. Never a stack trace, never a key.
+ */
+export function describeError(err: unknown, context: ErrorContext): string {
+  return redactKeys(describe(err, context));
+}
+
+/** True for failures no user action explains (bugs): those are also logged to stderr for the operator. */
+export function isUnexpectedError(err: unknown): boolean {
+  return !(err instanceof ToolInputError || err instanceof DateInputError || err instanceof SetupError || err instanceof ModeMismatchError || isStripeError(err));
+}
+
+function describe(err: unknown, context: ErrorContext): string {
+  if (err instanceof ToolInputError || err instanceof DateInputError) return `Invalid input: ${err.message}`;
+  if (err instanceof SetupError || err instanceof ModeMismatchError) return err.message;
+  if (!isStripeError(err)) {
+    if (err instanceof Error && err.name === 'AbortError') return 'The call was cancelled before it finished.';
+    return `Unexpected error in ${context.tool}: ${err instanceof Error ? err.message : String(err)}. This is a bug in stripe-readonly-mcp; please report it with this message.`;
+  }
+  const message = err.message ?? '';
+  switch (err.type) {
+    case 'StripeAuthenticationError':
+      if (err.code === 'api_key_expired') {
+        return withRequestId(
+          `Stripe rejected the ${context.mode ?? ''} key as expired (it was rolled). Create a new restricted key in the Stripe Dashboard (Developers → API keys) and set it in place of the old one.`.replace('  ', ' '),
+          err,
+        );
+      }
+      return withRequestId(
+        `Stripe did not accept the API key: ${message} Check that the key is copied whole and has not been deleted or rolled in the Dashboard (Developers → API keys).`,
+        err,
+      );
+    case 'StripePermissionError': {
+      const permission = /'(rak_[a-z_]+)'/.exec(message)?.[1];
+      const resource = (permission && DASHBOARD_RESOURCE[permission]) ?? context.dashboardResource;
+      return withRequestId(
+        `The restricted key is not allowed to read ${resource}${permission ? ` (Stripe asked for '${permission}')` : ''}. ` +
+          `Open the key in the Stripe Dashboard (Developers → API keys → your restricted key → Edit) and set "${resource}" to Read; other tools keep working meanwhile.`,
+        err,
+      );
+    }
+    case 'StripeRateLimitError':
+      return withRequestId(
+        'Stripe is rate-limiting this account right now (HTTP 429) and retries with backoff did not get through. Wait a few seconds and try again, or narrow the request (smaller date range or limit).',
+        err,
+      );
+    case 'StripeInvalidRequestError':
+      if (err.code === 'resource_missing' || err.statusCode === 404) {
+        return withRequestId(`Not found: ${message} Check the id, and that it belongs to this account and mode.`, err);
+      }
+      if (context.tool === 'search' || err.param === 'query') {
+        return withRequestId(
+          `Stripe could not run this search: ${message} Syntax: field:'value' (exact), field~'abc' (contains, 3+ characters), amount>1000, created>1700000000, -field:'x' (not), metadata['key']:'value'; join clauses with AND or OR (not both).`,
+          err,
+        );
+      }
+      return withRequestId(`Stripe rejected the request: ${message}${err.param ? ` (parameter: ${err.param})` : ''}`, err);
+    case 'StripeAPIError':
+      if (err.code === WRITE_BLOCKED_CODE) return message;
+      return withRequestId(
+        `Stripe had an internal problem answering (HTTP ${err.statusCode ?? '5xx'}). It was retried automatically; try again in a minute, and check https://status.stripe.com if it persists.`,
+        err,
+      );
+    case 'StripeConnectionError':
+      return `Could not reach Stripe (${message.replace(/\.$/, '')}). Check the network or proxy, and STRIPE_API_BASE if it is set; then try again.`;
+    default:
+      return withRequestId(`Stripe returned an error: ${message}`, err);
+  }
+}

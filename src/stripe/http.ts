@@ -1,0 +1,74 @@
+import type Stripe from 'stripe';
+import { RateLimiter, sleep, STRIPE_RATE_LIMITS } from './rate-limit.js';
+import type { Mode } from './keys.js';
+
+type HttpClientInterface = Stripe.HttpClient;
+type HttpClientResponse = Awaited<ReturnType<HttpClientInterface['makeRequest']>>;
+
+/** The error code our guard answers a write with; errors.ts recognises it. */
+export const WRITE_BLOCKED_CODE = 'stripe_readonly_mcp_write_blocked';
+
+const MAX_RATE_LIMIT_RETRIES = 3;
+const BACKOFF_BASE_MS = 500;
+const BACKOFF_CAP_MS = 5000;
+
+export interface ReadOnlyHttpOptions {
+  mode: Mode;
+  /** Tests shorten the backoff; production keeps Stripe's recommended 0.5 s doubling to 5 s. */
+  backoffBaseMs?: number;
+}
+
+/**
+ * The HTTP layer under the Stripe client. It is what makes the server read-only by construction:
+ * any method but GET is answered locally and never reaches the network. It also spaces requests
+ * under Stripe's rate limits and retries 429s with backoff (stripe-node does not retry a plain 429).
+ */
+export function createReadOnlyHttpClient(inner: HttpClientInterface, options: ReadOnlyHttpOptions): HttpClientInterface {
+  const apiLimiter = new RateLimiter(STRIPE_RATE_LIMITS[options.mode]);
+  const searchLimiter = new RateLimiter(STRIPE_RATE_LIMITS.search);
+  const backoffBase = options.backoffBaseMs ?? BACKOFF_BASE_MS;
+
+  return {
+    getClientName: () => `readonly-${inner.getClientName()}`,
+    async makeRequest(host, port, path, method, headers, requestData, protocol, timeout) {
+      if (method.toUpperCase() !== 'GET') return writeBlockedResponse(method, path);
+      const limiter = /^\/v1\/[a-z_]+\/search(\?|$)/.test(path) ? searchLimiter : apiLimiter;
+      for (let attempt = 0; ; attempt++) {
+        await limiter.acquire();
+        const response = await inner.makeRequest(host, port, path, 'GET', headers, requestData, protocol, timeout);
+        if (response.getStatusCode() !== 429 || attempt >= MAX_RATE_LIMIT_RETRIES) return response;
+        if (response.getHeaders()['stripe-should-retry'] === 'false') return response;
+        response.dispose?.();
+        await sleep(retryDelayMs(response, attempt, backoffBase));
+      }
+    },
+  };
+}
+
+function retryDelayMs(response: HttpClientResponse, attempt: number, base: number): number {
+  const retryAfter = Number(response.getHeaders()['retry-after']);
+  if (Number.isFinite(retryAfter) && retryAfter > 0) return Math.min(retryAfter * 1000, BACKOFF_CAP_MS);
+  const exponential = Math.min(base * 2 ** attempt, BACKOFF_CAP_MS);
+  return exponential / 2 + (Math.random() * exponential) / 2; // jitter spreads concurrent retries
+}
+
+/** A Stripe-shaped error answered locally: stripe-node raises it as an API error we map by code. */
+function writeBlockedResponse(method: string, path: string): HttpClientResponse {
+  const body = {
+    error: {
+      type: 'invalid_request_error',
+      code: WRITE_BLOCKED_CODE,
+      message: `stripe-readonly-mcp refused a ${method.toUpperCase()} to ${path.split('?')[0]}: this server only reads from Stripe (GET) and never changes anything.`,
+    },
+  };
+  const headers = { 'stripe-should-retry': 'false', 'content-type': 'application/json' };
+  return {
+    getStatusCode: () => 405,
+    getHeaders: () => headers,
+    getRawResponse: () => undefined,
+    toStream: () => {
+      throw new Error('no stream for a blocked write');
+    },
+    toJSON: async () => body,
+  };
+}

@@ -1,0 +1,28 @@
+/**
+ * Text that Stripe users typed (names, descriptions, metadata) reaches a model. It is data, not instructions:
+ * we strip control characters and invisible Unicode (zero-width, bidi overrides, tag characters) that can hide
+ * or disguise text, and keep everything a person can read.
+ */
+
+// C0/C1 controls except tab/newline, zero-width and bidi controls, word joiners, BOM, Unicode tag block.
+const HIDDEN = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u00AD\u061C\u180E\u200B-\u200F\u202A-\u202E\u2060-\u2064\u2066-\u206F\uFEFF\uFFF9-\uFFFB]|\uDB40[\uDC00-\uDC7F]/g;
+
+export function cleanText(value: string): string {
+  return value.replace(HIDDEN, '');
+}
+
+export function cleanNullableText(value: string | null | undefined): string | null {
+  return value === null || value === undefined ? null : cleanText(value);
+}
+
+/** Cleans every string (keys and values) of a JSON-like value, e.g. metadata or a full Stripe object. */
+export function cleanDeep<T>(value: T): T {
+  if (typeof value === 'string') return cleanText(value) as T;
+  if (Array.isArray(value)) return value.map((item) => cleanDeep(item)) as T;
+  if (value !== null && typeof value === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [key, item] of Object.entries(value)) out[cleanText(key)] = cleanDeep(item);
+    return out as T;
+  }
+  return value;
+}

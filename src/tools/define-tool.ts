@@ -1,0 +1,38 @@
+import type Stripe from 'stripe';
+import type { z } from 'zod';
+import type { Mode } from '../stripe/keys.js';
+
+/** What a handler gets besides its arguments: the routed client and the call's cancellation signal. */
+export interface ToolContext {
+  stripe: Stripe;
+  connection: string;
+  mode: Mode;
+  signal: AbortSignal;
+}
+
+export interface ToolDefinition<Input extends z.ZodObject = z.ZodObject, Output extends z.ZodObject = z.ZodObject> {
+  /** snake_case MCP tool name. */
+  name: string;
+  /** Human title, shown by clients and used as the `title` annotation. */
+  title: string;
+  /** Written for a model choosing a tool: what it returns, units, date format, filters, an example. */
+  description: string;
+  /** The Stripe Dashboard resource a restricted key must have at Read for this tool (README, errors). */
+  dashboardResource: string;
+  /** The tool's own arguments; `connection` and `mode` are added by the server for every tool. */
+  input: Input;
+  /** The result's shape; `connection` and `mode` are added by the server. */
+  output: Output;
+  /** Small and never catching: the server's one wrapper turns every failure into an `isError` result. */
+  handler: (args: z.output<Input>, ctx: ToolContext) => Promise<z.input<Output>>;
+}
+
+/** Does nothing at run time: it lets TypeScript infer the handler's types from the schemas. */
+export function defineTool<Input extends z.ZodObject, Output extends z.ZodObject>(
+  definition: ToolDefinition<Input, Output>,
+): ToolDefinition<Input, Output> {
+  return definition;
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AnyTool = ToolDefinition<any, any>;

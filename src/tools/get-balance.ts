@@ -1,0 +1,41 @@
+import { z } from 'zod';
+import { compactBalance, compactBalanceSchema } from '../stripe/compact/balance.js';
+import { plainJson } from '../stripe/compact/price.js';
+import { defineTool } from './define-tool.js';
+import { AMOUNTS_COMPACT, AMOUNTS_FULL, assertMode, detailInput } from './common.js';
+
+export const BALANCE_NOTE = 'Each currency is a separate balance: amounts in different currencies are never added together.';
+
+export const getBalance = defineTool({
+  name: 'get_balance',
+  title: 'Get balance',
+  dashboardResource: 'Balance',
+  description: [
+    'Returns the Stripe account balance right now, one entry per currency: available (can be paid out now) and pending (still settling), each with a source_types split (card, bank_account, …) when Stripe gives one;',
+    'connect_reserved and instant_available when the account has them. Amounts are exact decimal strings in major units of their currency; currencies are never added together.',
+    'No filters. For how the balance moved over time (charges, fees, refunds, payouts) use list_balance_transactions; for money sent to the bank use list_payouts.',
+    'detail "full" returns Stripe\'s balance object instead (amounts in minor units).',
+    'Example: {} or {"detail":"full"}.',
+  ].join(' '),
+  input: z.strictObject({
+    detail: detailInput,
+  }),
+  output: z.object({
+    object: z.literal('balance'),
+    amounts: z.string(),
+    note: z.string(),
+    available: compactBalanceSchema.available.optional().describe('Funds that can be paid out now, one entry per currency (compact only)'),
+    pending: compactBalanceSchema.pending.optional().describe('Funds still settling, one entry per currency (compact only)'),
+    connect_reserved: compactBalanceSchema.connect_reserved,
+    instant_available: compactBalanceSchema.instant_available,
+    balance: z.looseObject({ object: z.literal('balance') }).optional().describe('detail=full: Stripe\'s balance object as the API returns it'),
+  }),
+  handler: async (args, ctx) => {
+    const balance = await ctx.stripe.balance.retrieve();
+    assertMode([{ id: 'balance', livemode: balance.livemode }], ctx);
+    if (args.detail === 'full') {
+      return { object: 'balance' as const, amounts: AMOUNTS_FULL, note: BALANCE_NOTE, balance: plainJson(balance) as unknown as { object: 'balance' } };
+    }
+    return { object: 'balance' as const, amounts: AMOUNTS_COMPACT, note: BALANCE_NOTE, ...compactBalance(balance) };
+  },
+});

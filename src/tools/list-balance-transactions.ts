@@ -1,0 +1,63 @@
+import { z } from 'zod';
+import { compactBalanceTransaction, compactBalanceTransactionSchema } from '../stripe/compact/balance-transaction.js';
+import { defineTool } from './define-tool.js';
+import { createdRangeInput, listInput, listOutput, listPage, rangeFilter } from './common.js';
+
+/** Balance transaction types Stripe documents (stripe 23.x types). */
+export const BALANCE_TRANSACTION_TYPES = [
+  'adjustment', 'advance', 'advance_funding', 'anticipation_repayment', 'application_fee', 'application_fee_refund', 'charge',
+  'climate_order_purchase', 'climate_order_refund', 'connect_collection_transfer', 'contribution', 'fee_credit_funding',
+  'inbound_transfer', 'inbound_transfer_reversal', 'issuing_authorization_hold', 'issuing_authorization_release', 'issuing_dispute',
+  'issuing_dispute_provisional_credit', 'issuing_dispute_provisional_credit_reversal', 'issuing_transaction', 'obligation_outbound',
+  'obligation_reversal_inbound', 'payment', 'payment_failure_refund', 'payment_network_reserve_hold', 'payment_network_reserve_release',
+  'payment_refund', 'payment_reversal', 'payment_unreconciled', 'payout', 'payout_cancel', 'payout_failure',
+  'payout_minimum_balance_hold', 'payout_minimum_balance_release', 'refund', 'refund_failure', 'reserve_hold', 'reserve_release',
+  'reserve_transaction', 'reserved_funds', 'stripe_balance_payment_debit', 'stripe_balance_payment_debit_reversal', 'stripe_fee',
+  'stripe_fx_fee', 'tax_fee', 'tax_fund', 'topup', 'topup_reversal', 'transfer', 'transfer_cancel', 'transfer_failure', 'transfer_refund',
+] as const;
+
+const objectId = (what: string) =>
+  z.string().regex(/^[a-z]+_[A-Za-z0-9]+$/, `must be a Stripe id (${what})`);
+
+export const listBalanceTransactions = defineTool({
+  name: 'list_balance_transactions',
+  title: 'List balance transactions',
+  dashboardResource: 'Balance transaction sources',
+  description: [
+    'Lists every movement of the Stripe balance (the ledger), newest first: id, amount, fee, net (amount − fee), currency, type, reporting_category, status (available or pending), available_on and created (ISO 8601 UTC), source id, description, fee_details, exchange_rate.',
+    'Filters: type (charge, refund, payout, stripe_fee, adjustment, …), currency, payout (po_…: what an automatic payout paid out), source (ch_…, re_…: the transaction of that object), created_after (inclusive) / created_before (exclusive) as ISO dates (2026-05-01 = UTC midnight), date-times with offset, or Unix seconds.',
+    'Use it for fees and net revenue; totals are per currency, never add currencies together. Pages: limit 1–100; when has_more is true pass next_cursor as cursor.',
+    'Example: {"payout":"po_1Abc"} or {"type":"charge","currency":"usd","created_after":"2026-10-01","limit":100}.',
+  ].join(' '),
+  input: z.strictObject({
+    type: z.enum(BALANCE_TRANSACTION_TYPES).optional().describe('Only transactions of this type'),
+    currency: z
+      .string()
+      .regex(/^[A-Za-z]{3}$/, 'must be a three-letter ISO 4217 currency code, e.g. usd')
+      .optional()
+      .describe('Three-letter ISO currency code, e.g. usd, eur, jpy'),
+    payout: objectId('po_…').optional().describe('Payout id: only the transactions that automatic payout paid out'),
+    source: objectId('ch_…, re_…, py_…').optional().describe('Id of the object that caused the transaction (charge, refund, …)'),
+    ...createdRangeInput,
+    ...listInput,
+  }),
+  output: listOutput(compactBalanceTransactionSchema),
+  handler: async (args, ctx) => {
+    const created = rangeFilter(args.created_after, args.created_before, 'created');
+    return listPage({
+      ctx,
+      object: 'balance_transaction',
+      args,
+      compact: compactBalanceTransaction,
+      fetchPage: (page) =>
+        ctx.stripe.balanceTransactions.list({
+          ...page,
+          ...(args.type ? { type: args.type } : {}),
+          ...(args.currency ? { currency: args.currency.toLowerCase() } : {}),
+          ...(args.payout ? { payout: args.payout } : {}),
+          ...(args.source ? { source: args.source } : {}),
+          ...(created ? { created } : {}),
+        }),
+    });
+  },
+});

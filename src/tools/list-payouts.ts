@@ -1,0 +1,43 @@
+import { z } from 'zod';
+import { compactPayout, compactPayoutSchema } from '../stripe/compact/payout.js';
+import { defineTool } from './define-tool.js';
+import { createdRangeInput, dateInput, listInput, listOutput, listPage, rangeFilter } from './common.js';
+
+export const PAYOUT_STATUSES = ['paid', 'pending', 'in_transit', 'canceled', 'failed'] as const;
+
+export const listPayouts = defineTool({
+  name: 'list_payouts',
+  title: 'List payouts',
+  dashboardResource: 'Payouts',
+  description: [
+    'Lists payouts from the Stripe balance to the bank account or card, newest first: id, amount, currency, status, arrival_date and created (ISO 8601 UTC), method (standard or instant), type, automatic, destination id, failure_code and failure_message, balance_transaction id, description, statement_descriptor.',
+    'Filters: status (paid, pending, in_transit, canceled, failed), arrival_after / arrival_before (expected bank arrival date), created_after / created_before; *_after is inclusive, *_before exclusive; ISO dates (2026-05-01 = UTC midnight), date-times with offset, or Unix seconds.',
+    'Pages: limit 1–100; when has_more is true pass next_cursor as cursor. To see what a payout contained use list_balance_transactions with payout = its id.',
+    'Example: {"status":"failed"} or {"arrival_after":"2026-10-01","arrival_before":"2026-11-01","limit":100}.',
+  ].join(' '),
+  input: z.strictObject({
+    status: z.enum(PAYOUT_STATUSES).optional().describe('Only payouts in this status'),
+    arrival_after: dateInput.optional().describe('Only payouts whose arrival date is at or after this moment (inclusive).'),
+    arrival_before: dateInput.optional().describe('Only payouts whose arrival date is before this moment (exclusive).'),
+    ...createdRangeInput,
+    ...listInput,
+  }),
+  output: listOutput(compactPayoutSchema),
+  handler: async (args, ctx) => {
+    const arrival = rangeFilter(args.arrival_after, args.arrival_before, 'arrival');
+    const created = rangeFilter(args.created_after, args.created_before, 'created');
+    return listPage({
+      ctx,
+      object: 'payout',
+      args,
+      compact: compactPayout,
+      fetchPage: (page) =>
+        ctx.stripe.payouts.list({
+          ...page,
+          ...(args.status ? { status: args.status } : {}),
+          ...(arrival ? { arrival_date: arrival } : {}),
+          ...(created ? { created } : {}),
+        }),
+    });
+  },
+});

@@ -1,0 +1,132 @@
+/**
+ * End to end over stdio, as Claude Desktop or Cursor run us: the built CLI spawned as a child process, spoken to
+ * by the v2 client (2026-07-28 era) and by the v1 client (2025-era hosts), with the emulator as Stripe.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Client } from '@modelcontextprotocol/client';
+import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
+import { Client as ClientV1 } from '@modelcontextprotocol/sdk/client/index.js';
+import { StdioClientTransport as StdioClientTransportV1 } from '@modelcontextprotocol/sdk/client/stdio.js';
+import { startEmulator, type EmulatorHandle } from '../../src/emulator/index.js';
+import { TEST_ANCHOR } from '../helpers/harness.js';
+import { BIN, cleanEnv } from '../helpers/spawn.js';
+
+const EXPECTED_TOOLS = [
+  'list_customers', 'list_charges', 'list_payment_intents', 'list_invoices', 'list_subscriptions', 'list_products',
+  'list_prices', 'list_refunds', 'list_disputes', 'list_payouts', 'list_balance_transactions', 'get_balance', 'search',
+];
+
+let emulator: EmulatorHandle;
+beforeAll(async () => {
+  emulator = await startEmulator({ anchor: TEST_ANCHOR });
+});
+afterAll(async () => {
+  await emulator?.close();
+});
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type AnyClient = { listTools(): Promise<any>; callTool(p: any): Promise<any>; close(): Promise<void> };
+
+async function connect(era: 'v2' | 'v1', args: string[], env: Record<string, string>): Promise<AnyClient> {
+  const params = { command: process.execPath, args: [BIN, ...args], env: cleanEnv(env), stderr: 'pipe' as const };
+  if (era === 'v2') {
+    const client = new Client({ name: 'e2e-v2', version: '1.0.0' });
+    await client.connect(new StdioClientTransport(params));
+    return client as unknown as AnyClient;
+  }
+  const client = new ClientV1({ name: 'e2e-v1', version: '1.0.0' });
+  await client.connect(new StdioClientTransportV1(params));
+  return client as unknown as AnyClient;
+}
+
+const text = (result: { content: Array<{ text?: string }> }) => result.content.map((c) => c.text ?? '').join('\n');
+
+describe.each(['v2', 'v1'] as const)('over stdio with the %s client', (era) => {
+  let client: AnyClient;
+  beforeAll(async () => {
+    client = await connect(era, [], { STRIPE_API_KEY: emulator.keys.test, STRIPE_API_BASE: emulator.url });
+  });
+  afterAll(async () => {
+    await client?.close();
+  });
+
+  it('lists the thirteen read-only tools in a fixed order', async () => {
+    const { tools } = await client.listTools();
+    expect(tools.map((t: { name: string }) => t.name)).toEqual(EXPECTED_TOOLS);
+    for (const tool of tools) {
+      expect(tool.annotations).toMatchObject({ readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true });
+      expect(tool.outputSchema).toBeDefined();
+    }
+  });
+
+  it('answers a list call with structured content and the same JSON as text', async () => {
+    const result = await client.callTool({ name: 'list_customers', arguments: { limit: 3 } });
+    expect(result.isError).toBeFalsy();
+    expect(result.structuredContent).toMatchObject({ connection: 'env', mode: 'test', object: 'customer', count: 3, has_more: true });
+    expect(JSON.parse(text(result))).toEqual(result.structuredContent);
+    const newest = [...emulator.dataset('test').customers].sort((a, b) => b.created - a.created || (a.id < b.id ? 1 : -1))[0]!;
+    expect(result.structuredContent.data[0].id).toBe(newest.id);
+  });
+
+  it('answers get_balance per currency', async () => {
+    const result = await client.callTool({ name: 'get_balance', arguments: {} });
+    expect(result.isError).toBeFalsy();
+    expect(text(result)).toMatch(/usd/i);
+  });
+
+  it('reports bad arguments clearly and keeps serving', async () => {
+    const bad = await client.callTool({ name: 'list_customers', arguments: { created_after: '2026-13-45' } }).catch((e: Error) => ({ isError: true, content: [{ text: e.message }] }));
+    expect(bad.isError).toBe(true);
+    expect(text(bad)).toMatch(/created_after.*2026-13-45/);
+    const unknown = await client.callTool({ name: 'list_customers', arguments: { colour: 'red' } }).catch((e: Error) => ({ isError: true, content: [{ text: e.message }] }));
+    expect(unknown.isError).toBe(true);
+    expect(text(unknown)).toMatch(/colour/);
+    const ok = await client.callTool({ name: 'list_customers', arguments: { limit: 1 } });
+    expect(ok.isError).toBeFalsy();
+  });
+});
+
+describe('with no key configured', () => {
+  it.each(['v2', 'v1'] as const)('starts, lists its tools, and a call says how to add a key or try --demo (%s client)', async (era) => {
+    const client = await connect(era, [], {});
+    try {
+      const { tools } = await client.listTools();
+      expect(tools).toHaveLength(13);
+      const result = await client.callTool({ name: 'list_charges', arguments: {} });
+      expect(result.isError).toBe(true);
+      expect(text(result)).toMatch(/STRIPE_API_KEY/);
+      expect(text(result)).toMatch(/--demo/);
+    } finally {
+      await client.close();
+    }
+  });
+
+  it('explains a publishable key instead of sending it to Stripe', async () => {
+    const client = await connect('v2', [], { STRIPE_API_KEY: 'pk_test_abcdefghijklmnop', STRIPE_API_BASE: emulator.url });
+    try {
+      const before = emulator.requests.length;
+      const result = await client.callTool({ name: 'list_customers', arguments: {} });
+      expect(result.isError).toBe(true);
+      expect(text(result)).toMatch(/publishable key/);
+      expect(emulator.requests.length).toBe(before);
+    } finally {
+      await client.close();
+    }
+  });
+});
+
+describe('--demo', () => {
+  it('serves the built-in demo data on a "demo" test-mode connection', async () => {
+    const client = await connect('v2', ['--demo'], {});
+    try {
+      const result = await client.callTool({ name: 'list_subscriptions', arguments: { status: 'all', limit: 5 } });
+      expect(result.isError).toBeFalsy();
+      expect(result.structuredContent).toMatchObject({ connection: 'demo', mode: 'test', count: 5 });
+      const live = await client.callTool({ name: 'list_customers', arguments: { mode: 'live' } });
+      expect(live.isError).toBe(true);
+      expect(text(live)).toMatch(/no live-mode key/);
+    } finally {
+      await client.close();
+    }
+  });
+});

@@ -1,0 +1,78 @@
+/**
+ * Test harness: the real MCP server (in process, through a real v2 client over an in-memory link), the real
+ * `stripe` package, and the project's Stripe emulator on loopback underneath. Nothing of ours is mocked.
+ */
+import { Client } from '@modelcontextprotocol/client';
+import { InMemoryTransport } from '@modelcontextprotocol/server';
+import { startEmulator, type EmulatorHandle, type EmulatorOptions } from '../../src/emulator/index.js';
+import { StaticRouter, type ConnectionKeys } from '../../src/connections/router.js';
+import { createMcpServer } from '../../src/server/create-server.js';
+
+/** Fixed "now" of the dataset so figures in tests never drift with the calendar. */
+export const TEST_ANCHOR = new Date('2026-11-01T00:00:00Z');
+
+export interface Harness {
+  emulator: EmulatorHandle;
+  client: Client;
+  /** Calls a tool and returns its result (structuredContent, text, isError). */
+  call(name: string, args?: Record<string, unknown>): Promise<ToolResult>;
+  close(): Promise<void>;
+}
+
+export interface ToolResult {
+  isError: boolean;
+  text: string;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  structured: any;
+}
+
+export interface HarnessOptions {
+  emulator?: EmulatorOptions;
+  /** Connections to configure; default: one "demo" connection with the emulator's test and live keys. */
+  connections?: (emulator: EmulatorHandle) => ConnectionKeys[];
+}
+
+export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
+  const emulator = await startEmulator({ anchor: TEST_ANCHOR, ...options.emulator });
+  const connections = options.connections?.(emulator) ?? [
+    { name: 'demo', keys: { test: emulator.keys.test, live: emulator.keys.live }, defaultMode: 'test', apiBase: emulator.url },
+  ];
+  const server = createMcpServer(new StaticRouter(connections));
+  const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
+  await server.connect(serverSide);
+  const client = new Client({ name: 'harness', version: '1.0.0' });
+  await client.connect(clientSide);
+  return {
+    emulator,
+    client,
+    async call(name, args = {}) {
+      const result = await client.callTool({ name, arguments: args });
+      const content = (result.content ?? []) as Array<{ type: string; text?: string }>;
+      return {
+        isError: result.isError === true,
+        text: content.map((c) => c.text ?? '').join('\n'),
+        structured: result.structuredContent,
+      };
+    },
+    async close() {
+      await client.close();
+      await server.close();
+      await emulator.close();
+    },
+  };
+}
+
+/** Pages a list tool to the end through next_cursor, collecting every object. */
+export async function collectAll(h: Harness, tool: string, args: Record<string, unknown> = {}) {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  const all: any[] = [];
+  let cursor: string | undefined;
+  for (let page = 0; page < 200; page++) {
+    const result = await h.call(tool, { ...args, limit: 100, ...(cursor ? { cursor } : {}) });
+    if (result.isError) throw new Error(result.text);
+    all.push(...result.structured.data);
+    if (!result.structured.has_more) return all;
+    cursor = result.structured.next_cursor;
+  }
+  throw new Error('collectAll: too many pages');
+}

@@ -1,0 +1,153 @@
+/** list_payouts: "when does the money reach the bank, and did any payout fail?". */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type Stripe from 'stripe';
+import { collectAll, startHarness, type Harness } from '../helpers/harness.js';
+
+const iso = (seconds: number) => new Date(seconds * 1000).toISOString().replace('.000Z', 'Z');
+/** Independent of src/stripe/money.ts: minor units → major-unit string by string surgery. */
+function major(minor: number, currency: string): string {
+  const exp = ({ jpy: 0, kwd: 3 } as Record<string, number>)[currency] ?? 2;
+  const digits = String(Math.abs(minor)).padStart(exp + 1, '0');
+  const body = exp ? `${digits.slice(0, -exp)}.${digits.slice(-exp)}` : digits;
+  return (minor < 0 ? '-' : '') + body;
+}
+const ids = (items: Array<{ id: string }>) => items.map((p) => p.id);
+const refId = (ref: string | { id: string } | null) => (ref === null ? null : typeof ref === 'string' ? ref : ref.id);
+
+let h: Harness;
+let payouts: Stripe.Payout[];
+beforeAll(async () => {
+  h = await startHarness();
+  payouts = h.emulator.dataset('test').payouts;
+});
+afterAll(async () => h?.close());
+
+describe('list_payouts', () => {
+  it('lists every payout newest first, amounts exact, dates ISO', async () => {
+    const all = await collectAll(h, 'list_payouts');
+    expect(ids(all)).toEqual(ids(payouts));
+    expect(new Set(ids(all)).size).toBe(all.length);
+    for (const [i, p] of all.entries()) {
+      const raw = payouts[i]!;
+      expect(p).toEqual({
+        id: raw.id,
+        amount: major(raw.amount, raw.currency),
+        currency: raw.currency,
+        status: raw.status,
+        arrival_date: iso(raw.arrival_date),
+        created: iso(raw.created),
+        method: raw.method,
+        type: raw.type,
+        automatic: raw.automatic,
+        destination: refId(raw.destination as string | { id: string } | null),
+        failure_code: raw.failure_code,
+        failure_message: raw.failure_message,
+        balance_transaction: refId(raw.balance_transaction),
+        description: raw.description,
+        statement_descriptor: raw.statement_descriptor,
+      });
+      expect(typeof p.amount).toBe('string');
+    }
+    // A failed payout says why.
+    const failed = all.find((p) => p.status === 'failed');
+    expect(failed?.failure_code).toEqual(expect.any(String));
+  });
+
+  it('filters by each status on Stripe\'s side', async () => {
+    const present = new Set(payouts.map((p) => p.status));
+    expect(present.size).toBeGreaterThanOrEqual(4);
+    for (const status of ['paid', 'pending', 'in_transit', 'canceled', 'failed']) {
+      const before = h.emulator.requests.length;
+      const got = await collectAll(h, 'list_payouts', { status });
+      expect(ids(got), status).toEqual(ids(payouts.filter((p) => p.status === status)));
+      expect(got.every((p) => p.status === status)).toBe(true);
+      const sent = h.emulator.requests.slice(before).filter((r) => r.path === '/v1/payouts');
+      expect(sent.every((r) => r.query.status === status)).toBe(true);
+    }
+  });
+
+  it('filters by arrival date: arrival_after inclusive, arrival_before exclusive, sent as arrival_date', async () => {
+    const dates = [...new Set(payouts.map((p) => p.arrival_date))].sort((a, b) => a - b);
+    const from = dates[Math.floor(dates.length / 3)]!;
+    const to = dates[Math.floor((2 * dates.length) / 3)]!;
+    const before = h.emulator.requests.length;
+    const got = await collectAll(h, 'list_payouts', { arrival_after: iso(from), arrival_before: iso(to) });
+    const expected = payouts.filter((p) => p.arrival_date >= from && p.arrival_date < to);
+    expect(expected.length).toBeGreaterThan(0);
+    expect(ids(got)).toEqual(ids(expected));
+    expect(got.some((p) => p.arrival_date === iso(from))).toBe(true); // the inclusive edge is in
+    expect(got.some((p) => p.arrival_date === iso(to))).toBe(false); // the exclusive edge is out
+    const sent = h.emulator.requests.slice(before).filter((r) => r.path === '/v1/payouts');
+    expect(sent[0]?.query.arrival_date).toEqual({ gte: String(from), lt: String(to) });
+  });
+
+  it('filters by creation time and combines filters', async () => {
+    const times = [...new Set(payouts.map((p) => p.created))].sort((a, b) => a - b);
+    const cut = times[Math.floor(times.length / 2)]!;
+    const after = await collectAll(h, 'list_payouts', { created_after: cut });
+    expect(ids(after)).toEqual(ids(payouts.filter((p) => p.created >= cut)));
+    const paidBefore = await collectAll(h, 'list_payouts', { created_before: cut, status: 'paid' });
+    const expected = payouts.filter((p) => p.created < cut && p.status === 'paid');
+    expect(expected.length).toBeGreaterThan(0);
+    expect(ids(paidBefore)).toEqual(ids(expected));
+  });
+
+  it('pages without gaps or duplicates', async () => {
+    const seen: string[] = [];
+    let cursor: string | undefined;
+    for (let page = 0; page < 10; page++) {
+      const r = await h.call('list_payouts', { limit: 7, ...(cursor ? { cursor } : {}) });
+      expect(r.isError).toBe(false);
+      expect(r.structured.data.length).toBe(7);
+      seen.push(...ids(r.structured.data));
+      expect(r.structured.has_more).toBe(true);
+      cursor = r.structured.next_cursor;
+    }
+    expect(seen).toEqual(ids(payouts.slice(0, 70)));
+  });
+
+  it('returns Stripe\'s own objects with detail "full"', async () => {
+    const r = await h.call('list_payouts', { limit: 5, detail: 'full' });
+    expect(r.isError).toBe(false);
+    expect(r.structured.data).toEqual(JSON.parse(JSON.stringify(payouts.slice(0, 5))));
+    expect(r.structured.data[0].amount).toBe(payouts[0]!.amount);
+  });
+
+  it('explains bad input instead of calling Stripe', async () => {
+    const before = h.emulator.requests.length;
+    const badDate = await h.call('list_payouts', { arrival_after: '2026-13-45' });
+    expect(badDate.isError).toBe(true);
+    expect(badDate.text).toMatch(/arrival_after.*not a real calendar date/);
+    const reversed = await h.call('list_payouts', { arrival_after: '2026-10-10', arrival_before: '2026-10-01' });
+    expect(reversed.isError).toBe(true);
+    expect(reversed.text).toMatch(/arrival_after .* must be earlier than arrival_before/);
+    const millis = await h.call('list_payouts', { created_after: 1767225600000 });
+    expect(millis.isError).toBe(true);
+    expect(millis.text).toMatch(/milliseconds/);
+    const badStatus = await h.call('list_payouts', { status: 'sent' });
+    expect(badStatus.isError).toBe(true);
+    expect(badStatus.text).toMatch(/status/);
+    const unknown = await h.call('list_payouts', { destination: 'ba_123' });
+    expect(unknown.isError).toBe(true);
+    expect(unknown.text).toMatch(/destination/);
+    expect(h.emulator.requests.length).toBe(before);
+  });
+});
+
+describe('list_payouts with a restricted key', () => {
+  const key = 'rk_test_NoPayoutRead0001';
+  let r: Harness;
+  beforeAll(async () => {
+    r = await startHarness({
+      emulator: { keys: { [key]: { mode: 'test', permissions: ['rak_balance_read', 'rak_customer_read'] } } },
+      connections: (e) => [{ name: 'demo', keys: { test: key }, apiBase: e.url }],
+    });
+  });
+  afterAll(async () => r?.close());
+
+  it('tells the user which Dashboard permission to turn on', async () => {
+    const result = await r.call('list_payouts', { status: 'paid' });
+    expect(result.isError).toBe(true);
+    expect(result.text).toMatch(/set "Payouts" to Read/);
+  });
+});

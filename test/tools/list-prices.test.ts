@@ -1,0 +1,192 @@
+/** list_prices: "what does Pro cost in yen?" and friends. */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type Stripe from 'stripe';
+import { collectAll, startHarness, type Harness } from '../helpers/harness.js';
+import { minorDecimalToMajor, priceUnitAmount } from '../../src/stripe/compact/price.js';
+
+const iso = (seconds: number) => new Date(seconds * 1000).toISOString().replace('.000Z', 'Z');
+/** Independent of src/stripe/money.ts: minor units → major-unit string by string surgery. */
+function major(minor: number, currency: string): string {
+  const exp = ({ jpy: 0, kwd: 3 } as Record<string, number>)[currency] ?? 2;
+  const digits = String(Math.abs(minor)).padStart(exp + 1, '0');
+  const body = exp ? `${digits.slice(0, -exp)}.${digits.slice(-exp)}` : digits;
+  return (minor < 0 ? '-' : '') + body;
+}
+const ids = (items: Array<{ id: string }>) => items.map((p) => p.id);
+
+let h: Harness;
+let prices: Stripe.Price[];
+beforeAll(async () => {
+  h = await startHarness();
+  prices = h.emulator.dataset('test').prices;
+});
+afterAll(async () => h?.close());
+
+describe('list_prices', () => {
+  it('lists prices newest first with amounts as exact decimal strings', async () => {
+    const all = await collectAll(h, 'list_prices');
+    expect(ids(all)).toEqual(ids(prices));
+    for (const [i, p] of all.entries()) {
+      const raw = prices[i]!;
+      expect(p).toEqual({
+        id: raw.id,
+        product: raw.product,
+        active: raw.active,
+        currency: raw.currency,
+        unit_amount: raw.unit_amount === null ? null : major(raw.unit_amount, raw.currency),
+        type: raw.type,
+        interval: raw.recurring?.interval ?? null,
+        interval_count: raw.recurring?.interval_count ?? null,
+        usage_type: raw.recurring?.usage_type ?? null,
+        billing_scheme: raw.billing_scheme,
+        nickname: raw.nickname,
+        lookup_key: raw.lookup_key,
+        tax_behavior: raw.tax_behavior,
+        created: iso(raw.created),
+        metadata: raw.metadata,
+      });
+    }
+  });
+
+  it('gets zero-decimal and two-decimal currencies right', async () => {
+    const all = await collectAll(h, 'list_prices');
+    const yen = all.filter((p) => p.currency === 'jpy');
+    expect(yen.length).toBeGreaterThan(0);
+    for (const p of yen) expect(p.unit_amount).toMatch(/^\d+$/);
+    expect(yen.map((p) => p.unit_amount)).toContain('3000'); // Starter monthly: ¥3000, not ¥30.00
+    const usd = all.filter((p) => p.currency === 'usd');
+    for (const p of usd) expect(p.unit_amount).toMatch(/^\d+\.\d{2}$/);
+    expect(usd.map((p) => p.unit_amount)).toContain('19.00');
+    expect(usd.map((p) => p.unit_amount)).toContain('0.02'); // the metered per-call price
+  });
+
+  it('filters by product, type, currency, active and interval, each on Stripe\'s side', async () => {
+    const product = prices.find((p) => p.type === 'one_time')!.product as string;
+    const cases: Array<[Record<string, unknown>, (p: Stripe.Price) => boolean, Record<string, unknown>]> = [
+      [{ product }, (p) => p.product === product, { product }],
+      [{ type: 'one_time' }, (p) => p.type === 'one_time', { type: 'one_time' }],
+      [{ type: 'recurring' }, (p) => p.type === 'recurring', { type: 'recurring' }],
+      [{ currency: 'JPY' }, (p) => p.currency === 'jpy', { currency: 'jpy' }],
+      [{ active: false }, (p) => !p.active, { active: 'false' }],
+      [{ recurring_interval: 'year' }, (p) => p.recurring?.interval === 'year', { recurring: { interval: 'year' } }],
+      [
+        { currency: 'usd', recurring_interval: 'month', type: 'recurring' },
+        (p) => p.currency === 'usd' && p.recurring?.interval === 'month',
+        { currency: 'usd', type: 'recurring', recurring: { interval: 'month' } },
+      ],
+    ];
+    for (const [args, keep, query] of cases) {
+      const before = h.emulator.requests.length;
+      const got = await collectAll(h, 'list_prices', args);
+      const expected = ids(prices.filter(keep));
+      expect(expected.length, JSON.stringify(args)).toBeGreaterThan(0);
+      expect(expected.length, JSON.stringify(args)).toBeLessThan(prices.length);
+      expect(ids(got), JSON.stringify(args)).toEqual(expected);
+      const sent = h.emulator.requests.slice(before).filter((r) => r.path === '/v1/prices');
+      expect(sent.length).toBeGreaterThan(0);
+      for (const r of sent) expect(r.query, JSON.stringify(args)).toMatchObject(query);
+    }
+  });
+
+  it('filters on creation time: after inclusive, before exclusive', async () => {
+    const times = [...new Set(prices.map((p) => p.created))].sort((a, b) => a - b);
+    const cut = times[Math.floor(times.length / 2)]!;
+    const after = await collectAll(h, 'list_prices', { created_after: iso(cut) });
+    const before = await collectAll(h, 'list_prices', { created_before: iso(cut) });
+    expect(ids(after)).toEqual(ids(prices.filter((p) => p.created >= cut)));
+    expect(ids(before)).toEqual(ids(prices.filter((p) => p.created < cut)));
+    expect(after.length).toBeGreaterThan(0);
+    expect(before.length).toBeGreaterThan(0);
+  });
+
+  it('pages without gaps or duplicates', async () => {
+    const seen: string[] = [];
+    let cursor: string | undefined;
+    let pages = 0;
+    for (; pages < 50; pages++) {
+      const r = await h.call('list_prices', { limit: 3, ...(cursor ? { cursor } : {}) });
+      expect(r.isError).toBe(false);
+      seen.push(...ids(r.structured.data));
+      if (!r.structured.has_more) break;
+      cursor = r.structured.next_cursor;
+    }
+    expect(pages).toBeGreaterThan(1);
+    expect(seen).toEqual(ids(prices));
+  });
+
+  it('returns Stripe\'s own objects with detail "full", decimals as Stripe sends them', async () => {
+    const r = await h.call('list_prices', { limit: 100, detail: 'full' });
+    expect(r.isError).toBe(false);
+    expect(r.structured.data).toEqual(JSON.parse(JSON.stringify(prices)));
+    const first = r.structured.data[0];
+    expect(typeof first.unit_amount_decimal).toBe('string');
+    expect(first.unit_amount).toBe(prices[0]!.unit_amount);
+  });
+
+  it('explains bad input instead of calling Stripe', async () => {
+    const before = h.emulator.requests.length;
+    const contradiction = await h.call('list_prices', { type: 'one_time', recurring_interval: 'month' });
+    expect(contradiction.isError).toBe(true);
+    expect(contradiction.text).toMatch(/recurring_interval only applies to recurring prices/);
+    const badDate = await h.call('list_prices', { created_before: '2026-13-45' });
+    expect(badDate.isError).toBe(true);
+    expect(badDate.text).toMatch(/created_before.*not a real calendar date/);
+    const reversed = await h.call('list_prices', { created_after: '2026-06-01', created_before: '2026-06-01' });
+    expect(reversed.isError).toBe(true);
+    expect(reversed.text).toMatch(/must be earlier than/);
+    const badCurrency = await h.call('list_prices', { currency: 'dollars' });
+    expect(badCurrency.isError).toBe(true);
+    expect(badCurrency.text).toMatch(/currency/);
+    const badInterval = await h.call('list_prices', { recurring_interval: 'monthly' });
+    expect(badInterval.isError).toBe(true);
+    const unknown = await h.call('list_prices', { lookup_key: 'pro_monthly_usd' });
+    expect(unknown.isError).toBe(true);
+    expect(unknown.text).toMatch(/lookup_key/);
+    const blank = await h.call('list_prices', { product: '   ' });
+    expect(blank.isError).toBe(true);
+    expect(blank.text).toMatch(/product must not be empty/);
+    expect(h.emulator.requests.length).toBe(before);
+  });
+});
+
+describe('sub-cent prices (unit_amount_decimal)', () => {
+  it('moves the decimal point by the currency exponent without floats', () => {
+    expect(minorDecimalToMajor('2000', 'usd')).toBe('20.00');
+    expect(minorDecimalToMajor('0.5', 'usd')).toBe('0.005');
+    expect(minorDecimalToMajor('12.50000', 'usd')).toBe('0.125');
+    expect(minorDecimalToMajor('5', 'usd')).toBe('0.05');
+    expect(minorDecimalToMajor('1250', 'kwd')).toBe('1.250');
+    expect(minorDecimalToMajor('0.1', 'kwd')).toBe('0.0001');
+    expect(minorDecimalToMajor('1234.5', 'jpy')).toBe('1234.5');
+    expect(minorDecimalToMajor('7', 'JPY')).toBe('7');
+    expect(minorDecimalToMajor('0.000000000001', 'eur')).toBe('0.00000000000001');
+    expect(() => minorDecimalToMajor('abc', 'usd')).toThrow();
+  });
+
+  it('uses unit_amount when present, else unit_amount_decimal, else null', () => {
+    expect(priceUnitAmount({ unit_amount: 1999, unit_amount_decimal: null, currency: 'usd' })).toBe('19.99');
+    const decimalOnly = { unit_amount: null, unit_amount_decimal: '0.25' as unknown as Stripe.Decimal, currency: 'usd' };
+    expect(priceUnitAmount(decimalOnly)).toBe('0.0025');
+    expect(priceUnitAmount({ unit_amount: null, unit_amount_decimal: null, currency: 'usd' })).toBeNull();
+  });
+});
+
+describe('list_prices with a restricted key', () => {
+  const key = 'rk_test_NoPriceRead00001';
+  let r: Harness;
+  beforeAll(async () => {
+    r = await startHarness({
+      emulator: { keys: { [key]: { mode: 'test', permissions: ['rak_product_read'] } } },
+      connections: (e) => [{ name: 'demo', keys: { test: key }, apiBase: e.url }],
+    });
+  });
+  afterAll(async () => r?.close());
+
+  it('tells the user which Dashboard permission to turn on', async () => {
+    const result = await r.call('list_prices', {});
+    expect(result.isError).toBe(true);
+    expect(result.text).toMatch(/set "Prices" to Read/);
+    const products = await r.call('list_products', {});
+    expect(products.isError).toBe(false);
+  });
+});
