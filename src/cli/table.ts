@@ -15,7 +15,10 @@ function clip(text: string, width: number): string {
   return text.length <= width ? text : `${text.slice(0, width - 1)}…`;
 }
 
-/** A plain-text table: a column per key that is set in at least one row, widths fitted to the content. */
+/**
+ * A plain-text table: a column per key set in at least one row, widths fitted to the content. When there are
+ * more columns than fit, columns holding the same value in every row go first: they are told once below the table.
+ */
 export function renderTable(rows: Array<Record<string, unknown>>, maxColumns = 9): string {
   if (rows.length === 0) return '(no objects)';
   const columns: string[] = [];
@@ -24,11 +27,16 @@ export function renderTable(rows: Array<Record<string, unknown>>, maxColumns = 9
       if (!columns.includes(key) && cell(value) !== '') columns.push(key);
     }
   }
-  const shown = columns.slice(0, maxColumns);
+  const constant = (c: string) => rows.length > 1 && rows.every((r) => cell(r[c]) === cell(rows[0]![c]));
+  const varying = columns.filter((c) => c === 'id' || !constant(c));
+  const shown = (columns.length > maxColumns ? varying : columns).slice(0, maxColumns);
+  const sameEverywhere = columns.filter((c) => !shown.includes(c) && constant(c));
+  const hidden = columns.filter((c) => !shown.includes(c) && !sameEverywhere.includes(c));
   const widths = shown.map((c) => Math.min(MAX_CELL, Math.max(c.length, ...rows.map((r) => cell(r[c]).length))));
   const line = (values: string[]) => values.map((v, i) => clip(v, widths[i]!).padEnd(widths[i]!)).join('  ').trimEnd();
   const out = [line(shown), line(widths.map((w) => '-'.repeat(w))), ...rows.map((r) => line(shown.map((c) => cell(r[c]))))];
-  if (columns.length > shown.length) out.push(`(+${columns.length - shown.length} more fields: ${columns.slice(shown.length).join(', ')}; use --json for everything)`);
+  if (sameEverywhere.length > 0) out.push(`(in every row: ${sameEverywhere.map((c) => `${c}=${clip(cell(rows[0]![c]), MAX_CELL)}`).join(', ')})`);
+  if (hidden.length > 0) out.push(`(+${hidden.length} more fields: ${hidden.join(', ')}; use --json for everything)`);
   return out.join('\n');
 }
 

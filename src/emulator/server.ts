@@ -668,6 +668,13 @@ function route(ctx: Ctx, path: string, q: QueryObject): unknown {
     requirePermission(ctx, EMULATOR_PERMISSIONS['/v1/balance'] as string);
     return singleton(ctx, ctx.store.ds.balance, q);
   }
+  if (path.startsWith('/v1/accounts/')) {
+    // Retrieving your own account by id works like /v1/account; the emulator has no connected accounts.
+    const id = decodeURIComponent(path.slice('/v1/accounts/'.length));
+    requirePermission(ctx, EMULATOR_PERMISSIONS['/v1/account'] as string);
+    if (id !== ctx.store.ds.account.id) throw resourceMissing('account', id);
+    return singleton(ctx, ctx.store.ds.account, q);
+  }
   if (path === '/v1/account') {
     requirePermission(ctx, EMULATOR_PERMISSIONS['/v1/account'] as string);
     return singleton(ctx, ctx.store.ds.account, q);

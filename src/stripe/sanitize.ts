@@ -20,6 +20,10 @@ export function cleanDeep<T>(value: T): T {
   if (typeof value === 'string') return cleanText(value) as T;
   if (Array.isArray(value)) return value.map((item) => cleanDeep(item)) as T;
   if (value !== null && typeof value === 'object') {
+    // The stripe package turns `*_decimal` fields into Decimal objects (they hold a bigint): their JSON form is
+    // Stripe's own wire form, a decimal string.
+    const toJSON = (value as { toJSON?: () => unknown }).toJSON;
+    if (typeof toJSON === 'function') return cleanDeep(toJSON.call(value)) as T;
     const out: Record<string, unknown> = {};
     for (const [key, item] of Object.entries(value)) out[cleanText(key)] = cleanDeep(item);
     return out as T;

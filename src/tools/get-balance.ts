@@ -1,6 +1,5 @@
 import { z } from 'zod';
 import { compactBalance, compactBalanceSchema } from '../stripe/compact/balance.js';
-import { plainJson } from '../stripe/compact/price.js';
 import { defineTool } from './define-tool.js';
 import { AMOUNTS_COMPACT, AMOUNTS_FULL, assertMode, detailInput } from './common.js';
 
@@ -34,7 +33,7 @@ export const getBalance = defineTool({
     const balance = await ctx.stripe.balance.retrieve();
     assertMode([{ id: 'balance', livemode: balance.livemode }], ctx);
     if (args.detail === 'full') {
-      return { object: 'balance' as const, amounts: AMOUNTS_FULL, note: BALANCE_NOTE, balance: plainJson(balance) as unknown as { object: 'balance' } };
+      return { object: 'balance' as const, amounts: AMOUNTS_FULL, note: BALANCE_NOTE, balance: balance as unknown as { object: 'balance' } };
     }
     return { object: 'balance' as const, amounts: AMOUNTS_COMPACT, note: BALANCE_NOTE, ...compactBalance(balance) };
   },

@@ -1,6 +1,5 @@
 import { z } from 'zod';
 import { compactInvoice, compactInvoiceSchema } from '../stripe/compact/invoice.js';
-import { plainJson } from '../stripe/compact/price.js';
 import { defineTool } from './define-tool.js';
 import { createdRangeInput, dateInput, listInput, listOutput, listPage, rangeFilter, requireNonEmpty } from './common.js';
 
@@ -40,8 +39,8 @@ export const listInvoices = defineTool({
       args,
       compact: compactInvoice,
       // The stripe package turns *_decimal fields into Decimal objects (not JSON): a JSON copy restores Stripe's strings.
-      fetchPage: async (page) => {
-        const list = await ctx.stripe.invoices.list({
+      fetchPage: (page) =>
+        ctx.stripe.invoices.list({
           ...page,
           ...(args.customer ? { customer: args.customer } : {}),
           ...(args.subscription ? { subscription: args.subscription } : {}),
@@ -49,9 +48,7 @@ export const listInvoices = defineTool({
           ...(args.collection_method ? { collection_method: args.collection_method } : {}),
           ...(created ? { created } : {}),
           ...(due ? { due_date: due } : {}),
-        });
-        return { ...list, data: plainJson(list.data) };
-      },
+        }),
     });
   },
 });

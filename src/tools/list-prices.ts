@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type Stripe from 'stripe';
-import { compactPrice, compactPriceSchema, plainJson } from '../stripe/compact/price.js';
+import { compactPrice, compactPriceSchema } from '../stripe/compact/price.js';
 import { ToolInputError } from '../stripe/errors.js';
 import { defineTool } from './define-tool.js';
 import { createdRangeInput, listInput, listOutput, listPage, rangeFilter, requireNonEmpty } from './common.js';
@@ -49,10 +49,8 @@ export const listPrices = defineTool({
       object: 'price',
       args,
       compact: compactPrice,
-      fetchPage: async (page) => {
-        const list = await ctx.stripe.prices.list({ ...page, ...params });
-        return { ...list, data: plainJson(list.data) };
-      },
+      fetchPage: (page) =>
+        ctx.stripe.prices.list({ ...page, ...params }),
     });
   },
 });

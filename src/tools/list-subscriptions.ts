@@ -1,6 +1,5 @@
 import { z } from 'zod';
 import { compactSubscription, compactSubscriptionSchema } from '../stripe/compact/subscription.js';
-import { plainJson } from '../stripe/compact/price.js';
 import { defineTool } from './define-tool.js';
 import { createdRangeInput, listInput, listOutput, listPage, rangeFilter, requireNonEmpty } from './common.js';
 
@@ -38,8 +37,8 @@ export const listSubscriptions = defineTool({
       args,
       compact: compactSubscription,
       // The stripe package turns *_decimal fields into Decimal objects (not JSON): a JSON copy restores Stripe's strings.
-      fetchPage: async (page) => {
-        const list = await ctx.stripe.subscriptions.list({
+      fetchPage: (page) =>
+        ctx.stripe.subscriptions.list({
           ...page,
           ...(args.customer ? { customer: args.customer } : {}),
           ...(args.price ? { price: args.price } : {}),
@@ -47,9 +46,7 @@ export const listSubscriptions = defineTool({
           ...(created ? { created } : {}),
           // Discounts come as ids; the compact answer shows each one's coupon and end date.
           ...(args.detail === 'compact' ? { expand: ['data.discounts'] } : {}),
-        });
-        return { ...list, data: plainJson(list.data) };
-      },
+        }),
     });
   },
 });

@@ -4,7 +4,7 @@ import { compactCharge, compactChargeSchema } from '../stripe/compact/charge.js'
 import { compactCustomer, compactCustomerSchema } from '../stripe/compact/customer.js';
 import { compactInvoice, compactInvoiceSchema } from '../stripe/compact/invoice.js';
 import { compactPaymentIntent, compactPaymentIntentSchema } from '../stripe/compact/payment-intent.js';
-import { compactPrice, compactPriceSchema, plainJson } from '../stripe/compact/price.js';
+import { compactPrice, compactPriceSchema } from '../stripe/compact/price.js';
 import { compactProduct, compactProductSchema } from '../stripe/compact/product.js';
 import { compactSubscription, compactSubscriptionSchema } from '../stripe/compact/subscription.js';
 import { defineTool } from './define-tool.js';
@@ -103,8 +103,7 @@ export const search = defineTool({
     const expand = [...(args.include_total_count ? ['total_count'] : []), ...(args.detail === 'compact' ? (target.compactExpand ?? []) : [])];
     if (expand.length > 0) params.expand = expand;
     const result = await target.run(ctx.stripe, params);
-    // Decimal fields (prices, subscription items, invoice lines) become plain decimal strings again.
-    const items = plainJson(result.data) as Array<{ id: string; object: string; livemode?: boolean }>;
+    const items = result.data as Array<{ id: string; object: string; livemode?: boolean }>;
     assertMode(items, ctx);
     return {
       object: 'search_result' as const,

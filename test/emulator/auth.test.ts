@@ -81,7 +81,7 @@ describe('keys', () => {
       [customersOnly.balanceTransactions.list(), 'rak_balance_transaction_source_read'],
       [customersOnly.balance.retrieve(), 'rak_balance_read'],
       [customersOnly.subscriptions.list(), 'rak_subscription_read'],
-      [customersOnly.accounts.retrieve(), 'rak_account_read'],
+      [customersOnly.accounts.retrieveCurrent(), 'rak_account_read'],
       // Expanding into a resource needs that resource's permission too.
       [clientFor(handle, K.chargesOnly).charges.list({ expand: ['data.customer'] }), 'rak_customer_read'],
     ];
@@ -101,7 +101,7 @@ describe('keys', () => {
     expect((await clientFor(handle, K.writer).customers.list({ limit: 2 })).data).toHaveLength(2);
     const noAccount = clientFor(handle, K.noAccount);
     expect((await noAccount.balance.retrieve()).object).toBe('balance');
-    const e = await failure(noAccount.accounts.retrieve());
+    const e = await failure(noAccount.accounts.retrieveCurrent());
     expect(e).toBeInstanceOf(Stripe.errors.StripePermissionError);
   });
 });

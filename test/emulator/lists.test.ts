@@ -330,7 +330,7 @@ describe('balance, account and modes', () => {
     const b = await stripe.balance.retrieve();
     expect(b.available).toEqual(ds.balance.available);
     expect(b.pending).toEqual(ds.balance.pending);
-    const a = await stripe.accounts.retrieve();
+    const a = await stripe.accounts.retrieveCurrent();
     expect(a.id).toBe(ds.account.id);
   });
 

@@ -75,12 +75,3 @@ export function compactPrice(price: Stripe.Price): CompactPrice {
     metadata: price.metadata ?? {},
   };
 }
-
-/**
- * The stripe package turns `unit_amount_decimal` (and other `*_decimal` fields of prices, plans, invoice lines)
- * into Decimal objects, which are not plain JSON (they hold a bigint). A JSON round trip gives back Stripe's wire
- * form, decimal strings, which is what detail "full" must return.
- */
-export function plainJson<T>(value: T): T {
-  return JSON.parse(JSON.stringify(value)) as T;
-}
