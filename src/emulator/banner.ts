@@ -10,6 +10,6 @@ export function formatEmulatorBanner(handle: Pick<EmulatorHandle, 'url' | 'keys'
     'Point the MCP server at it:',
     `  STRIPE_API_BASE=${handle.url} STRIPE_API_KEY=${handle.keys.test} npx stripe-readonly-mcp`,
     'Or try it by hand:',
-    `  curl ${handle.url}/v1/customers?limit=3 -u ${handle.keys.test}:`,
+    `  curl '${handle.url}/v1/customers?limit=3' -u ${handle.keys.test}:`,
   ].join('\n');
 }
