@@ -3,27 +3,63 @@ import { PACKAGE_VERSION } from '../version.js';
 export const HELP = `stripe-readonly-mcp ${PACKAGE_VERSION}: a read-only Stripe MCP server. It can only issue GET requests to Stripe.
 
 Usage:
-  stripe-readonly-mcp [serve] [--demo]          Serve MCP over stdio (what MCP clients launch)
-  stripe-readonly-mcp call TOOL [JSON] [--demo] [--json]
+  stripe-readonly-mcp [serve] [--connection NAME] [--mode test|live] [--demo]
+                                                Serve MCP over stdio (what MCP clients launch)
+  stripe-readonly-mcp serve --http [--host 127.0.0.1] [--port 3333] [--oauth-issuer URL --oauth-audience AUD]
+                     [--allowed-host NAME] [--allowed-origin ORIGIN] [--no-auth] [--connection NAME] [--mode test|live]
+                                                Serve MCP over Streamable HTTP at /mcp for remote clients, with
+                                                bearer tokens or OAuth (all flags: serve --http --help)
+  stripe-readonly-mcp call TOOL [JSON] [--connection NAME] [--mode test|live] [--demo] [--json]
                                                 Run one tool and print the result as a table (or JSON)
   stripe-readonly-mcp tools                     List the tools and what they return
+
+  stripe-readonly-mcp connections add NAME [--mode test|live] [--key-stdin] [--allow-secret-key] [--default]
+                                                Verify a key with Stripe and store it (asked for, hidden)
+  stripe-readonly-mcp connections list [--json] Names, modes, key hints, account, currency, default, key store
+  stripe-readonly-mcp connections test NAME [--mode test|live]
+                                                Verify again; which tools the key can serve, what to set to Read
+  stripe-readonly-mcp connections rotate NAME --mode test|live [--key-stdin] [--allow-secret-key]
+                                                Replace a key: the new one is verified and stored first
+  stripe-readonly-mcp connections remove NAME [--mode test|live] [--yes]
+  stripe-readonly-mcp connections default NAME [--mode test|live]
+  stripe-readonly-mcp tokens create NAME [--connection NAME] [--mode test|live]
+                                                A bearer token for serve --http: printed once, only its hash is kept
+  stripe-readonly-mcp tokens list [--json] | tokens revoke NAME
+  stripe-readonly-mcp doctor [--offline]        Node, folder and permissions, key store and why, each connection
+  stripe-readonly-mcp config claude|cursor|vscode|claude-code [--connection NAME] [--mode test|live]
+                                                Print the MCP client config to paste (it holds no key)
+
   stripe-readonly-mcp emulator [--port 12111] [--seed 42]
                                                 Run the built-in Stripe API emulator on 127.0.0.1
   stripe-readonly-mcp --help | --version
 
 Options:
-  --demo        Use built-in demo data (an in-process Stripe emulator, connection "demo", test mode)
-  --json        With call: print the result as JSON instead of a table
-  --port N      With emulator: port to listen on (default 12111; 0 picks a free one)
-  --seed N      With emulator: dataset seed (default 42)
+  --connection NAME  With serve/call: pin to this connection (other connections are refused)
+  --mode test|live   With serve/call: pin to this mode (the other mode's key is never read); with
+                     connections: which key (default: detected from the key's prefix)
+  --key-stdin        Read the key from standard input instead of a hidden prompt (never pass a key as an argument)
+  --allow-secret-key Accept a secret key (sk_…); a restricted key (rk_…) with Read access is recommended
+  --default          With connections add: make this the default connection, and this key's mode its default
+  --demo             Use built-in demo data (an in-process Stripe emulator, connection "demo", test mode)
+  --json             With call: print the result as JSON; with connections list/test: machine-readable output
+  --port N           With emulator: port to listen on (default 12111; 0 picks a free one)
+  --seed N           With emulator: dataset seed (default 42)
+
+Which key a call uses: its "connection" argument (default: "env" when STRIPE_API_KEY is set, else the default
+connection, else the only one) and its "mode" argument (default: the connection's default mode, else test).
 
 Environment:
-  STRIPE_API_KEY   A Stripe key for the connection "env": a restricted key (rk_test_… / rk_live_…) with Read
-                   access is recommended; secret keys (sk_…) work but can write, publishable keys (pk_…) cannot read.
-  STRIPE_API_BASE  Where the Stripe API is (default https://api.stripe.com), e.g. http://127.0.0.1:12111 for the emulator
+  STRIPE_API_KEY        A key served as the connection "env", touching no store (containers, trials): a restricted
+                        key (rk_test_… / rk_live_…) with Read access is recommended; sk_… can write, pk_… cannot read.
+  STRIPE_API_BASE       Where the Stripe API is (default https://api.stripe.com), e.g. http://127.0.0.1:12111 for the emulator
+  STRIPE_MCP_HOME       Folder for connections.json (and the encrypted key file); default: the OS config folder
+  STRIPE_MCP_KEYSTORE   auto (default: the OS keychain if it works, else the encrypted file) | keychain | file
+  STRIPE_MCP_MASTER_KEY The encrypted file's master key, 32 bytes in base64 (containers); default: keychain or a 0600 file
 
 Examples:
   stripe-readonly-mcp call list_customers '{"limit":5}' --demo
-  stripe-readonly-mcp call list_charges '{"status":"failed","created_after":"2026-05-01"}' --demo
+  stripe-readonly-mcp connections add acme                  # asks for rk_test_… (hidden); add --mode live later
+  stripe-readonly-mcp call list_charges '{"status":"failed","created_after":"2026-05-01"}' --connection acme
+  stripe-readonly-mcp config claude --connection acme
   STRIPE_API_KEY=rk_test_… stripe-readonly-mcp call get_balance
 `;

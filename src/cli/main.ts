@@ -1,18 +1,23 @@
 import { parseArgs } from 'node:util';
 import { serveStdio } from '@modelcontextprotocol/server/stdio';
-import { connectionFromEnv } from '../connections/env.js';
+import { ConfiguredRouter, type Pin } from '../connections/configured-router.js';
 import { StaticRouter, type ConnectionRouter } from '../connections/router.js';
 import { createMcpServer } from '../server/create-server.js';
 import { logLine } from '../server/log.js';
 import { parseToolArguments, runTool } from '../server/tool-runner.js';
 import { describeError, ToolInputError } from '../stripe/errors.js';
-import { keyHint } from '../stripe/keys.js';
+import { redactKeys } from '../stripe/keys.js';
 import { TOOLS } from '../tools/index.js';
 import { PACKAGE_VERSION } from '../version.js';
+import { configCommand } from './config-snippets.js';
+import { connectionsCommand, CONNECTIONS_USAGE, KEY_ON_ARGV, parseMode } from './connections.js';
+import { doctorCommand } from './doctor.js';
 import { HELP } from './help.js';
+import { CancelledError } from './prompt.js';
+import { UsageError } from './output.js';
 import { renderResult } from './table.js';
-
-class UsageError extends Error {}
+import { serveHttpCommand, SERVE_HTTP_USAGE } from './serve-http.js';
+import { tokensCommand, TOKENS_USAGE } from './tokens.js';
 
 interface Setup {
   router: ConnectionRouter;
@@ -27,22 +32,27 @@ async function demoSetup(): Promise<Setup> {
   return { router, close: () => emulator.close() };
 }
 
-/** STRIPE_API_KEY when set; otherwise no connection, and every call explains how to add one. */
-function envSetup(): Setup {
-  const env = connectionFromEnv();
-  if (env.ok) {
-    if (env.warning) logLine(env.warning);
-    const mode = env.connection.defaultMode;
-    logLine(`connection "env": ${mode} mode, key ${keyHint(env.connection.keys[mode ?? 'test'] ?? '')}${env.connection.apiBase ? `, API at ${env.connection.apiBase}` : ''}`);
-    return { router: new StaticRouter([env.connection]), close: async () => {} };
+/**
+ * The stored connections (metadata now, each key only when a call needs its mode) plus STRIPE_API_KEY's "env".
+ * Pinned, only that connection and mode are served and only that key is ever read.
+ */
+async function configuredSetup(pin: Pin, log: boolean): Promise<Setup> {
+  const router = await ConfiguredRouter.create({ pin });
+  if (!log) return { router, close: async () => {} };
+  for (const line of router.describe()) logLine(line);
+  if (router.connectionNames().length === 0 && !router.loadProblem) {
+    logLine('no Stripe key configured: tools are listed, and a call explains how to add a connection or try --demo.');
   }
-  if (env.problem) logLine(env.problem);
-  else logLine('no Stripe key configured: tools are listed, and a call explains how to add a key or try --demo.');
-  return { router: env.problem ? new StaticRouter([], `${env.problem} Fix STRIPE_API_KEY in this server's env and restart it, or start it with --demo.`) : new StaticRouter([]), close: async () => {} };
+  return { router, close: async () => {} };
 }
 
-async function serve(demo: boolean): Promise<void> {
-  const setup = demo ? await demoSetup() : envSetup();
+function setupFor(demo: boolean, pin: Pin, log: boolean): Promise<Setup> {
+  if (demo && (pin.connection || pin.mode)) throw new UsageError('--demo serves the connection "demo" in test mode only: leave out --connection and --mode.');
+  return demo ? demoSetup() : configuredSetup(pin, log);
+}
+
+async function serve(demo: boolean, pin: Pin): Promise<void> {
+  const setup = await setupFor(demo, pin, true);
   const handle = serveStdio(() => createMcpServer(setup.router), { onerror: (err) => logLine(`protocol error: ${err.message}`) });
   logLine(`${PACKAGE_VERSION} serving ${TOOLS.length} read-only tools over stdio${demo ? ' on demo data' : ''}`);
   let closing = false;
@@ -60,7 +70,7 @@ async function serve(demo: boolean): Promise<void> {
   process.on('SIGTERM', shutdown);
 }
 
-async function call(toolName: string | undefined, json: string | undefined, demo: boolean, asJson: boolean): Promise<number> {
+async function call(toolName: string | undefined, json: string | undefined, demo: boolean, asJson: boolean, pin: Pin): Promise<number> {
   if (!toolName) throw new UsageError(`call needs a tool name. Tools: ${TOOLS.map((t) => t.name).join(', ')}`);
   const tool = TOOLS.find((t) => t.name === toolName);
   if (!tool) throw new UsageError(`There is no tool "${toolName}". Tools: ${TOOLS.map((t) => t.name).join(', ')}`);
@@ -72,7 +82,7 @@ async function call(toolName: string | undefined, json: string | undefined, demo
       throw new UsageError(`The arguments must be one JSON object, e.g. '{"limit":5}'. Got: ${json}`);
     }
   }
-  const setup = demo ? await demoSetup() : envSetup();
+  const setup = await setupFor(demo, pin, false);
   try {
     let args: Record<string, unknown>;
     try {
@@ -117,7 +127,36 @@ async function emulator(portText: string | undefined, seedText: string | undefin
   process.on('SIGTERM', stop);
 }
 
+/** The whole argument is a key (`serve rk_live_…`, `--key=…`): refused before anything else, never echoed. */
+function refuseKeyArguments(argv: string[]): void {
+  if (argv.some((a) => /^(--key(=|$)|(sk|rk|pk)_(test|live|org)_?)/.test(a))) throw new UsageError(KEY_ON_ARGV);
+}
+
+const SUBCOMMANDS: Record<string, { run: (argv: string[]) => Promise<number>; usage: string }> = {
+  connections: { run: connectionsCommand, usage: CONNECTIONS_USAGE },
+  doctor: { run: doctorCommand, usage: 'Usage:\n  stripe-readonly-mcp doctor [--offline]' },
+  config: { run: configCommand, usage: 'Usage:\n  stripe-readonly-mcp config claude|cursor|vscode|claude-code [--connection NAME] [--mode test|live]' },
+  tokens: { run: tokensCommand, usage: TOKENS_USAGE },
+};
+
 export async function main(argv: string[]): Promise<number | undefined> {
+  refuseKeyArguments(argv);
+  const sub = argv[0] !== undefined ? SUBCOMMANDS[argv[0]] : undefined;
+  if (sub) {
+    if (argv.includes('--help') || argv.includes('-h')) {
+      process.stdout.write(`${sub.usage}\n`);
+      return 0;
+    }
+    return sub.run(argv.slice(1));
+  }
+  if (argv.includes('--http')) {
+    // serve --http: its own flags (src/cli/serve-http.ts); the router is built as for stdio.
+    if (argv.includes('--help') || argv.includes('-h')) {
+      process.stdout.write(`${SERVE_HTTP_USAGE}\n`);
+      return 0;
+    }
+    return serveHttpCommand(argv, (demo, pin) => setupFor(demo, pin, true));
+  }
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
@@ -129,12 +168,10 @@ export async function main(argv: string[]): Promise<number | undefined> {
       json: { type: 'boolean' },
       port: { type: 'string' },
       seed: { type: 'string' },
-      key: { type: 'string' },
+      connection: { type: 'string' },
+      mode: { type: 'string' },
     },
   });
-  if (values.key !== undefined) {
-    throw new UsageError('Keys are never taken on the command line (shell history and `ps` would show them). Set STRIPE_API_KEY in the environment instead.');
-  }
   if (values.help) {
     process.stdout.write(HELP);
     return 0;
@@ -143,14 +180,18 @@ export async function main(argv: string[]): Promise<number | undefined> {
     process.stdout.write(`${PACKAGE_VERSION}\n`);
     return 0;
   }
+  const pin: Pin = { connection: values.connection, mode: parseMode(values.mode) };
+  if (pin.connection !== undefined && pin.connection.trim() === '') throw new UsageError('--connection needs a connection name.');
   const [command = 'serve', ...rest] = positionals;
+  const pinned = pin.connection !== undefined || pin.mode !== undefined;
+  if (pinned && command !== 'serve' && command !== 'call') throw new UsageError(`--connection and --mode go with serve and call, not ${command}.`);
   switch (command) {
     case 'serve':
       if (rest.length > 0) throw new UsageError(`serve takes no arguments (got: ${rest.join(' ')})`);
-      await serve(values.demo === true);
+      await serve(values.demo === true, pin);
       return undefined; // keeps running
     case 'call':
-      return call(rest[0], rest[1], values.demo === true, values.json === true);
+      return call(rest[0], rest[1], values.demo === true, values.json === true, pin);
     case 'tools':
       listTools();
       return 0;
@@ -170,9 +211,10 @@ export function run(): void {
     },
     (err: unknown) => {
       const usage = err instanceof UsageError || (err instanceof TypeError && 'code' in err && String(err.code).startsWith('ERR_PARSE_ARGS'));
-      const message = err instanceof ToolInputError || usage ? (err as Error).message : describeError(err, { tool: 'cli', dashboardResource: 'the resource' });
-      process.stderr.write(`stripe-readonly-mcp: ${message}${usage ? '\nRun stripe-readonly-mcp --help for usage.' : ''}\n`);
-      process.exitCode = usage ? 2 : 1;
+      const plain = err instanceof ToolInputError || err instanceof CancelledError || usage;
+      const message = plain ? (err as Error).message : describeError(err, { tool: 'cli', dashboardResource: 'the resource' });
+      process.stderr.write(`stripe-readonly-mcp: ${redactKeys(message)}${usage ? '\nRun stripe-readonly-mcp --help for usage.' : ''}\n`);
+      process.exitCode = usage ? 2 : err instanceof CancelledError ? 130 : 1;
     },
   );
 }

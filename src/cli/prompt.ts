@@ -26,6 +26,7 @@ export function readHidden(prompt: string, input: NodeJS.ReadStream = process.st
       resolve(line);
     });
     rl.on('SIGINT', () => {
+      answered = true;
       rl.close();
       output.write('\n');
       reject(new CancelledError('Cancelled: nothing was changed.'));

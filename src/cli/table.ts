@@ -46,7 +46,7 @@ export function renderResult(structured: Record<string, any>): string {
   const lines: string[] = [];
   const where = `connection ${structured.connection} · ${structured.mode} mode`;
   if (Array.isArray(structured.data)) {
-    lines.push(`${where} · ${structured.count ?? structured.data.length} ${structured.object ?? structured.resource ?? 'objects'}${structured.has_more ? ' (more available)' : ''}`);
+    lines.push(`${where} · ${structured.count ?? structured.data.length} ${structured.resource ?? structured.object ?? "objects"}${structured.has_more ? ' (more available)' : ''}`);
     lines.push(renderTable(structured.data));
     if (structured.has_more && (structured.next_cursor || structured.next_page)) {
       lines.push(structured.next_cursor ? `next page: add "cursor":"${structured.next_cursor}"` : `next page: add "page":"${structured.next_page}"`);

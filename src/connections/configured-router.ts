@@ -1,7 +1,7 @@
 import type Stripe from 'stripe';
 import { apiBaseFromEnv, createStripeClient } from '../stripe/client.js';
 import { SetupError } from '../stripe/errors.js';
-import { keyHint, type Mode } from '../stripe/keys.js';
+import { describeKey, keyHint, type Mode } from '../stripe/keys.js';
 import { connectionFromEnv, ENV_CONNECTION } from './env.js';
 import { CLI, noSuchConnection, noSuchMode, refOf } from './manager.js';
 import { modesOf, readMetadata, storedDefault, type Metadata } from './metadata.js';
@@ -11,6 +11,19 @@ import { NO_KEY_MESSAGE } from './router.js';
 import type { SecretStore } from './secret-store.js';
 import { Stores } from './stores.js';
 import type { StoreKind } from './metadata.js';
+
+/**
+ * Defence in depth before any request: the key read for a mode must carry that mode's prefix. (The tools also
+ * refuse objects whose livemode contradicts the mode, but refunds and balance transactions carry no livemode.)
+ */
+function assertKeyMode(apiKey: string, connection: string, mode: Mode): void {
+  const shape = describeKey(apiKey);
+  if (shape && shape.kind !== 'publishable' && shape.mode === mode) return;
+  throw new SetupError(
+    `Refused: the key stored as the ${mode} key of connection "${connection}" is ${shape ? `a ${shape.mode}-mode ${shape.kind} key (${keyHint(apiKey)})` : 'not a Stripe API key'}, ` +
+      `so nothing was sent: test and live data never mix. Replace it with: ${CLI} connections rotate ${connection} --mode ${mode}`,
+  );
+}
 
 /** `serve --connection NAME --mode test`: only that connection and mode are ever served, only that key read. */
 export interface Pin {
@@ -112,14 +125,14 @@ export class ConfiguredRouter implements ConnectionRouter {
     const { pin } = this;
     if (pin.connection && request.connection && request.connection !== pin.connection) {
       throw new SetupError(
-        `This server is pinned to connection "${pin.connection}" (started with --connection ${pin.connection}), so it cannot read "${request.connection}". ` +
+        `This server is pinned to connection "${pin.connection}" (--connection ${pin.connection}), so it cannot read "${request.connection}". ` +
           `Add a separate server for it (${CLI} config claude --connection ${request.connection}) or leave out "connection".`,
       );
     }
     if (pin.mode && request.mode && request.mode !== pin.mode) {
       throw new SetupError(
-        `This server is pinned to ${pin.mode} mode (started with --mode ${pin.mode}), so ${request.mode}-mode data cannot be read from it. ` +
-          `Leave out "mode", or use a server started with --mode ${request.mode} for ${request.mode} data.`,
+        `This server is pinned to ${pin.mode} mode (--mode ${pin.mode}), so ${request.mode}-mode data cannot be read from it. ` +
+          `Leave out "mode", or use a server started with --mode ${request.mode} (or none) for ${request.mode} data.`,
       );
     }
     const asked = pin.connection ?? request.connection;
@@ -160,7 +173,10 @@ export class ConfiguredRouter implements ConnectionRouter {
     if (!client) {
       client = this.storeOf(modeRecord.store)
         .get(ref)
-        .then((apiKey) => createStripeClient({ apiKey, mode, ...(this.apiBase ? { apiBase: this.apiBase } : {}) }));
+        .then((apiKey) => {
+          assertKeyMode(apiKey, name, mode);
+          return createStripeClient({ apiKey, mode, ...(this.apiBase ? { apiBase: this.apiBase } : {}) });
+        });
       this.clients.set(cacheKey, client);
       // A key that could not be read (keychain locked) is tried again on the next call, not remembered as failed.
       client.catch(() => this.clients.delete(cacheKey));

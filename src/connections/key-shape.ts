@@ -42,8 +42,10 @@ export function checkKeyShape(raw: string, options: { mode?: Mode | undefined; a
   }
   const shape = describeKey(key);
   if (!shape) {
+    // Nothing of an unknown secret is shown: at most a short lower-case prefix such as "whsec_".
+    const prefix = /^[a-z]{2,8}_/.exec(key)?.[0];
     throw new SetupError(
-      `That does not look like a Stripe API key (${keyHint(key)}, ${key.length} characters). Expected a restricted key: rk_test_… or rk_live_…, ` +
+      `That does not look like a Stripe API key (${key.length} characters${prefix ? `, starting "${prefix}"` : ''}). Expected a restricted key: rk_test_… or rk_live_…, ` +
         `copied whole from the Stripe Dashboard (Developers → API keys).`,
     );
   }

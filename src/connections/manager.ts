@@ -76,15 +76,21 @@ export class ConnectionManager {
     });
   }
 
-  async require(name: string): Promise<{ metadata: Metadata; record: ConnectionRecord }> {
+  async require(name: string, suggestAdd = true): Promise<{ metadata: Metadata; record: ConnectionRecord }> {
     const metadata = await this.read();
     const record = metadata.connections[name];
-    if (!record) throw noSuchConnection(name, metadata);
+    if (!record) throw noSuchConnection(name, metadata, suggestAdd);
     return { metadata, record };
   }
 
-  verify(key: CheckedKey): Promise<Verification> {
-    return verifyKey(key.key, key.mode, { apiBase: this.apiBase });
+  /** Verifies with Stripe; a failure says what was (not) kept. */
+  async verify(key: CheckedKey, consequence = 'Nothing was saved.'): Promise<Verification> {
+    try {
+      return await verifyKey(key.key, key.mode, { apiBase: this.apiBase });
+    } catch (err) {
+      if (err instanceof SetupError) err.message = `${err.message} ${consequence}`;
+      throw err;
+    }
   }
 
   async add(request: AddRequest): Promise<SavedKey> {
@@ -124,7 +130,7 @@ export class ConnectionManager {
     const { record: existing } = await this.require(request.name);
     if (!existing[request.mode]) throw noSuchMode(request.name, request.mode, existing, 'rotate');
     const checked = checkKeyShape(request.key, { mode: request.mode, allowSecret: request.allowSecret });
-    const verification = await this.verify(checked);
+    const verification = await this.verify(checked, `Nothing was changed: the old ${request.mode} key is still in use.`);
     const oldAccount = existing[request.mode]?.accountId;
     if (oldAccount && verification.accountId && oldAccount !== verification.accountId) {
       throw new SetupError(
@@ -163,7 +169,7 @@ export class ConnectionManager {
     return this.locked(async () => {
       const metadata = await this.read();
       const connection = metadata.connections[request.name];
-      if (!connection) throw noSuchConnection(request.name, metadata);
+      if (!connection) throw noSuchConnection(request.name, metadata, false);
       if (request.mode && !connection[request.mode]) throw noSuchMode(request.name, request.mode, connection, 'remove');
       const modes = request.mode ? [request.mode] : modesOf(connection);
       for (const mode of modes) {
@@ -251,11 +257,11 @@ function assertSlotFree(metadata: Metadata, name: string, key: CheckedKey): void
   }
 }
 
-export function noSuchConnection(name: string, metadata: Metadata): SetupError {
+export function noSuchConnection(name: string, metadata: Metadata, suggestAdd = true): SetupError {
   const names = Object.keys(metadata.connections);
   return new SetupError(
-    `There is no connection named "${name}". ${names.length ? `Configured: ${names.join(', ')}.` : 'None is configured yet.'} ` +
-      `Add it with: ${CLI} connections add ${name}`,
+    `There is no connection named "${name}". ${names.length ? `Configured: ${names.join(', ')}.` : 'None is configured yet.'}` +
+      (suggestAdd ? ` Add it with: ${CLI} connections add ${name}` : ''),
   );
 }
 

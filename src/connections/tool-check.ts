@@ -25,11 +25,14 @@ export class KeyRejectedError extends Error {
 
 const SEARCH_PROBE_QUERY = "metadata['stripe_readonly_mcp_check']:'1'";
 
-/** The smallest valid arguments for a tool: one object, or a search that matches nothing. */
-function minimalArguments(tool: AnyTool, resource?: SearchResource): Record<string, unknown> {
+/** The smallest valid arguments for a tool: one object, or a search that matches nothing; undefined if it needs more. */
+export function minimalArguments(tool: AnyTool, resource?: SearchResource): Record<string, unknown> | undefined {
   if (resource) return tool.input.parse({ resource, query: SEARCH_PROBE_QUERY, limit: 1 }) as Record<string, unknown>;
-  const withLimit = tool.input.safeParse({ limit: 1 });
-  return (withLimit.success ? withLimit.data : tool.input.parse({})) as Record<string, unknown>;
+  for (const candidate of [{ limit: 1 }, {}]) {
+    const parsed = tool.input.safeParse(candidate);
+    if (parsed.success) return parsed.data as Record<string, unknown>;
+  }
+  return undefined;
 }
 
 /** The Dashboard resource behind a searched resource: the list tool of the same objects names it. */
@@ -51,8 +54,13 @@ export async function checkTools(stripe: Stripe, connection: string, mode: Mode)
     for (const resource of resources) {
       const permission = resource ? searchPermission(resource) : tool.dashboardResource;
       const base = { tool: tool.name, ...(resource ? { resource } : {}) };
+      const args = minimalArguments(tool, resource);
+      if (!args) {
+        results.push({ ...base, status: 'error', message: 'it needs arguments, so it cannot be tried on its own' });
+        continue;
+      }
       try {
-        await tool.handler(minimalArguments(tool, resource), { stripe, connection, mode, signal });
+        await tool.handler(args, { stripe, connection, mode, signal });
         results.push({ ...base, status: 'ok' });
       } catch (err) {
         const type = (err as { type?: string }).type;

@@ -6,6 +6,7 @@ import { describeError, isUnexpectedError, ToolInputError } from '../stripe/erro
 import { MODES, type Mode } from '../stripe/keys.js';
 import { cleanDeep } from '../stripe/sanitize.js';
 import { logLine } from './log.js';
+import { OUTPUT_LIMIT_CHARS } from '../tools/engine/output.js';
 
 /** Every tool reads and nothing else; clients skip confirmation prompts on these hints. */
 export function toolAnnotations(tool: AnyTool) {
@@ -34,6 +35,25 @@ export function toolOutputSchema(tool: AnyTool): z.ZodObject {
 export interface RunOptions {
   router: ConnectionRouter;
   signal: AbortSignal;
+  /** Sends one MCP progress notification; given only when the client asked for progress (a progress token). */
+  notifyProgress?: (progress: number, message: string) => Promise<void>;
+}
+
+/** Progress notifications at most this often: enough to show life, few enough not to flood the client. */
+export const PROGRESS_INTERVAL_MS = 250;
+
+/** ctx.progress for a handler: throttled, strictly increasing (as MCP requires), and never failing the call. */
+function progressReporter(notify: RunOptions['notifyProgress']): ((done: number, message: string) => void) | undefined {
+  if (!notify) return undefined;
+  let last = -Infinity;
+  let sentAt = 0;
+  return (done, message) => {
+    const now = Date.now();
+    if (done <= last || now - sentAt < PROGRESS_INTERVAL_MS) return;
+    last = done;
+    sentAt = now;
+    notify(done, message).catch(() => {});
+  };
 }
 
 /**
@@ -46,14 +66,32 @@ export async function runTool(tool: AnyTool, args: Record<string, unknown>, opti
   try {
     const routed = await options.router.resolve({ connection, mode });
     routedMode = routed.mode;
-    const body = await tool.handler(toolArgs, { stripe: routed.stripe, connection: routed.connection, mode: routed.mode, signal: options.signal });
+    const progress = progressReporter(options.notifyProgress);
+    const body = await tool.handler(toolArgs, {
+      stripe: routed.stripe,
+      connection: routed.connection,
+      mode: routed.mode,
+      signal: options.signal,
+      ...(progress ? { progress } : {}),
+    });
     const structured = cleanDeep({ connection: routed.connection, mode: routed.mode, ...body });
-    return { content: [{ type: 'text', text: JSON.stringify(structured) }], structuredContent: structured };
+    const text = JSON.stringify(structured);
+    // The list tools summarise before this; anything else that grew past what clients accept is refused, not cut.
+    if (text.length > OUTPUT_LIMIT_CHARS) return { isError: true, content: [{ type: 'text', text: tooLargeMessage(tool, text.length) }] };
+    return { content: [{ type: 'text', text }], structuredContent: structured };
   } catch (err) {
     const message = describeError(err, { tool: tool.name, dashboardResource: tool.dashboardResource, ...(routedMode ? { mode: routedMode } : {}) });
-    if (isUnexpectedError(err)) logLine(`${tool.name} failed: ${message}`);
+    // A cancelled call is not a failure worth an operator's attention.
+    if (isUnexpectedError(err) && !options.signal.aborted) logLine(`${tool.name} failed: ${message}`);
     return { isError: true, content: [{ type: 'text', text: message }] };
   }
+}
+
+function tooLargeMessage(tool: AnyTool, chars: number): string {
+  return (
+    `The answer of ${tool.name} would be ${chars.toLocaleString('en-US')} characters, more than the ~${OUTPUT_LIMIT_CHARS.toLocaleString('en-US')} a client accepts, so it is not returned. ` +
+    'Ask for less: a smaller limit or max_results, detail "compact", narrower filters, or group_by / metrics for totals.'
+  );
 }
 
 /** Validates raw arguments the way the MCP layer does, for callers outside MCP (the `call` command). */

@@ -1,8 +1,7 @@
 import { z } from 'zod';
-import type Stripe from 'stripe';
-import { ToolInputError, ModeMismatchError } from '../stripe/errors.js';
+import { ToolInputError } from '../stripe/errors.js';
 import { dateRange, type UnixRange } from '../stripe/time.js';
-import type { ToolContext } from './define-tool.js';
+import { MAX_RESULTS } from './engine/list.js';
 
 /** Small enough for a model's context, large enough that most questions need one page. */
 export const DEFAULT_LIMIT = 20;
@@ -27,6 +26,13 @@ export const detailInput = z
 
 export const listInput = {
   limit: z.number().int().min(1).max(100).default(DEFAULT_LIMIT).describe(`Objects per page, 1–100 (default ${DEFAULT_LIMIT}).`),
+  max_results: z
+    .number()
+    .int()
+    .min(1)
+    .max(MAX_RESULTS)
+    .optional()
+    .describe(`List up to this many objects (1–${MAX_RESULTS.toLocaleString('en-US')}), paged on the server; replaces limit. An answer too large for a client (~150k characters) comes back as a summary telling how to aggregate or narrow.`),
   cursor: z
     .string()
     .regex(/^[a-z]+_[A-Za-z0-9]+$/, 'must be a next_cursor value from a previous result (an object id)')
@@ -38,108 +44,61 @@ export const listInput = {
 /** Any Stripe object as the API returns it (detail: "full"). */
 export const rawStripeObject = z.looseObject({ id: z.string(), object: z.string() });
 
-export const AMOUNTS_COMPACT = 'Amounts are exact decimal strings in major units of each object\'s currency (e.g. "12.50" USD, "1200" JPY, "1.250" KWD).';
-export const AMOUNTS_FULL = 'detail=full: objects are Stripe\'s own, so amounts are integers in minor units (e.g. cents); divide by 10^exponent of the currency.';
+export { AMOUNTS_COMPACT, AMOUNTS_FULL, listPage, MAX_RESULTS, type Detail, type PageRequest } from './engine/list.js';
+export { aggregateInput } from './engine/aggregate.js';
+export { assertMode } from './engine/mode.js';
+
+const cell = z.union([z.string(), z.number(), z.null()]);
+const row = z.record(z.string(), cell);
 
 /** The shape every list tool answers with, around its own compact item schema. */
 export function listOutput<Item extends z.ZodType>(item: Item) {
   return z.object({
     object: z.string().describe('Kind of object listed'),
-    count: z.number().int().describe('Objects in data'),
+    count: z.number().int().describe('Objects in data; with group_by / metrics: rows in aggregate.rows'),
     has_more: z.boolean().describe('More objects match: call again with cursor = next_cursor'),
     next_cursor: z.string().nullable(),
-    scanned: z.number().int().optional().describe('Objects read to find these, when filtering while paging'),
+    scanned: z.number().int().describe('Objects read from Stripe for this answer'),
+    matched: z.number().int().optional().describe('Of those, objects that matched every filter (filters applied while paging, aggregations, summaries)'),
+    filters: z.record(z.string(), z.unknown()).describe('The filters this answer covers (dates as ISO 8601 UTC): what was counted'),
     amounts: z.string(),
-    data: z.array(z.union([item, rawStripeObject])),
+    note: z.string().optional(),
+    summary: z
+      .object({
+        reason: z.enum(['too_large', 'too_many_rows']),
+        message: z.string().describe('Why nothing is listed, and which call gets the answer'),
+        characters: z.number().int(),
+        limit_characters: z.number().int(),
+        max_results_that_fit: z.number().int().optional(),
+        newest_created: z.string().nullable().optional(),
+        oldest_created: z.string().nullable().optional(),
+        totals: z.array(row).optional().describe('Count and sums per currency over the matched objects'),
+      })
+      .optional()
+      .describe('Present when the answer would be too large for a client: a summary instead of the list'),
+    aggregate: z
+      .object({
+        group_by: z.array(z.string()),
+        metrics: z.array(z.string()),
+        date_field: z.string().nullable(),
+        timezone: z.string().nullable(),
+        order_by: z.string().nullable(),
+        order: z.enum(['asc', 'desc']).nullable(),
+        top: z.number().int().nullable(),
+        rows: z.array(row).describe('One row per group (and currency when money is summed)'),
+        rows_total: z.number().int().describe('Groups before top'),
+        totals: z.array(row).describe('The metrics over every match, per currency'),
+        note: z.string(),
+      })
+      .optional()
+      .describe('With group_by / metrics: the table computed over every match'),
+    data: z.array(z.union([item, rawStripeObject])).optional(),
   });
 }
-
-export type Detail = 'compact' | 'full';
 
 /** Turns `x_after`/`x_before` inputs into a Stripe range filter (`{gte, lt}`), or undefined. */
 export function rangeFilter(after: string | number | undefined, before: string | number | undefined, field: string): UnixRange | undefined {
   return dateRange(after, before, field);
-}
-
-interface ListArgs {
-  limit: number;
-  cursor?: string | undefined;
-  detail: Detail;
-}
-
-interface StripeObjectLike {
-  id: string;
-  livemode?: boolean;
-}
-
-export interface PageRequest {
-  limit: number;
-  starting_after?: string;
-}
-
-export interface ListPageOptions<T extends StripeObjectLike, C> {
-  ctx: ToolContext;
-  object: string;
-  args: ListArgs;
-  /** One request to Stripe's list endpoint with the tool's filters already applied. */
-  fetchPage: (page: PageRequest) => Promise<Stripe.ApiList<T>>;
-  compact: (item: T) => C;
-  /** A filter Stripe's list endpoint lacks, applied while paging (e.g. payment intent status). */
-  keep?: (item: T) => boolean;
-}
-
-/** How far a filtered listing reads before it hands back a cursor instead of making the caller wait. */
-const MAX_SCANNED_PER_CALL = 1000;
-
-/**
- * One page of a list tool, honestly: `has_more` and `next_cursor` always say whether more exists. With a
- * `keep` filter it pages Stripe until `limit` matches are found, the list ends, or MAX_SCANNED_PER_CALL
- * objects were read; the cursor then resumes exactly after the last object read.
- */
-export async function listPage<T extends StripeObjectLike, C>(options: ListPageOptions<T, C>) {
-  const { ctx, args, keep } = options;
-  const matches: T[] = [];
-  let cursor = args.cursor;
-  let scanned = 0;
-  let hasMore = true;
-  let lastRead: string | undefined;
-
-  while (hasMore && matches.length < args.limit) {
-    if (ctx.signal.aborted) throw ctx.signal.reason ?? new Error('cancelled');
-    const pageSize = keep ? 100 : args.limit;
-    const page = await options.fetchPage({ limit: pageSize, ...(cursor ? { starting_after: cursor } : {}) });
-    assertMode(page.data, ctx);
-    hasMore = page.has_more;
-    for (const [index, item] of page.data.entries()) {
-      scanned++;
-      lastRead = item.id;
-      if (!keep || keep(item)) matches.push(item);
-      if (matches.length === args.limit) {
-        // Stopped inside the page: whatever is left of it is still to come.
-        if (index < page.data.length - 1) hasMore = true;
-        break;
-      }
-    }
-    cursor = lastRead;
-    if (!keep || scanned >= MAX_SCANNED_PER_CALL || page.data.length === 0) break;
-  }
-
-  return {
-    object: options.object,
-    count: matches.length,
-    has_more: hasMore,
-    next_cursor: hasMore ? (lastRead ?? null) : null,
-    ...(keep ? { scanned } : {}),
-    amounts: args.detail === 'full' ? AMOUNTS_FULL : AMOUNTS_COMPACT,
-    data: args.detail === 'full' ? matches.map((m) => m as unknown as z.infer<typeof rawStripeObject>) : matches.map(options.compact),
-  };
-}
-
-/** Defence in depth: an object whose livemode contradicts the routed mode is refused, never returned. */
-export function assertMode(objects: readonly StripeObjectLike[], ctx: Pick<ToolContext, 'mode' | 'connection'>): void {
-  const live = ctx.mode === 'live';
-  const wrong = objects.find((o) => typeof o.livemode === 'boolean' && o.livemode !== live);
-  if (wrong) throw new ModeMismatchError(ctx.connection, ctx.mode, wrong.id);
 }
 
 export function requireNonEmpty(value: string | undefined, what: string): void {

@@ -7,7 +7,13 @@ export interface ToolContext {
   stripe: Stripe;
   connection: string;
   mode: Mode;
+  /** Fires when the client cancels the call: stop paging at once. */
   signal: AbortSignal;
+  /**
+   * Reports how far a long call got (objects read so far), as MCP progress notifications when the client asked
+   * for them. Absent outside MCP (the CLI); the server throttles and orders the notifications.
+   */
+  progress?: (done: number, message: string) => void;
 }
 
 export interface ToolDefinition<Input extends z.ZodObject = z.ZodObject, Output extends z.ZodObject = z.ZodObject> {

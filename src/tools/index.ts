@@ -12,6 +12,8 @@ import { listPayouts } from './list-payouts.js';
 import { listBalanceTransactions } from './list-balance-transactions.js';
 import { getBalance } from './get-balance.js';
 import { search } from './search.js';
+import { getMrr } from './get-mrr.js';
+import { getChurn } from './get-churn.js';
 
 /** The catalogue, in the order tools/list shows it. Adding a tool means one file and one line here. */
 export const TOOLS = [
@@ -27,5 +29,7 @@ export const TOOLS = [
   listPayouts,
   listBalanceTransactions,
   getBalance,
+  getMrr,
+  getChurn,
   search,
 ] as const satisfies readonly AnyTool[];

@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { compactBalanceTransaction, compactBalanceTransactionSchema } from '../stripe/compact/balance-transaction.js';
+import { compactBalanceTransaction, compactBalanceTransactionSchema, balanceTransactionFacets } from '../stripe/compact/balance-transaction.js';
 import { defineTool } from './define-tool.js';
-import { createdRangeInput, listInput, listOutput, listPage, rangeFilter } from './common.js';
+import { aggregateInput, createdRangeInput, listInput, listOutput, listPage, rangeFilter } from './common.js';
 
 /** Balance transaction types Stripe documents (stripe 23.x types). */
 export const BALANCE_TRANSACTION_TYPES = [
@@ -26,8 +26,8 @@ export const listBalanceTransactions = defineTool({
   description: [
     'Lists every movement of the Stripe balance (the ledger), newest first: id, amount, fee, net (amount − fee), currency, type, reporting_category, status (available or pending), available_on and created (ISO 8601 UTC), source id, description, fee_details, exchange_rate.',
     'Filters: type (charge, refund, payout, stripe_fee, adjustment, …), currency, payout (po_…: what an automatic payout paid out), source (ch_…, re_…: the transaction of that object), created_after (inclusive) / created_before (exclusive) as ISO dates (2026-05-01 = UTC midnight), date-times with offset, or Unix seconds.',
-    'Use it for fees and net revenue; totals are per currency, never add currencies together. Pages: limit 1–100; when has_more is true pass next_cursor as cursor.',
-    'Example: {"payout":"po_1Abc"} or {"type":"charge","currency":"usd","created_after":"2026-10-01","limit":100}.',
+    'Use it for fees and net revenue. Pages: limit 1–100 then cursor = next_cursor, or max_results (≤ 10,000) paged on the server. Totals: group_by (type, reporting_category, month, …) with metrics (count, sum:fee, sum:total_fees = processing + Stripe-billed fees, …) aggregate every match exactly, per currency.',
+    'Example: {"payout":"po_1Abc"} or {"created_after":"2026-01-01","created_before":"2026-04-01","group_by":["month"],"metrics":["sum:total_fees"]}.',
   ].join(' '),
   input: z.strictObject({
     type: z.enum(BALANCE_TRANSACTION_TYPES).optional().describe('Only transactions of this type'),
@@ -40,6 +40,7 @@ export const listBalanceTransactions = defineTool({
     source: objectId('ch_…, re_…, py_…').optional().describe('Id of the object that caused the transaction (charge, refund, …)'),
     ...createdRangeInput,
     ...listInput,
+    ...aggregateInput(balanceTransactionFacets),
   }),
   output: listOutput(compactBalanceTransactionSchema),
   handler: async (args, ctx) => {
@@ -49,6 +50,8 @@ export const listBalanceTransactions = defineTool({
       object: 'balance_transaction',
       args,
       compact: compactBalanceTransaction,
+      facets: balanceTransactionFacets,
+      created,
       fetchPage: (page) =>
         ctx.stripe.balanceTransactions.list({
           ...page,
@@ -56,7 +59,6 @@ export const listBalanceTransactions = defineTool({
           ...(args.currency ? { currency: args.currency.toLowerCase() } : {}),
           ...(args.payout ? { payout: args.payout } : {}),
           ...(args.source ? { source: args.source } : {}),
-          ...(created ? { created } : {}),
         }),
     });
   },

@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { compactPayout, compactPayoutSchema } from '../stripe/compact/payout.js';
+import { compactPayout, compactPayoutSchema, payoutFacets } from '../stripe/compact/payout.js';
 import { defineTool } from './define-tool.js';
-import { createdRangeInput, dateInput, listInput, listOutput, listPage, rangeFilter } from './common.js';
+import { aggregateInput, createdRangeInput, dateInput, listInput, listOutput, listPage, rangeFilter } from './common.js';
 
 export const PAYOUT_STATUSES = ['paid', 'pending', 'in_transit', 'canceled', 'failed'] as const;
 
@@ -12,7 +12,7 @@ export const listPayouts = defineTool({
   description: [
     'Lists payouts from the Stripe balance to the bank account or card, newest first: id, amount, currency, status, arrival_date and created (ISO 8601 UTC), method (standard or instant), type, automatic, destination id, failure_code and failure_message, balance_transaction id, description, statement_descriptor.',
     'Filters: status (paid, pending, in_transit, canceled, failed), arrival_after / arrival_before (expected bank arrival date), created_after / created_before; *_after is inclusive, *_before exclusive; ISO dates (2026-05-01 = UTC midnight), date-times with offset, or Unix seconds.',
-    'Pages: limit 1–100; when has_more is true pass next_cursor as cursor. To see what a payout contained use list_balance_transactions with payout = its id.',
+    'Pages: limit 1–100 then cursor = next_cursor, or max_results (≤ 10,000) paged on the server. Totals: group_by (status, month, …) with metrics (count, sum:amount). To see what a payout contained use list_balance_transactions with payout = its id.',
     'Example: {"status":"failed"} or {"arrival_after":"2026-10-01","arrival_before":"2026-11-01","limit":100}.',
   ].join(' '),
   input: z.strictObject({
@@ -21,6 +21,7 @@ export const listPayouts = defineTool({
     arrival_before: dateInput.optional().describe('Only payouts whose arrival date is before this moment (exclusive).'),
     ...createdRangeInput,
     ...listInput,
+    ...aggregateInput(payoutFacets),
   }),
   output: listOutput(compactPayoutSchema),
   handler: async (args, ctx) => {
@@ -31,12 +32,13 @@ export const listPayouts = defineTool({
       object: 'payout',
       args,
       compact: compactPayout,
+      facets: payoutFacets,
+      created,
       fetchPage: (page) =>
         ctx.stripe.payouts.list({
           ...page,
           ...(args.status ? { status: args.status } : {}),
           ...(arrival ? { arrival_date: arrival } : {}),
-          ...(created ? { created } : {}),
         }),
     });
   },

@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import type Stripe from 'stripe';
-import { compactPrice, compactPriceSchema } from '../stripe/compact/price.js';
+import { compactPrice, compactPriceSchema, priceFacets } from '../stripe/compact/price.js';
 import { ToolInputError } from '../stripe/errors.js';
 import { defineTool } from './define-tool.js';
-import { createdRangeInput, listInput, listOutput, listPage, rangeFilter, requireNonEmpty } from './common.js';
+import { aggregateInput, createdRangeInput, listInput, listOutput, listPage, rangeFilter, requireNonEmpty } from './common.js';
 
 export const listPrices = defineTool({
   name: 'list_prices',
@@ -12,7 +12,7 @@ export const listPrices = defineTool({
   description: [
     'Lists Stripe prices (what a product costs), newest first: id, product id, active, currency, unit_amount, type (one_time or recurring), interval and interval_count, usage_type (licensed or metered), billing_scheme, nickname, lookup_key, tax_behavior, created (ISO 8601 UTC), metadata.',
     'Filters: product (id), type, currency (e.g. usd), active (false = archived), recurring_interval (day, week, month, year), created_after (inclusive) / created_before (exclusive) as ISO dates (2026-05-01 = UTC midnight), date-times with offset, or Unix seconds.',
-    'unit_amount is null for tiered or customer-chosen prices. Pages: limit 1–100; when has_more is true pass next_cursor as cursor.',
+    'unit_amount is null for tiered or customer-chosen prices. Pages: limit 1–100 then cursor = next_cursor, or max_results (≤ 10,000) paged on the server. Counts: group_by (product, interval, currency, …).',
     'To search by lookup_key or metadata use the search tool (resource "prices").',
     'Example: {"product":"prod_Nx1","type":"recurring"} or {"currency":"eur","recurring_interval":"year"}.',
   ].join(' '),
@@ -28,6 +28,7 @@ export const listPrices = defineTool({
     recurring_interval: z.enum(['day', 'week', 'month', 'year']).optional().describe('Only recurring prices billed at this interval'),
     ...createdRangeInput,
     ...listInput,
+    ...aggregateInput(priceFacets),
   }),
   output: listOutput(compactPriceSchema),
   handler: async (args, ctx) => {
@@ -42,13 +43,14 @@ export const listPrices = defineTool({
       ...(args.currency ? { currency: args.currency.toLowerCase() } : {}),
       ...(args.active !== undefined ? { active: args.active } : {}),
       ...(args.recurring_interval ? { recurring: { interval: args.recurring_interval } } : {}),
-      ...(created ? { created } : {}),
     };
     return listPage({
       ctx,
       object: 'price',
       args,
       compact: compactPrice,
+      facets: priceFacets,
+      created,
       fetchPage: (page) =>
         ctx.stripe.prices.list({ ...page, ...params }),
     });

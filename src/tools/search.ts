@@ -1,15 +1,19 @@
 import { z } from 'zod';
 import type Stripe from 'stripe';
-import { compactCharge, compactChargeSchema } from '../stripe/compact/charge.js';
-import { compactCustomer, compactCustomerSchema } from '../stripe/compact/customer.js';
-import { compactInvoice, compactInvoiceSchema } from '../stripe/compact/invoice.js';
-import { compactPaymentIntent, compactPaymentIntentSchema } from '../stripe/compact/payment-intent.js';
-import { compactPrice, compactPriceSchema } from '../stripe/compact/price.js';
-import { compactProduct, compactProductSchema } from '../stripe/compact/product.js';
-import { compactSubscription, compactSubscriptionSchema } from '../stripe/compact/subscription.js';
+import { chargeFacets, compactCharge, compactChargeSchema } from '../stripe/compact/charge.js';
+import { compactCustomer, compactCustomerSchema, customerFacets } from '../stripe/compact/customer.js';
+import { compactInvoice, compactInvoiceSchema, invoiceFacets } from '../stripe/compact/invoice.js';
+import { compactPaymentIntent, compactPaymentIntentSchema, paymentIntentFacets } from '../stripe/compact/payment-intent.js';
+import { compactPrice, compactPriceSchema, priceFacets } from '../stripe/compact/price.js';
+import { compactProduct, compactProductSchema, productFacets } from '../stripe/compact/product.js';
+import { compactSubscription, compactSubscriptionSchema, subscriptionFacets } from '../stripe/compact/subscription.js';
+import type { Facets } from '../stripe/compact/facets.js';
 import { defineTool } from './define-tool.js';
-import { AMOUNTS_COMPACT, AMOUNTS_FULL, DEFAULT_LIMIT, assertMode, detailInput, rawStripeObject } from './common.js';
+import { AMOUNTS_COMPACT, AMOUNTS_FULL, DEFAULT_LIMIT, MAX_RESULTS, assertMode, detailInput, rawStripeObject } from './common.js';
 import { ToolInputError } from '../stripe/errors.js';
+import { Aggregator } from './engine/aggregate.js';
+import { OUTPUT_LIMIT_CHARS, OutputBudget, formatCount } from './engine/output.js';
+import { paced, throwIfCancelled } from './engine/pacer.js';
 
 export const SEARCH_RESOURCES = ['customers', 'charges', 'invoices', 'payment_intents', 'prices', 'products', 'subscriptions'] as const;
 export type SearchResource = (typeof SEARCH_RESOURCES)[number];
@@ -27,16 +31,18 @@ interface SearchTarget {
   compact: (item: any) => unknown;
   /** What the projection needs expanded, the same as the resource's list tool asks for (compact only). */
   compactExpand?: string[];
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  facets: Facets<any>;
 }
 
 const TARGETS: Record<SearchResource, SearchTarget> = {
-  customers: { run: (s, p) => s.customers.search(p), compact: compactCustomer },
-  charges: { run: (s, p) => s.charges.search(p), compact: compactCharge },
-  invoices: { run: (s, p) => s.invoices.search(p), compact: compactInvoice },
-  payment_intents: { run: (s, p) => s.paymentIntents.search(p), compact: compactPaymentIntent },
-  prices: { run: (s, p) => s.prices.search(p), compact: compactPrice },
-  products: { run: (s, p) => s.products.search(p), compact: compactProduct },
-  subscriptions: { run: (s, p) => s.subscriptions.search(p), compact: compactSubscription, compactExpand: ['data.discounts'] },
+  customers: { run: (s, p) => s.customers.search(p), compact: compactCustomer, facets: customerFacets },
+  charges: { run: (s, p) => s.charges.search(p), compact: compactCharge, facets: chargeFacets },
+  invoices: { run: (s, p) => s.invoices.search(p), compact: compactInvoice, facets: invoiceFacets },
+  payment_intents: { run: (s, p) => s.paymentIntents.search(p), compact: compactPaymentIntent, facets: paymentIntentFacets },
+  prices: { run: (s, p) => s.prices.search(p), compact: compactPrice, facets: priceFacets },
+  products: { run: (s, p) => s.products.search(p), compact: compactProduct, facets: productFacets },
+  subscriptions: { run: (s, p) => s.subscriptions.search(p), compact: compactSubscription, compactExpand: ['data.discounts'], facets: subscriptionFacets },
 };
 
 export const search = defineTool({
@@ -46,7 +52,7 @@ export const search = defineTool({
   description: [
     'Finds customers, charges, invoices, payment_intents, prices, products or subscriptions with Stripe\'s Search Query Language, for what list tools cannot filter: partial names or emails, metadata, amounts, statuses.',
     "Syntax: field:'value' exact; field~'abc' contains (3+ characters); >, <, >=, <= on numbers and Unix-second timestamps (created>1767225600); -field:'x' negates; metadata['key']:'value'; field:null tests emptiness; join clauses with AND or OR (not both), at most 10. Amounts in queries are minor units (amount>1000 = 10.00 USD).",
-    'Fields are listed in the query argument. Returns compact objects like the list tools (detail "full" for Stripe\'s own); pages: pass next_page as page; include_total_count adds total_count.',
+    'Fields are listed in the query argument. Returns compact objects like the list tools (detail "full" for Stripe\'s own); pages: pass next_page as page, or max_results (up to 10,000) to page on the server; include_total_count adds total_count.',
     'Results can be up to a minute stale; Search is unavailable in India.',
     'Example: {"resource":"customers","query":"email~\'acme.com\' AND created>1767225600"} or {"resource":"charges","query":"status:\'failed\' AND amount>5000"}.',
   ].join(' '),
@@ -65,6 +71,13 @@ export const search = defineTool({
           "products: name, description, active, url, shippable, metadata · subscriptions: status, created, metadata. Example: name~'acme' AND metadata['plan']:'pro'",
       ),
     limit: z.number().int().min(1).max(100).default(DEFAULT_LIMIT).describe(`Objects per page, 1–100 (default ${DEFAULT_LIMIT}).`),
+    max_results: z
+      .number()
+      .int()
+      .min(1)
+      .max(MAX_RESULTS)
+      .optional()
+      .describe(`Return up to this many matches (1–${MAX_RESULTS.toLocaleString('en-US')}), paged on the server; replaces limit. An answer too large for a client (~150k characters) comes back as a summary instead.`),
     page: z.string().min(1).max(2000).optional().describe('next_page from the previous result of the same query, to get the next page.'),
     include_total_count: z.boolean().default(false).describe('Also return total_count, the number of all matches (slower).'),
     detail: detailInput,
@@ -73,11 +86,23 @@ export const search = defineTool({
     object: z.literal('search_result'),
     resource: z.enum(SEARCH_RESOURCES),
     count: z.number().int().describe('Objects in data'),
+    scanned: z.number().int().describe('Matches read from Stripe for this answer'),
     has_more: z.boolean().describe('More matches: call again with page = next_page'),
     next_page: z.string().nullable(),
     total_count: z.number().int().optional().describe('All matches, when include_total_count was true'),
     amounts: z.string(),
     note: z.string(),
+    summary: z
+      .object({
+        reason: z.literal('too_large'),
+        message: z.string(),
+        characters: z.number().int(),
+        limit_characters: z.number().int(),
+        max_results_that_fit: z.number().int(),
+        totals: z.array(z.record(z.string(), z.union([z.string(), z.number(), z.null()]))),
+      })
+      .optional()
+      .describe('Present when the matches would be too large for a client: a summary instead of the list'),
     data: z.array(
       z.union([
         compactCustomerSchema,
@@ -93,29 +118,62 @@ export const search = defineTool({
   }),
   handler: async (args, ctx) => {
     const target = TARGETS[args.resource];
-    const page = args.page?.trim();
+    let page = args.page?.trim();
     if (args.page !== undefined && !page) throw new ToolInputError('page must not be empty: pass next_page from the previous result.');
-    const params: Stripe.CustomerSearchParams = {
-      query: args.query,
-      limit: args.limit,
-      ...(page ? { page } : {}),
-    };
-    const expand = [...(args.include_total_count ? ['total_count'] : []), ...(args.detail === 'compact' ? (target.compactExpand ?? []) : [])];
-    if (expand.length > 0) params.expand = expand;
-    const result = await target.run(ctx.stripe, params);
-    const items = result.data as Array<{ id: string; object: string; livemode?: boolean }>;
-    assertMode(items, ctx);
+    const wanted = args.max_results ?? args.limit;
+    const full = args.detail === 'full';
+    const budget = new OutputBudget<unknown>();
+    const totals = new Aggregator(target.facets, { metrics: ['count', ...target.facets.defaultSums.map((f) => `sum:${f}`)] });
+    let scanned = 0;
+    let hasMore = true;
+    let totalCount: number | undefined;
+    while (hasMore && scanned < wanted) {
+      throwIfCancelled(ctx.signal);
+      const params: Stripe.CustomerSearchParams = { query: args.query, limit: Math.min(100, wanted - scanned), ...(page ? { page } : {}) };
+      // total_count once, on the first page; the projection's expansions on every page.
+      const expand = [...(args.include_total_count && scanned === 0 ? ['total_count'] : []), ...(full ? [] : (target.compactExpand ?? []))];
+      if (expand.length > 0) params.expand = expand;
+      const result = await paced(ctx, 'search', () => target.run(ctx.stripe, params));
+      const items = result.data as Array<{ id: string; object: string; livemode?: boolean }>;
+      assertMode(items, ctx);
+      if (typeof result.total_count === 'number') totalCount = result.total_count;
+      for (const item of items) {
+        totals.add(item);
+        budget.add(full ? item : target.compact(item));
+      }
+      scanned += items.length;
+      ctx.progress?.(scanned, `Read ${formatCount(scanned)} ${args.resource.replace('_', ' ')}`);
+      hasMore = result.has_more && items.length > 0;
+      page = result.next_page ?? undefined;
+      if (!page) hasMore = false;
+    }
+    const nextPage = hasMore ? (page ?? null) : null;
     return {
       object: 'search_result' as const,
       resource: args.resource,
-      count: items.length,
-      has_more: result.has_more,
-      next_page: result.has_more ? (result.next_page ?? null) : null,
-      ...(args.include_total_count && typeof result.total_count === 'number' ? { total_count: result.total_count } : {}),
-      amounts: args.detail === 'full' ? AMOUNTS_FULL : AMOUNTS_COMPACT,
+      count: budget.items.length,
+      scanned,
+      has_more: hasMore,
+      next_page: nextPage,
+      ...(args.include_total_count && totalCount !== undefined ? { total_count: totalCount } : {}),
+      amounts: full ? AMOUNTS_FULL : AMOUNTS_COMPACT,
       note: SEARCH_NOTE,
+      ...(budget.over
+        ? {
+            summary: {
+              reason: 'too_large' as const,
+              message:
+                `${formatCount(scanned)} matches${hasMore ? ' (and more exist)' : ''} would take about ${formatCount(budget.estimatedChars())} characters as a list, more than the ~${formatCount(OUTPUT_LIMIT_CHARS)} a client accepts in one answer, so none are listed. ` +
+                `Ask for at most ${budget.fits ?? 0} with ${args.max_results !== undefined ? 'max_results' : 'limit'}, add clauses to the query to narrow it, or use the list tools' group_by / metrics for totals. totals below cover the ${formatCount(scanned)} matches read${nextPage ? '; next_page continues after them' : ''}.`,
+              characters: budget.estimatedChars(),
+              limit_characters: OUTPUT_LIMIT_CHARS,
+              max_results_that_fit: budget.fits ?? 0,
+              totals: totals.result().totals,
+            },
+          }
+        : {}),
       // eslint-disable-next-line @typescript-eslint/no-explicit-any
-      data: args.detail === 'full' ? items : (items.map(target.compact) as any[]),
+      data: budget.items as any[],
     };
   },
 });

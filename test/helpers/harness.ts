@@ -2,6 +2,7 @@
  * Test harness: the real MCP server (in process, through a real v2 client over an in-memory link), the real
  * `stripe` package, and the project's Stripe emulator on loopback underneath. Nothing of ours is mocked.
  */
+import { expect } from 'vitest';
 import { Client } from '@modelcontextprotocol/client';
 import { InMemoryTransport } from '@modelcontextprotocol/server';
 import { startEmulator, type EmulatorHandle, type EmulatorOptions } from '../../src/emulator/index.js';
@@ -75,4 +76,32 @@ export async function collectAll(h: Harness, tool: string, args: Record<string, 
     cursor = result.structured.next_cursor;
   }
   throw new Error('collectAll: too many pages');
+}
+
+export interface RestrictedHarness extends Harness {
+  /** The restricted key the "demo" connection uses, to check that messages never show it. */
+  key: string;
+}
+
+/**
+ * A harness whose only connection ("demo", test mode) holds a restricted key with just these `rak_…` permissions,
+ * for checking what a user is told when a tool needs a permission the key lacks.
+ */
+export async function startRestrictedHarness(permissions: string[], key = 'rk_test_RestrictedTestKey01'): Promise<RestrictedHarness> {
+  const harness = await startHarness({
+    emulator: { keys: { [key]: { mode: 'test', permissions } } },
+    connections: (e) => [{ name: 'demo', keys: { test: key }, apiBase: e.url }],
+  });
+  return { ...harness, key };
+}
+
+/**
+ * What a user must be told when the restricted key lacks a permission: an error that says which Dashboard resource
+ * to set to Read (and, when given, the `rak_…` permission Stripe asked for), and that never shows the key.
+ */
+export function expectDashboardAdvice(h: RestrictedHarness, result: ToolResult, resource: string, permission?: string): void {
+  expect(result.isError).toBe(true);
+  expect(result.text).toContain(`set "${resource}" to Read`);
+  if (permission !== undefined) expect(result.text).toContain(permission);
+  expect(result.text).not.toContain(h.key);
 }

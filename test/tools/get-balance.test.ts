@@ -1,15 +1,8 @@
 /** get_balance: "how much money is on the account right now?", per currency and never summed across them. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type Stripe from 'stripe';
-import { startHarness, type Harness } from '../helpers/harness.js';
-
-/** Independent of src/stripe/money.ts: minor units → major-unit string by string surgery. */
-function major(minor: number, currency: string): string {
-  const exp = ({ jpy: 0, kwd: 3 } as Record<string, number>)[currency] ?? 2;
-  const digits = String(Math.abs(minor)).padStart(exp + 1, '0');
-  const body = exp ? `${digits.slice(0, -exp)}.${digits.slice(-exp)}` : digits;
-  return (minor < 0 ? '-' : '') + body;
-}
+import { expectDashboardAdvice, startHarness, startRestrictedHarness, type Harness, type RestrictedHarness } from '../helpers/harness.js';
+import { major } from '../helpers/expected.js';
 
 interface Entry {
   amount: number;
@@ -88,20 +81,13 @@ describe('get_balance', () => {
 });
 
 describe('get_balance with a restricted key', () => {
-  const key = 'rk_test_NoBalanceRead002';
-  let r: Harness;
+  let r: RestrictedHarness;
   beforeAll(async () => {
-    r = await startHarness({
-      emulator: { keys: { [key]: { mode: 'test', permissions: ['rak_payout_read'] } } },
-      connections: (e) => [{ name: 'demo', keys: { test: key }, apiBase: e.url }],
-    });
+    r = await startRestrictedHarness(['rak_payout_read']);
   });
   afterAll(async () => r?.close());
 
   it('tells the user which Dashboard permission to turn on', async () => {
-    const result = await r.call('get_balance');
-    expect(result.isError).toBe(true);
-    expect(result.text).toMatch(/set "Balance" to Read/);
-    expect(result.text).toMatch(/rak_balance_read/);
+    expectDashboardAdvice(r, await r.call('get_balance'), 'Balance', 'rak_balance_read');
   });
 });

@@ -1,28 +1,18 @@
 /** list_balance_transactions: the ledger, for fees, net revenue and what a payout contained. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type Stripe from 'stripe';
-import { collectAll, startHarness, type Harness } from '../helpers/harness.js';
+import { collectAll, expectDashboardAdvice, startHarness, startRestrictedHarness, type Harness, type RestrictedHarness } from '../helpers/harness.js';
+import { exponentOf, id, ids, iso, major } from '../helpers/expected.js';
 import { compactBalanceTransaction } from '../../src/stripe/compact/balance-transaction.js';
 
-const iso = (seconds: number) => new Date(seconds * 1000).toISOString().replace('.000Z', 'Z');
-const EXP: Record<string, number> = { jpy: 0, kwd: 3 };
-/** Independent of src/stripe/money.ts: minor units → major-unit string by string surgery. */
-function major(minor: number, currency: string): string {
-  const exp = EXP[currency] ?? 2;
-  const digits = String(Math.abs(minor)).padStart(exp + 1, '0');
-  const body = exp ? `${digits.slice(0, -exp)}.${digits.slice(-exp)}` : digits;
-  return (minor < 0 ? '-' : '') + body;
-}
 /** Major-unit string → minor units as a bigint, to check sums exactly. */
 function minor(value: string, currency: string): bigint {
-  const exp = EXP[currency] ?? 2;
+  const exp = exponentOf(currency);
   const [whole, fraction = ''] = value.replace('-', '').split('.');
   expect(fraction.length).toBe(exp);
   const n = BigInt(whole! + fraction);
   return value.startsWith('-') ? -n : n;
 }
-const ids = (items: Array<{ id: string }>) => items.map((p) => p.id);
-const refId = (ref: unknown) => (ref === null || ref === undefined ? null : typeof ref === 'string' ? ref : (ref as { id: string }).id);
 
 let h: Harness;
 let txns: Stripe.BalanceTransaction[];
@@ -53,7 +43,7 @@ describe('list_balance_transactions', () => {
         status: raw.status,
         available_on: iso(raw.available_on),
         created: iso(raw.created),
-        source: refId(raw.source),
+        source: id(raw.source),
         description: raw.description,
         fee_details: raw.fee_details.map((f) => ({ amount: major(f.amount, f.currency), currency: f.currency, type: f.type, description: f.description })),
         exchange_rate: raw.exchange_rate,
@@ -98,10 +88,10 @@ describe('list_balance_transactions', () => {
     expect(ids(got)).toEqual(ids(expected));
 
     const charge = txns.find((t) => t.type === 'charge')!;
-    const source = refId(charge.source)!;
+    const source = id(charge.source)!;
     const bySource = await h.call('list_balance_transactions', { source });
     expect(bySource.isError).toBe(false);
-    expect(ids(bySource.structured.data)).toEqual(ids(txns.filter((t) => refId(t.source) === source)));
+    expect(ids(bySource.structured.data)).toEqual(ids(txns.filter((t) => id(t.source) === source)));
     expect(bySource.structured.data[0].source).toBe(source);
   });
 
@@ -174,20 +164,13 @@ describe('balance transactions in zero- and three-decimal currencies', () => {
 });
 
 describe('list_balance_transactions with a restricted key', () => {
-  const key = 'rk_test_NoBalanceRead001';
-  let r: Harness;
+  let r: RestrictedHarness;
   beforeAll(async () => {
-    r = await startHarness({
-      emulator: { keys: { [key]: { mode: 'test', permissions: ['rak_payout_read'] } } },
-      connections: (e) => [{ name: 'demo', keys: { test: key }, apiBase: e.url }],
-    });
+    r = await startRestrictedHarness(['rak_payout_read']);
   });
   afterAll(async () => r?.close());
 
   it('tells the user which Dashboard permission to turn on', async () => {
-    const result = await r.call('list_balance_transactions', {});
-    expect(result.isError).toBe(true);
-    expect(result.text).toMatch(/set "Balance transaction sources" to Read/);
-    expect(result.text).toMatch(/rak_balance_transaction_source_read/);
+    expectDashboardAdvice(r, await r.call('list_balance_transactions', {}), 'Balance transaction sources', 'rak_balance_transaction_source_read');
   });
 });

@@ -1,19 +1,11 @@
 /** list_charges: "which payments failed and why?", "what did this customer pay?", "what was refunded or disputed?". */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type Stripe from 'stripe';
-import { collectAll, startHarness, type Harness } from '../helpers/harness.js';
+import { collectAll, expectDashboardAdvice, startHarness, startRestrictedHarness, type Harness, type RestrictedHarness } from '../helpers/harness.js';
+import { id, ids, iso, major } from '../helpers/expected.js';
 import { cleanDeep } from '../../src/stripe/sanitize.js';
 import type { Dataset } from '../../src/emulator/types.js';
 
-const iso = (seconds: number) => new Date(seconds * 1000).toISOString().replace('.000Z', 'Z');
-const EXPONENT: Record<string, number> = { usd: 2, eur: 2, gbp: 2, cad: 2, aud: 2, chf: 2, jpy: 0, kwd: 3 };
-const major = (amount: number, currency: string) => {
-  const exponent = EXPONENT[currency];
-  if (exponent === undefined) throw new Error(`test does not know the currency ${currency}`);
-  return (amount / 10 ** exponent).toFixed(exponent);
-};
-const id = (ref: string | { id: string } | null) => (ref === null ? null : typeof ref === 'string' ? ref : ref.id);
-const ids = (items: Array<{ id: string }>) => items.map((item) => item.id);
 
 /** What the compact projection must say about a charge, written from Stripe's raw object. */
 function expected(c: Stripe.Charge) {
@@ -75,7 +67,7 @@ describe('list_charges', () => {
     const first = await h.call('list_charges');
     expect(first.isError).toBe(false);
     expect(first.structured).toMatchObject({ object: 'charge', count: 20, has_more: true, connection: 'demo', mode: 'test' });
-    expect(first.structured.scanned).toBeUndefined();
+    expect(first.structured.scanned).toBe(first.structured.count); // one page, no filter read while paging
     expect(ids(first.structured.data)).toEqual(ids(charges.slice(0, 20)));
     expect(first.structured.next_cursor).toBe(charges[19]!.id);
     const second = await h.call('list_charges', { limit: 7, cursor: first.structured.next_cursor });
@@ -243,21 +235,13 @@ describe('list_charges', () => {
 });
 
 describe('list_charges with a restricted key', () => {
-  const key = 'rk_test_NoChargeRead00001';
-  let r: Harness;
+  let r: RestrictedHarness;
   beforeAll(async () => {
-    r = await startHarness({
-      emulator: { keys: { [key]: { mode: 'test', permissions: ['rak_customer_read', 'rak_payment_intent_read'] } } },
-      connections: (e) => [{ name: 'demo', keys: { test: key }, apiBase: e.url }],
-    });
+    r = await startRestrictedHarness(['rak_customer_read', 'rak_payment_intent_read']);
   });
   afterAll(async () => r?.close());
 
   it('tells the user which Dashboard permission to turn on', async () => {
-    const result = await r.call('list_charges', {});
-    expect(result.isError).toBe(true);
-    expect(result.text).toMatch(/set "Charges" to Read/);
-    expect(result.text).toMatch(/rak_charge_read/);
-    expect(result.text).not.toContain(key);
+    expectDashboardAdvice(r, await r.call('list_charges', {}), 'Charges', 'rak_charge_read');
   });
 });

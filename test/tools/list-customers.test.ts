@@ -2,6 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type Stripe from 'stripe';
 import { collectAll, startHarness, type Harness } from '../helpers/harness.js';
+import { ids, iso } from '../helpers/expected.js';
 
 let h: Harness;
 let customers: Stripe.Customer[];
@@ -16,8 +17,8 @@ const HIDDEN = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F\u200B-\u200F\u202A
 describe('list_customers', () => {
   it('pages through every customer newest first, without gaps or duplicates', async () => {
     const all = await collectAll(h, 'list_customers');
-    expect(all.map((c) => c.id)).toEqual(customers.map((c) => c.id));
-    expect(new Set(all.map((c) => c.id)).size).toBe(all.length);
+    expect(ids(all)).toEqual(ids(customers));
+    expect(new Set(ids(all)).size).toBe(all.length);
   });
 
   it('defaults to a page sized for a model and says there is more', async () => {
@@ -30,29 +31,29 @@ describe('list_customers', () => {
     const target = customers.find((c) => c.email)!;
     const r = await h.call('list_customers', { email: target.email });
     expect(r.isError).toBe(false);
-    expect(r.structured.data.map((c: { id: string }) => c.id)).toEqual(customers.filter((c) => c.email === target.email).map((c) => c.id));
+    expect(ids(r.structured.data)).toEqual(ids(customers.filter((c) => c.email === target.email)));
   });
 
   it('filters by creation range: after inclusive, before exclusive, in ISO dates or Unix seconds', async () => {
     const pivot = customers[Math.floor(customers.length / 2)]!;
     const after = pivot.created;
     const before = after + 30 * 86400;
-    const expected = customers.filter((c) => c.created >= after && c.created < before).map((c) => c.id);
+    const expected = ids(customers.filter((c) => c.created >= after && c.created < before));
     expect(expected.length).toBeGreaterThan(1);
     const bySeconds = await collectAll(h, 'list_customers', { created_after: after, created_before: before });
-    expect(bySeconds.map((c) => c.id)).toEqual(expected);
+    expect(ids(bySeconds)).toEqual(expected);
     const byIso = await collectAll(h, 'list_customers', {
       created_after: new Date(after * 1000).toISOString(),
       created_before: new Date(before * 1000).toISOString(),
     });
-    expect(byIso.map((c) => c.id)).toEqual(expected);
+    expect(ids(byIso)).toEqual(expected);
   });
 
   it('returns compact customers with ISO dates and decimal balances', async () => {
     const r = await h.call('list_customers', { limit: 5 });
     const first = r.structured.data[0];
     const raw = customers[0]!;
-    expect(first).toMatchObject({ id: raw.id, email: raw.email, created: new Date(raw.created * 1000).toISOString().replace('.000Z', 'Z') });
+    expect(first).toMatchObject({ id: raw.id, email: raw.email, created: iso(raw.created) });
     expect(Object.keys(first)).not.toContain('invoice_settings');
     expect(typeof first.balance === 'string' || first.balance === null).toBe(true);
   });
@@ -88,9 +89,9 @@ describe('list_customers', () => {
   it('reads live data only in live mode', async () => {
     const live = await h.call('list_customers', { mode: 'live', limit: 5 });
     expect(live.structured.mode).toBe('live');
-    const liveIds = new Set(h.emulator.dataset('live').customers.map((c) => c.id));
+    const liveIds = new Set(ids(h.emulator.dataset('live').customers));
     for (const c of live.structured.data) expect(liveIds.has(c.id)).toBe(true);
-    const testIds = new Set(customers.map((c) => c.id));
+    const testIds = new Set(ids(customers));
     for (const c of live.structured.data) expect(testIds.has(c.id)).toBe(false);
   });
 });

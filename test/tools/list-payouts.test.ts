@@ -1,18 +1,8 @@
 /** list_payouts: "when does the money reach the bank, and did any payout fail?". */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type Stripe from 'stripe';
-import { collectAll, startHarness, type Harness } from '../helpers/harness.js';
-
-const iso = (seconds: number) => new Date(seconds * 1000).toISOString().replace('.000Z', 'Z');
-/** Independent of src/stripe/money.ts: minor units → major-unit string by string surgery. */
-function major(minor: number, currency: string): string {
-  const exp = ({ jpy: 0, kwd: 3 } as Record<string, number>)[currency] ?? 2;
-  const digits = String(Math.abs(minor)).padStart(exp + 1, '0');
-  const body = exp ? `${digits.slice(0, -exp)}.${digits.slice(-exp)}` : digits;
-  return (minor < 0 ? '-' : '') + body;
-}
-const ids = (items: Array<{ id: string }>) => items.map((p) => p.id);
-const refId = (ref: string | { id: string } | null) => (ref === null ? null : typeof ref === 'string' ? ref : ref.id);
+import { collectAll, expectDashboardAdvice, startHarness, startRestrictedHarness, type Harness, type RestrictedHarness } from '../helpers/harness.js';
+import { id, ids, iso, major } from '../helpers/expected.js';
 
 let h: Harness;
 let payouts: Stripe.Payout[];
@@ -39,10 +29,10 @@ describe('list_payouts', () => {
         method: raw.method,
         type: raw.type,
         automatic: raw.automatic,
-        destination: refId(raw.destination as string | { id: string } | null),
+        destination: id(raw.destination),
         failure_code: raw.failure_code,
         failure_message: raw.failure_message,
-        balance_transaction: refId(raw.balance_transaction),
+        balance_transaction: id(raw.balance_transaction),
         description: raw.description,
         statement_descriptor: raw.statement_descriptor,
       });
@@ -135,19 +125,13 @@ describe('list_payouts', () => {
 });
 
 describe('list_payouts with a restricted key', () => {
-  const key = 'rk_test_NoPayoutRead0001';
-  let r: Harness;
+  let r: RestrictedHarness;
   beforeAll(async () => {
-    r = await startHarness({
-      emulator: { keys: { [key]: { mode: 'test', permissions: ['rak_balance_read', 'rak_customer_read'] } } },
-      connections: (e) => [{ name: 'demo', keys: { test: key }, apiBase: e.url }],
-    });
+    r = await startRestrictedHarness(['rak_balance_read', 'rak_customer_read']);
   });
   afterAll(async () => r?.close());
 
   it('tells the user which Dashboard permission to turn on', async () => {
-    const result = await r.call('list_payouts', { status: 'paid' });
-    expect(result.isError).toBe(true);
-    expect(result.text).toMatch(/set "Payouts" to Read/);
+    expectDashboardAdvice(r, await r.call('list_payouts', { status: 'paid' }), 'Payouts');
   });
 });

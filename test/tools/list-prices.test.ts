@@ -1,18 +1,9 @@
 /** list_prices: "what does Pro cost in yen?" and friends. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type Stripe from 'stripe';
-import { collectAll, startHarness, type Harness } from '../helpers/harness.js';
+import { collectAll, expectDashboardAdvice, startHarness, startRestrictedHarness, type Harness, type RestrictedHarness } from '../helpers/harness.js';
+import { ids, iso, major } from '../helpers/expected.js';
 import { minorDecimalToMajor, priceUnitAmount } from '../../src/stripe/compact/price.js';
-
-const iso = (seconds: number) => new Date(seconds * 1000).toISOString().replace('.000Z', 'Z');
-/** Independent of src/stripe/money.ts: minor units → major-unit string by string surgery. */
-function major(minor: number, currency: string): string {
-  const exp = ({ jpy: 0, kwd: 3 } as Record<string, number>)[currency] ?? 2;
-  const digits = String(Math.abs(minor)).padStart(exp + 1, '0');
-  const body = exp ? `${digits.slice(0, -exp)}.${digits.slice(-exp)}` : digits;
-  return (minor < 0 ? '-' : '') + body;
-}
-const ids = (items: Array<{ id: string }>) => items.map((p) => p.id);
 
 let h: Harness;
 let prices: Stripe.Price[];
@@ -172,20 +163,14 @@ describe('sub-cent prices (unit_amount_decimal)', () => {
 });
 
 describe('list_prices with a restricted key', () => {
-  const key = 'rk_test_NoPriceRead00001';
-  let r: Harness;
+  let r: RestrictedHarness;
   beforeAll(async () => {
-    r = await startHarness({
-      emulator: { keys: { [key]: { mode: 'test', permissions: ['rak_product_read'] } } },
-      connections: (e) => [{ name: 'demo', keys: { test: key }, apiBase: e.url }],
-    });
+    r = await startRestrictedHarness(['rak_product_read']);
   });
   afterAll(async () => r?.close());
 
   it('tells the user which Dashboard permission to turn on', async () => {
-    const result = await r.call('list_prices', {});
-    expect(result.isError).toBe(true);
-    expect(result.text).toMatch(/set "Prices" to Read/);
+    expectDashboardAdvice(r, await r.call('list_prices', {}), 'Prices');
     const products = await r.call('list_products', {});
     expect(products.isError).toBe(false);
   });

@@ -1,9 +1,8 @@
 /** list_products: what a person sees when asking "what do we sell?". */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type Stripe from 'stripe';
-import { collectAll, startHarness, type Harness } from '../helpers/harness.js';
-
-const iso = (seconds: number) => new Date(seconds * 1000).toISOString().replace('.000Z', 'Z');
+import { collectAll, expectDashboardAdvice, startHarness, startRestrictedHarness, type Harness, type RestrictedHarness } from '../helpers/harness.js';
+import { id, ids, iso } from '../helpers/expected.js';
 
 let h: Harness;
 let products: Stripe.Product[];
@@ -16,7 +15,7 @@ afterAll(async () => h?.close());
 describe('list_products', () => {
   it('lists every product newest first, with the fields that matter', async () => {
     const all = await collectAll(h, 'list_products');
-    expect(all.map((p) => p.id)).toEqual(products.map((p) => p.id));
+    expect(ids(all)).toEqual(ids(products));
     expect(products.some((p) => !p.active)).toBe(true); // archived products are listed too when active is omitted
     for (const [i, p] of all.entries()) {
       const raw = products[i]!;
@@ -25,7 +24,7 @@ describe('list_products', () => {
         name: raw.name,
         description: raw.description,
         active: raw.active,
-        default_price: typeof raw.default_price === 'string' ? raw.default_price : (raw.default_price?.id ?? null),
+        default_price: id(raw.default_price),
         type: raw.type ?? null,
         unit_label: raw.unit_label ?? null,
         url: raw.url,
@@ -41,9 +40,9 @@ describe('list_products', () => {
     for (const active of [true, false]) {
       const before = h.emulator.requests.length;
       const got = await collectAll(h, 'list_products', { active });
-      const expected = products.filter((p) => p.active === active).map((p) => p.id);
+      const expected = ids(products.filter((p) => p.active === active));
       expect(expected.length).toBeGreaterThan(0);
-      expect(got.map((p) => p.id)).toEqual(expected);
+      expect(ids(got)).toEqual(expected);
       const sent = h.emulator.requests.slice(before).filter((r) => r.path === '/v1/products');
       expect(sent.length).toBeGreaterThan(0);
       expect(sent.every((r) => r.query.active === String(active))).toBe(true);
@@ -55,14 +54,14 @@ describe('list_products', () => {
     const cut = sorted[Math.floor(sorted.length / 2)]!;
     const after = await collectAll(h, 'list_products', { created_after: cut });
     const before = await collectAll(h, 'list_products', { created_before: cut });
-    expect(after.map((p) => p.id)).toEqual(products.filter((p) => p.created >= cut).map((p) => p.id));
-    expect(before.map((p) => p.id)).toEqual(products.filter((p) => p.created < cut).map((p) => p.id));
+    expect(ids(after)).toEqual(ids(products.filter((p) => p.created >= cut)));
+    expect(ids(before)).toEqual(ids(products.filter((p) => p.created < cut)));
     expect(after.length + before.length).toBe(products.length);
     expect(after.length).toBeGreaterThan(0);
     expect(before.length).toBeGreaterThan(0);
     // ISO date-times with an offset mean the same moment.
     const isoAfter = await collectAll(h, 'list_products', { created_after: iso(cut).replace('Z', '+00:00') });
-    expect(isoAfter.map((p) => p.id)).toEqual(after.map((p) => p.id));
+    expect(ids(isoAfter)).toEqual(ids(after));
   });
 
   it('pages without gaps or duplicates', async () => {
@@ -72,14 +71,14 @@ describe('list_products', () => {
       const r = await h.call('list_products', { limit: 1, ...(cursor ? { cursor } : {}) });
       expect(r.isError).toBe(false);
       expect(r.structured.count).toBe(r.structured.data.length);
-      seen.push(...r.structured.data.map((p: { id: string }) => p.id));
+      seen.push(...ids(r.structured.data));
       if (!r.structured.has_more) {
         expect(r.structured.next_cursor).toBeNull();
         break;
       }
       cursor = r.structured.next_cursor;
     }
-    expect(seen).toEqual(products.map((p) => p.id));
+    expect(seen).toEqual(ids(products));
   });
 
   it('returns Stripe\'s own objects with detail "full"', async () => {
@@ -96,8 +95,8 @@ describe('list_products', () => {
     const r = await h.call('list_products', { mode: 'live', limit: 100 });
     expect(r.isError).toBe(false);
     expect(r.structured.mode).toBe('live');
-    expect(r.structured.data.map((p: { id: string }) => p.id)).toEqual(live.map((p) => p.id));
-    expect(live.map((p) => p.id)).not.toEqual(products.map((p) => p.id));
+    expect(ids(r.structured.data)).toEqual(ids(live));
+    expect(ids(live)).not.toEqual(ids(products));
   });
 
   it('explains bad input instead of calling Stripe', async () => {
@@ -118,21 +117,13 @@ describe('list_products', () => {
 });
 
 describe('list_products with a restricted key', () => {
-  const key = 'rk_test_NoProductRead0001';
-  let r: Harness;
+  let r: RestrictedHarness;
   beforeAll(async () => {
-    r = await startHarness({
-      emulator: { keys: { [key]: { mode: 'test', permissions: ['rak_customer_read', 'rak_price_read'] } } },
-      connections: (e) => [{ name: 'demo', keys: { test: key }, apiBase: e.url }],
-    });
+    r = await startRestrictedHarness(['rak_customer_read', 'rak_price_read']);
   });
   afterAll(async () => r?.close());
 
   it('tells the user which Dashboard permission to turn on', async () => {
-    const result = await r.call('list_products', {});
-    expect(result.isError).toBe(true);
-    expect(result.text).toMatch(/set "Products" to Read/);
-    expect(result.text).toMatch(/rak_product_read/);
-    expect(result.text).not.toContain(key);
+    expectDashboardAdvice(r, await r.call('list_products', {}), 'Products', 'rak_product_read');
   });
 });

@@ -1,19 +1,11 @@
 /** list_refunds: "how much did we refund last month, and why?", "was this charge refunded?". */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type Stripe from 'stripe';
-import { collectAll, startHarness, type Harness } from '../helpers/harness.js';
+import { collectAll, expectDashboardAdvice, startHarness, startRestrictedHarness, type Harness, type RestrictedHarness } from '../helpers/harness.js';
+import { id, ids, iso, major } from '../helpers/expected.js';
 import { cleanDeep } from '../../src/stripe/sanitize.js';
 import type { Dataset } from '../../src/emulator/types.js';
 
-const iso = (seconds: number) => new Date(seconds * 1000).toISOString().replace('.000Z', 'Z');
-const EXPONENT: Record<string, number> = { usd: 2, eur: 2, gbp: 2, cad: 2, aud: 2, chf: 2, jpy: 0, kwd: 3 };
-const major = (amount: number, currency: string) => {
-  const exponent = EXPONENT[currency];
-  if (exponent === undefined) throw new Error(`test does not know the currency ${currency}`);
-  return (amount / 10 ** exponent).toFixed(exponent);
-};
-const id = (ref: string | { id: string } | null | undefined) => (ref == null ? null : typeof ref === 'string' ? ref : ref.id);
-const ids = (items: Array<{ id: string }>) => items.map((item) => item.id);
 
 function expected(r: Stripe.Refund) {
   return {
@@ -133,20 +125,13 @@ describe('list_refunds', () => {
 });
 
 describe('list_refunds with a restricted key', () => {
-  const key = 'rk_test_NoRefundRead00001';
-  let r: Harness;
+  let r: RestrictedHarness;
   beforeAll(async () => {
-    r = await startHarness({
-      emulator: { keys: { [key]: { mode: 'test', permissions: ['rak_charge_read'] } } },
-      connections: (e) => [{ name: 'demo', keys: { test: key }, apiBase: e.url }],
-    });
+    r = await startRestrictedHarness(['rak_charge_read']);
   });
   afterAll(async () => r?.close());
 
   it('tells the user which Dashboard permission to turn on', async () => {
-    const result = await r.call('list_refunds', {});
-    expect(result.isError).toBe(true);
-    expect(result.text).toMatch(/set "Refunds" to Read/);
-    expect(result.text).not.toContain(key);
+    expectDashboardAdvice(r, await r.call('list_refunds', {}), 'Refunds');
   });
 });

@@ -1,21 +1,10 @@
 /** list_subscriptions: "who is past due?", "who churned this month and why?", "what is each customer on?". */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type Stripe from 'stripe';
-import { collectAll, startHarness, type Harness } from '../helpers/harness.js';
+import { collectAll, expectDashboardAdvice, startHarness, startRestrictedHarness, type Harness, type RestrictedHarness } from '../helpers/harness.js';
+import { id, ids, iso, major } from '../helpers/expected.js';
 import { cleanDeep } from '../../src/stripe/sanitize.js';
 import type { Dataset } from '../../src/emulator/types.js';
-
-const iso = (seconds: number | null | undefined) =>
-  seconds === null || seconds === undefined ? null : new Date(seconds * 1000).toISOString().replace('.000Z', 'Z');
-const EXPONENT: Record<string, number> = { usd: 2, eur: 2, gbp: 2, cad: 2, aud: 2, chf: 2, jpy: 0, kwd: 3 };
-const major = (amount: number | null, currency: string | null) => {
-  if (amount === null || currency === null) return null;
-  const exponent = EXPONENT[currency];
-  if (exponent === undefined) throw new Error(`test does not know the currency ${currency}`);
-  return (amount / 10 ** exponent).toFixed(exponent);
-};
-const id = (ref: string | { id: string } | null | undefined) => (ref == null ? null : typeof ref === 'string' ? ref : ref.id);
-const ids = (items: Array<{ id: string }>) => items.map((item) => item.id);
 
 let h: Harness;
 let data: Dataset;
@@ -45,7 +34,7 @@ function expected(s: Stripe.Subscription) {
       price: item.price.id,
       product: id(item.price.product),
       nickname: item.price.nickname,
-      unit_amount: major(item.price.unit_amount, item.price.currency),
+      unit_amount: item.price.unit_amount === null ? null : major(item.price.unit_amount, item.price.currency),
       currency: item.price.currency,
       interval: item.price.recurring?.interval ?? null,
       interval_count: item.price.recurring?.interval_count ?? null,
@@ -192,20 +181,13 @@ describe('list_subscriptions', () => {
 });
 
 describe('list_subscriptions with a restricted key', () => {
-  const key = 'rk_test_NoSubscriptions01';
-  let r: Harness;
+  let r: RestrictedHarness;
   beforeAll(async () => {
-    r = await startHarness({
-      emulator: { keys: { [key]: { mode: 'test', permissions: ['rak_customer_read', 'rak_invoice_read'] } } },
-      connections: (e) => [{ name: 'demo', keys: { test: key }, apiBase: e.url }],
-    });
+    r = await startRestrictedHarness(['rak_customer_read', 'rak_invoice_read']);
   });
   afterAll(async () => r?.close());
 
   it('tells the user which Dashboard permission to turn on', async () => {
-    const result = await r.call('list_subscriptions', { status: 'past_due' });
-    expect(result.isError).toBe(true);
-    expect(result.text).toMatch(/set "Subscriptions" to Read/);
-    expect(result.text).not.toContain(key);
+    expectDashboardAdvice(r, await r.call('list_subscriptions', { status: 'past_due' }), 'Subscriptions');
   });
 });

@@ -25,6 +25,8 @@ const EXPECTED = [
   'list_payouts',
   'list_balance_transactions',
   'get_balance',
+  'get_mrr',
+  'get_churn',
   'search',
 ];
 
@@ -81,7 +83,7 @@ const byName = (name: string) => listed.find((t) => t.name === name)!;
 const isListTool = (name: string) => name.startsWith('list_');
 
 describe('the catalogue', () => {
-  it('lists exactly the 13 tools, in order, without duplicates', () => {
+  it('lists exactly the 15 tools, in order, without duplicates', () => {
     expect(listed.map((t) => t.name)).toEqual(EXPECTED);
     expect(TOOLS.map((t) => t.name)).toEqual(EXPECTED);
     expect(new Set(listed.map((t) => t.name)).size).toBe(listed.length);

@@ -1,11 +1,9 @@
 /** search: Stripe's Search Query Language over seven resources, answered with the list tools' projections. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type Stripe from 'stripe';
-import { collectAll, startHarness, type Harness } from '../helpers/harness.js';
+import { collectAll, expectDashboardAdvice, startHarness, startRestrictedHarness, type Harness, type RestrictedHarness } from '../helpers/harness.js';
+import { id, ids } from '../helpers/expected.js';
 import type { Dataset } from '../../src/emulator/index.js';
-
-const ids = (items: Array<{ id: string }>) => items.map((p) => p.id);
-const refId = (ref: unknown) => (ref === null || ref === undefined ? null : typeof ref === 'string' ? ref : (ref as { id: string }).id);
 
 /** Pages search to the end through next_page, checking each page on the way. */
 async function searchAll(h: Harness, args: Record<string, unknown>, limit = 100) {
@@ -53,7 +51,7 @@ describe('search', () => {
   it('finds charges and payment intents with their list projections and exact money (JPY, KWD)', async () => {
     const jpy = ds.special.jpyCustomer;
     const charges = await searchAll(h, { resource: 'charges', query: `customer:'${jpy}'` });
-    const expectedCharges = ds.charges.filter((c) => refId(c.customer) === jpy);
+    const expectedCharges = ds.charges.filter((c) => id(c.customer) === jpy);
     expect(expectedCharges.length).toBeGreaterThan(0);
     expect(ids(charges)).toEqual(ids(expectedCharges));
     expect(charges).toEqual(await collectAll(h, 'list_charges', { customer: jpy }));
@@ -63,7 +61,7 @@ describe('search', () => {
 
     const kwd = ds.special.kwdCustomer;
     const intents = await searchAll(h, { resource: 'payment_intents', query: `customer:'${kwd}' AND currency:'kwd'` });
-    const expectedIntents = ds.paymentIntents.filter((p) => refId(p.customer) === kwd && p.currency === 'kwd');
+    const expectedIntents = ds.paymentIntents.filter((p) => id(p.customer) === kwd && p.currency === 'kwd');
     expect(expectedIntents.length).toBeGreaterThan(0);
     expect(ids(intents)).toEqual(ids(expectedIntents));
     expect(intents).toEqual(await collectAll(h, 'list_payment_intents', { customer: kwd }));
@@ -80,7 +78,7 @@ describe('search', () => {
     const expectedInvoices = ds.invoices.filter((i) => i.status === 'open' || i.status === 'uncollectible');
     expect(expectedInvoices.length).toBeGreaterThan(0);
     expect(ids(either)).toEqual(ids(expectedInvoices));
-    const customer = refId(expectedInvoices[0]!.customer)!;
+    const customer = id(expectedInvoices[0]!.customer)!;
     const listed = await collectAll(h, 'list_invoices', { customer });
     for (const inv of either.filter((i) => i.customer === customer)) expect(inv).toEqual(listed.find((l) => l.id === inv.id));
   });
@@ -195,20 +193,14 @@ describe('search', () => {
 });
 
 describe('search with a restricted key', () => {
-  const key = 'rk_test_CustomersOnly0001';
-  let r: Harness;
+  let r: RestrictedHarness;
   beforeAll(async () => {
-    r = await startHarness({
-      emulator: { keys: { [key]: { mode: 'test', permissions: ['rak_customer_read'] } } },
-      connections: (e) => [{ name: 'demo', keys: { test: key }, apiBase: e.url }],
-    });
+    r = await startRestrictedHarness(['rak_customer_read']);
   });
   afterAll(async () => r?.close());
 
   it('names the Dashboard permission of the resource searched', async () => {
-    const charges = await r.call('search', { resource: 'charges', query: "status:'failed'" });
-    expect(charges.isError).toBe(true);
-    expect(charges.text).toMatch(/set "Charges" to Read/);
+    expectDashboardAdvice(r, await r.call('search', { resource: 'charges', query: "status:'failed'" }), 'Charges');
     const customers = await r.call('search', { resource: 'customers', query: "name~'acme'" });
     expect(customers.isError).toBe(false);
   });

@@ -3,6 +3,7 @@ import type Stripe from 'stripe';
 import { money } from '../money.js';
 import { isoTime } from '../time.js';
 import { idOf, isoDate, moneyString } from './shared.js';
+import { defineFacets } from './facets.js';
 
 export const compactFeeDetailSchema = z.object({
   amount: moneyString,
@@ -53,3 +54,26 @@ export function compactBalanceTransaction(txn: Stripe.BalanceTransaction): Compa
     exchange_rate: txn.exchange_rate ?? null,
   };
 }
+
+/** What list_balance_transactions can group and sum (fields named as above). */
+export const balanceTransactionFacets = defineFacets<Stripe.BalanceTransaction>({
+  currency: (t) => t.currency,
+  groups: {
+    type: (t) => t.type,
+    reporting_category: (t) => t.reporting_category,
+    status: (t) => t.status,
+    currency: (t) => t.currency,
+  },
+  money: {
+    amount: (t) => t.amount,
+    fee: (t) => t.fee,
+    net: (t) => t.net,
+    // Stripe-billed fees (Billing, Radar, …) are transactions of reporting category "fee" with a negative amount.
+    total_fees: (t) => (t.reporting_category === 'fee' ? t.fee - t.amount : t.fee),
+  },
+  dates: { created: (t) => t.created, available_on: (t) => t.available_on },
+  derived: {
+    total_fees: 'everything Stripe charged: each transaction\'s fee plus Stripe-billed fees (reporting_category "fee", e.g. Billing usage), which are negative amounts',
+  },
+  defaultSums: ['amount', 'fee', 'net'],
+});

@@ -3,6 +3,7 @@ import type Stripe from 'stripe';
 import { money } from '../money.js';
 import { isoTime } from '../time.js';
 import { idOf, isoDate, metadataSchema, moneyString } from './shared.js';
+import { defineFacets, flag } from './facets.js';
 
 export const compactChargeSchema = z.object({
   id: z.string(),
@@ -93,3 +94,30 @@ export function compactCharge(charge: Stripe.Charge): CompactCharge {
     metadata: charge.metadata ?? {},
   };
 }
+
+/** What list_charges can group and sum (fields named as above). */
+export const chargeFacets = defineFacets<Stripe.Charge>({
+  currency: (c) => c.currency,
+  groups: {
+    customer: (c) => idOf(c.customer),
+    status: (c) => c.status,
+    currency: (c) => c.currency,
+    failure_code: (c) => c.failure_code,
+    decline_code: (c) => (c as Stripe.Charge & LegacyChargeFields).decline_code ?? (c.outcome?.type === 'issuer_declined' ? c.outcome.reason : null),
+    outcome_type: (c) => c.outcome?.type,
+    risk_level: (c) => c.outcome?.risk_level,
+    payment_method_type: (c) => c.payment_method_details?.type,
+    card_brand: (c) => c.payment_method_details?.card?.brand,
+    refunded: (c) => flag(c.refunded),
+    disputed: (c) => flag(c.disputed),
+  },
+  money: {
+    amount: (c) => c.amount,
+    amount_captured: (c) => c.amount_captured,
+    amount_refunded: (c) => c.amount_refunded,
+    net_of_refunds: (c) => c.amount_captured - c.amount_refunded,
+  },
+  dates: { created: (c) => c.created },
+  derived: { net_of_refunds: 'amount_captured − amount_refunded: what the charge brought in after refunds (0 for failed charges)' },
+  defaultSums: ['amount_captured', 'amount_refunded', 'net_of_refunds'],
+});

@@ -3,6 +3,7 @@ import type Stripe from 'stripe';
 import { money } from '../money.js';
 import { isoTime } from '../time.js';
 import { idOf, isoDate, metadataSchema, moneyString } from './shared.js';
+import { defineFacets, flag } from './facets.js';
 
 export const compactCustomerSchema = z.object({
   id: z.string(),
@@ -37,3 +38,16 @@ export function compactCustomer(customer: Stripe.Customer): CompactCustomer {
     metadata: customer.metadata ?? {},
   };
 }
+
+/** What list_customers can group and sum (fields named as above). */
+export const customerFacets = defineFacets<Stripe.Customer>({
+  currency: (c) => c.currency,
+  groups: {
+    currency: (c) => c.currency,
+    country: (c) => c.address?.country,
+    delinquent: (c) => flag(c.delinquent),
+  },
+  money: { balance: (c) => c.balance },
+  dates: { created: (c) => c.created },
+  defaultSums: [],
+});

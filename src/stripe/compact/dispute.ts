@@ -3,6 +3,7 @@ import type Stripe from 'stripe';
 import { money } from '../money.js';
 import { isoTime } from '../time.js';
 import { idOf, isoDate, metadataSchema, moneyString } from './shared.js';
+import { defineFacets } from './facets.js';
 
 export const compactDisputeSchema = z.object({
   id: z.string(),
@@ -43,3 +44,18 @@ export function compactDispute(dispute: Stripe.Dispute): CompactDispute {
     metadata: dispute.metadata ?? {},
   };
 }
+
+/** What list_disputes can group and sum (fields named as above). */
+export const disputeFacets = defineFacets<Stripe.Dispute>({
+  currency: (d) => d.currency,
+  groups: {
+    status: (d) => d.status,
+    reason: (d) => d.reason,
+    currency: (d) => d.currency,
+    network_reason_code: (d) => d.network_reason_code,
+    charge: (d) => idOf(d.charge),
+  },
+  money: { amount: (d) => d.amount },
+  dates: { created: (d) => d.created, evidence_due_by: (d) => d.evidence_details?.due_by },
+  defaultSums: ['amount'],
+});

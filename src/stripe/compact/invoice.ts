@@ -3,6 +3,7 @@ import type Stripe from 'stripe';
 import { money } from '../money.js';
 import { isoTime } from '../time.js';
 import { idOf, isoDate, metadataSchema, moneyString } from './shared.js';
+import { defineFacets } from './facets.js';
 
 /** How many line items a compact invoice shows; line_count says how many there are. */
 export const INVOICE_LINES_SHOWN = 5;
@@ -102,3 +103,37 @@ export function compactInvoice(invoice: Stripe.Invoice): CompactInvoice {
     metadata: invoice.metadata ?? {},
   };
 }
+
+function sumOf(items: ReadonlyArray<{ amount: number }> | null | undefined): number | null {
+  return items ? items.reduce((total, item) => total + item.amount, 0) : null;
+}
+
+/** What list_invoices can group and sum (fields named as above). */
+export const invoiceFacets = defineFacets<Stripe.Invoice>({
+  currency: (i) => i.currency,
+  groups: {
+    customer: (i) => idOf(i.customer),
+    status: (i) => i.status,
+    currency: (i) => i.currency,
+    subscription: (i) => idOf(i.parent?.subscription_details?.subscription),
+    collection_method: (i) => i.collection_method,
+    billing_reason: (i) => i.billing_reason,
+  },
+  money: {
+    total: (i) => i.total,
+    subtotal: (i) => i.subtotal,
+    amount_due: (i) => i.amount_due,
+    amount_paid: (i) => i.amount_paid,
+    amount_remaining: (i) => i.amount_remaining,
+    discount: (i) => sumOf(i.total_discount_amounts),
+    tax: (i) => sumOf(i.total_taxes),
+  },
+  dates: {
+    created: (i) => i.created,
+    due_date: (i) => i.due_date,
+    paid_at: (i) => i.status_transitions?.paid_at,
+    period_start: (i) => i.period_start,
+    period_end: (i) => i.period_end,
+  },
+  defaultSums: ['total', 'amount_paid', 'amount_remaining'],
+});

@@ -3,6 +3,7 @@ import type Stripe from 'stripe';
 import { money } from '../money.js';
 import { isoTime } from '../time.js';
 import { idOf, isoDate, metadataSchema, moneyString } from './shared.js';
+import { defineFacets } from './facets.js';
 
 export const compactPaymentIntentSchema = z.object({
   id: z.string(),
@@ -67,3 +68,24 @@ export function compactPaymentIntent(intent: Stripe.PaymentIntent): CompactPayme
     metadata: intent.metadata ?? {},
   };
 }
+
+/** What list_payment_intents can group and sum (fields named as above). */
+export const paymentIntentFacets = defineFacets<Stripe.PaymentIntent>({
+  currency: (p) => p.currency,
+  groups: {
+    customer: (p) => idOf(p.customer),
+    status: (p) => p.status,
+    currency: (p) => p.currency,
+    failure_code: (p) => p.last_payment_error?.code,
+    decline_code: (p) => p.last_payment_error?.decline_code,
+    capture_method: (p) => p.capture_method,
+    cancellation_reason: (p) => p.cancellation_reason,
+  },
+  money: {
+    amount: (p) => p.amount,
+    amount_received: (p) => p.amount_received,
+    amount_capturable: (p) => p.amount_capturable,
+  },
+  dates: { created: (p) => p.created, canceled_at: (p) => p.canceled_at },
+  defaultSums: ['amount', 'amount_received'],
+});

@@ -3,6 +3,7 @@ import type Stripe from 'stripe';
 import { money } from '../money.js';
 import { isoTime } from '../time.js';
 import { idOf, isoDate, moneyString } from './shared.js';
+import { defineFacets, flag } from './facets.js';
 
 export const compactPayoutSchema = z.object({
   id: z.string(),
@@ -43,3 +44,20 @@ export function compactPayout(payout: Stripe.Payout): CompactPayout {
     statement_descriptor: payout.statement_descriptor ?? null,
   };
 }
+
+/** What list_payouts can group and sum (fields named as above). */
+export const payoutFacets = defineFacets<Stripe.Payout>({
+  currency: (p) => p.currency,
+  groups: {
+    status: (p) => p.status,
+    currency: (p) => p.currency,
+    method: (p) => p.method,
+    type: (p) => p.type,
+    automatic: (p) => flag(p.automatic),
+    failure_code: (p) => p.failure_code,
+    destination: (p) => idOf(p.destination),
+  },
+  money: { amount: (p) => p.amount },
+  dates: { created: (p) => p.created, arrival_date: (p) => p.arrival_date },
+  defaultSums: ['amount'],
+});

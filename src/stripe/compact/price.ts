@@ -3,6 +3,7 @@ import type Stripe from 'stripe';
 import { currencyExponent, money } from '../money.js';
 import { isoTime } from '../time.js';
 import { idOf, isoDate, metadataSchema, moneyString } from './shared.js';
+import { defineFacets, flag } from './facets.js';
 
 export const compactPriceSchema = z.object({
   id: z.string(),
@@ -75,3 +76,21 @@ export function compactPrice(price: Stripe.Price): CompactPrice {
     metadata: price.metadata ?? {},
   };
 }
+
+/** What list_prices can group and sum (fields named as above). */
+export const priceFacets = defineFacets<Stripe.Price>({
+  currency: (p) => p.currency,
+  groups: {
+    product: (p) => idOf(p.product),
+    currency: (p) => p.currency,
+    type: (p) => p.type,
+    active: (p) => flag(p.active),
+    interval: (p) => p.recurring?.interval,
+    usage_type: (p) => p.recurring?.usage_type,
+    billing_scheme: (p) => p.billing_scheme,
+    tax_behavior: (p) => p.tax_behavior,
+  },
+  money: { unit_amount: (p) => p.unit_amount },
+  dates: { created: (p) => p.created },
+  defaultSums: [],
+});

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type Stripe from 'stripe';
 import { isoTime } from '../time.js';
 import { idOf, isoDate, metadataSchema } from './shared.js';
+import { defineFacets, flag } from './facets.js';
 
 export const compactProductSchema = z.object({
   id: z.string(),
@@ -34,3 +35,16 @@ export function compactProduct(product: Stripe.Product): CompactProduct {
     metadata: product.metadata ?? {},
   };
 }
+
+/** What list_products can group (fields named as above); products carry no money. */
+export const productFacets = defineFacets<Stripe.Product>({
+  currency: () => null,
+  groups: {
+    active: (p) => flag(p.active),
+    type: (p) => p.type,
+    unit_label: (p) => p.unit_label,
+  },
+  money: {},
+  dates: { created: (p) => p.created, updated: (p) => p.updated },
+  defaultSums: [],
+});

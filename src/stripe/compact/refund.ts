@@ -3,6 +3,7 @@ import type Stripe from 'stripe';
 import { money } from '../money.js';
 import { isoTime } from '../time.js';
 import { idOf, isoDate, metadataSchema, moneyString } from './shared.js';
+import { defineFacets } from './facets.js';
 
 export const compactRefundSchema = z.object({
   id: z.string(),
@@ -39,3 +40,19 @@ export function compactRefund(refund: Stripe.Refund): CompactRefund {
     metadata: refund.metadata ?? {},
   };
 }
+
+/** What list_refunds can group and sum (fields named as above). */
+export const refundFacets = defineFacets<Stripe.Refund>({
+  currency: (r) => r.currency,
+  groups: {
+    status: (r) => r.status,
+    reason: (r) => r.reason,
+    currency: (r) => r.currency,
+    charge: (r) => idOf(r.charge),
+    customer: (r) => idOf(r.customer),
+    failure_reason: (r) => r.failure_reason,
+  },
+  money: { amount: (r) => r.amount },
+  dates: { created: (r) => r.created },
+  defaultSums: ['amount'],
+});

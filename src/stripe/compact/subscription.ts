@@ -3,6 +3,7 @@ import type Stripe from 'stripe';
 import { money } from '../money.js';
 import { isoTime } from '../time.js';
 import { idOf, isoDate, metadataSchema, moneyString } from './shared.js';
+import { defineFacets } from './facets.js';
 
 export const compactSubscriptionItemSchema = z.object({
   id: z.string(),
@@ -127,3 +128,31 @@ export function compactSubscription(subscription: Stripe.Subscription): CompactS
     metadata: subscription.metadata ?? {},
   };
 }
+
+const firstItem = (s: Stripe.Subscription) => s.items?.data?.[0];
+
+/** What list_subscriptions can group (fields named as above; price, product and interval of the first item). */
+export const subscriptionFacets = defineFacets<Stripe.Subscription>({
+  currency: (s) => s.currency,
+  groups: {
+    status: (s) => s.status,
+    customer: (s) => idOf(s.customer),
+    currency: (s) => s.currency,
+    price: (s) => firstItem(s)?.price?.id,
+    product: (s) => idOf(firstItem(s)?.price?.product),
+    interval: (s) => firstItem(s)?.price?.recurring?.interval,
+    collection_method: (s) => s.collection_method,
+    cancellation_reason: (s) => s.cancellation_details?.reason,
+    cancellation_feedback: (s) => s.cancellation_details?.feedback,
+  },
+  money: {},
+  dates: {
+    created: (s) => s.created,
+    start_date: (s) => s.start_date,
+    canceled_at: (s) => s.canceled_at,
+    ended_at: (s) => s.ended_at,
+    trial_end: (s) => s.trial_end,
+    current_period_end: (s) => firstItem(s)?.current_period_end,
+  },
+  defaultSums: [],
+});

@@ -1,0 +1,242 @@
+// Benchmarks for issue 4 (remote use), measured in one run on this machine and merged into bench/RESULTS.md as
+// their own section (the issue-2 section written by bench/run.mjs is left as it is):
+//   1. throughput and p50/p99 latency of tools/list and of list_customers (limit 10, emulator) at 1, 16 and 64
+//      concurrent clients, `serve --http` (static-token auth on, as deployed) against bench/floor-http-server.mjs
+//      (a minimal SDK v2 HTTP server with one tool): goal ≥ 70% of the floor's throughput;
+//   2. resident memory of `serve --http` over 100,000 requests: it settles, and grows < 10% after warm-up.
+// Every process (the emulator, the floor, ours, this load generator) is separate and on 127.0.0.1 only.
+// Run with `npm run bench:http` (it builds first). BENCH_SECONDS (default 5) sets each measurement's length.
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { Agent, request } from 'node:http';
+import { cpus, tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { performance } from 'node:perf_hooks';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const BIN = `${root}bin/stripe-readonly-mcp.js`;
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
+const WARMUP_SECONDS = 1;
+const MEMORY_REQUESTS = Number(process.env.BENCH_MEMORY_REQUESTS ?? 100_000);
+const CONCURRENCY = [1, 16, 64];
+const children = [];
+
+const cleanEnv = (extra = {}) => ({ ...Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('STRIPE_'))), ...extra });
+
+/** Starts a child and resolves with the first match of `pattern` on its stdout or stderr. */
+function start(args, env, pattern) {
+  const child = spawn(process.execPath, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  children.push(child);
+  let seen = '';
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`did not start: ${args.join(' ')}\n${seen}`)), 20_000);
+    const onData = (chunk) => {
+      seen += chunk;
+      const m = pattern.exec(seen);
+      if (m) {
+        clearTimeout(timer);
+        resolve({ child, match: m[1] });
+      }
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
+    child.on('exit', (code) => reject(new Error(`exited ${code}: ${args.join(' ')}\n${seen}`)));
+  });
+}
+
+const meta = { 'io.modelcontextprotocol/protocolVersion': '2026-07-28', 'io.modelcontextprotocol/clientInfo': { name: 'bench', version: '1' }, 'io.modelcontextprotocol/clientCapabilities': {} };
+/** 2026-07-28 requests exactly as the v2 client sends them (stateless: no handshake). */
+const REQUESTS = {
+  'tools/list': { headers: { 'mcp-method': 'tools/list' }, body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list', params: { _meta: meta } }) },
+  'list_customers (limit 10)': {
+    headers: { 'mcp-method': 'tools/call', 'mcp-name': 'list_customers' },
+    body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'list_customers', arguments: { limit: 10 }, _meta: meta } }),
+  },
+};
+
+function post(url, agent, req, extraHeaders) {
+  return new Promise((resolve, reject) => {
+    const u = new URL(url);
+    const r = request(
+      {
+        host: u.hostname,
+        port: u.port,
+        path: u.pathname,
+        method: 'POST',
+        agent,
+        headers: {
+          'content-type': 'application/json',
+          accept: 'application/json, text/event-stream',
+          'mcp-protocol-version': '2026-07-28',
+          'content-length': Buffer.byteLength(req.body),
+          ...req.headers,
+          ...extraHeaders,
+        },
+      },
+      (res) => {
+        const chunks = [];
+        res.on('data', (c) => chunks.push(c));
+        res.on('end', () => resolve({ status: res.statusCode, body: Buffer.concat(chunks).toString('utf8') }));
+        res.on('error', reject);
+      },
+    );
+    r.on('error', reject);
+    r.end(req.body);
+  });
+}
+
+/** Checks once that a target really answers the request (a result, not an error), so we never time errors. */
+async function check(target, req, name) {
+  const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+  const res = await post(target.url, agent, req, target.headers);
+  agent.destroy();
+  const json = JSON.parse(res.body);
+  const ok = res.status === 200 && json.result && !json.result.isError && (name === 'tools/list' ? json.result.tools.length >= 1 : /cus_/.test(JSON.stringify(json.result)));
+  if (!ok) throw new Error(`${target.name} does not answer ${name}: ${res.status} ${res.body.slice(0, 300)}`);
+}
+
+/** `concurrency` clients, each sending its next request as soon as the last is answered, for `seconds`. */
+async function load(target, req, concurrency, seconds) {
+  const agent = new Agent({ keepAlive: true, maxSockets: concurrency });
+  const latencies = [];
+  let errors = 0;
+  const until = performance.now() + seconds * 1000;
+  const worker = async () => {
+    while (performance.now() < until) {
+      const t = performance.now();
+      const res = await post(target.url, agent, req, target.headers);
+      if (res.status !== 200) errors++;
+      else latencies.push(performance.now() - t);
+    }
+  };
+  const started = performance.now();
+  await Promise.all(Array.from({ length: concurrency }, worker));
+  const elapsed = (performance.now() - started) / 1000;
+  agent.destroy();
+  latencies.sort((a, b) => a - b);
+  const pct = (p) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))] ?? NaN;
+  return { rps: latencies.length / elapsed, p50: pct(50), p99: pct(99), errors, n: latencies.length };
+}
+
+function rssKiB(pid) {
+  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return m ? Number(m[1]) : NaN;
+}
+
+try {
+  execFileSync(process.execPath, [`${root}scripts/build.mjs`], { stdio: 'inherit' });
+  // The emulator in a process of its own, serving both servers.
+  const emu = await start(
+    ['--input-type=module', '-e', `import { startEmulator } from '${root}dist/emulator.js'; const e = await startEmulator({ anchor: new Date('2026-11-01T00:00:00Z') }); console.log('emulator ' + e.url + ' ' + e.keys.test);`],
+    cleanEnv(),
+    /emulator (http:\S+ rk_test_\S+|http:\S+ sk_test_\S+)/,
+  );
+  const [apiBase, testKey] = emu.match.split(' ');
+
+  const home = mkdtempSync(join(tmpdir(), 'srm-bench-'));
+  const env = cleanEnv({ STRIPE_MCP_HOME: join(home, 'home'), STRIPE_API_KEY: testKey, STRIPE_API_BASE: apiBase });
+  const token = execFileSync(process.execPath, [BIN, 'tokens', 'create', 'bench'], { env, stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim();
+
+  const floor = await start([`${root}bench/floor-http-server.mjs`, apiBase, testKey], cleanEnv(), /listening (http:\S+)/);
+  const ours = await start([BIN, 'serve', '--http', '--port', '0', '--rate-limit', '0', '--max-concurrent', '1000'], env, /over HTTP at (http:\S+)/);
+  const targets = {
+    floor: { name: 'floor', url: floor.match, headers: {} },
+    ours: { name: 'ours', url: ours.match, headers: { authorization: `Bearer ${token}` } },
+  };
+
+  const rows = [];
+  for (const [name, req] of Object.entries(REQUESTS)) {
+    await check(targets.floor, req, name);
+    await check(targets.ours, req, name);
+    for (const c of CONCURRENCY) {
+      // Warm both, then measure alternately so both see the same machine state.
+      await load(targets.floor, req, c, WARMUP_SECONDS);
+      await load(targets.ours, req, c, WARMUP_SECONDS);
+      const f = await load(targets.floor, req, c, SECONDS);
+      const o = await load(targets.ours, req, c, SECONDS);
+      const ratio = o.rps / f.rps;
+      rows.push({ name, c, f, o, ratio });
+      process.stdout.write(`${name} @${c}: ours ${o.rps.toFixed(0)} req/s (p50 ${o.p50.toFixed(1)} ms, p99 ${o.p99.toFixed(1)} ms), floor ${f.rps.toFixed(0)} req/s (p50 ${f.p50.toFixed(1)}, p99 ${f.p99.toFixed(1)}) → ${(ratio * 100).toFixed(0)}%${o.errors + f.errors ? ` ERRORS ours ${o.errors} floor ${f.errors}` : ''}\n`);
+    }
+  }
+
+  // Memory: MEMORY_REQUESTS requests, half tools/list and half list_customers, 16 at a time; RSS sampled as it goes.
+  const pid = ours.child.pid;
+  const samples = [];
+  const memoryAgent = new Agent({ keepAlive: true, maxSockets: 16 });
+  const step = MEMORY_REQUESTS / 20;
+  let sent = 0;
+  let memErrors = 0;
+  samples.push({ at: 0, kib: rssKiB(pid) });
+  const reqs = Object.values(REQUESTS);
+  const memStarted = performance.now();
+  await Promise.all(
+    Array.from({ length: 16 }, async () => {
+      while (sent < MEMORY_REQUESTS) {
+        const i = sent++;
+        const res = await post(targets.ours.url, memoryAgent, reqs[i % 2], targets.ours.headers);
+        if (res.status !== 200) memErrors++;
+        if ((i + 1) % step === 0) samples.push({ at: i + 1, kib: rssKiB(pid) });
+      }
+    }),
+  );
+  memoryAgent.destroy();
+  const memSeconds = (performance.now() - memStarted) / 1000;
+  samples.sort((a, b) => a.at - b.at);
+  const warm = samples.find((s) => s.at >= MEMORY_REQUESTS * 0.1);
+  const after = samples.filter((s) => s.at >= warm.at);
+  const peak = Math.max(...after.map((s) => s.kib));
+  const last = after[after.length - 1];
+  const growth = (peak - warm.kib) / warm.kib;
+  process.stdout.write(`memory: ${samples.map((s) => `${s.at}:${(s.kib / 1024).toFixed(0)}`).join(' ')} MiB; growth after warm-up ${(growth * 100).toFixed(1)}%${memErrors ? `, ${memErrors} errors` : ''}\n`);
+
+  // The report section.
+  const machine = `${cpus()[0]?.model ?? 'unknown CPU'} × ${cpus().length}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`;
+  let commit = 'uncommitted';
+  try {
+    commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: root }).toString().trim();
+    if (execFileSync('git', ['status', '--porcelain'], { cwd: root }).toString().trim()) commit += ' + uncommitted changes';
+  } catch {}
+  const ms = (x) => `${x.toFixed(1)} ms`;
+  const table = rows
+    .map(
+      (r) =>
+        `| ${r.name} | ${r.c} | ${r.o.rps.toFixed(0)} | ${ms(r.o.p50)} / ${ms(r.o.p99)} | ${r.f.rps.toFixed(0)} | ${ms(r.f.p50)} / ${ms(r.f.p99)} | ${(r.ratio * 100).toFixed(0)}% | ${r.ratio >= 0.7 ? 'met' : 'NOT met'} |`,
+    )
+    .join('\n');
+  const section = `<!-- bench/http.mjs: start (issue 4; replaced by each run of bench/http.mjs, the rest of this file is left alone) -->
+## Remote use: \`serve --http\` (issue 4)
+
+One run: ${new Date().toISOString().slice(0, 10)}, commit ${commit}, ${machine}. Reproduce with \`npm run bench:http\`.
+${SECONDS} s per measurement after ${WARMUP_SECONDS} s of warm-up, ours and the floor alternating. Each client sends its next request
+as soon as the last is answered, on a keep-alive connection, as the v2 client does in the 2026-07-28 protocol.
+
+**Throughput** (goal: ours ≥ 70% of the floor's requests per second)
+
+| Request | Clients | Ours req/s | Ours p50 / p99 | Floor req/s | Floor p50 / p99 | Ours ÷ floor | Goal |
+| --- | --- | --- | --- | --- | --- | --- | --- |
+${table}
+
+Ours: \`stripe-readonly-mcp serve --http\` with a static bearer token checked on every request (\`--rate-limit 0\` so the
+load is not throttled), all ${'tools'} registered on the server built for each request, reading STRIPE_API_KEY's connection.
+Floor: \`bench/floor-http-server.mjs\`, a minimal SDK v2 HTTP server (the same createMcpHandler + toNodeHandler) with one
+tool that returns \`stripe.customers.list({limit: 10})\` as Stripe's JSON, no auth. Both call the same emulator process.
+
+**Memory** (goal: resident size settles and grows < 10% after warm-up)
+
+${MEMORY_REQUESTS.toLocaleString('en-US')} requests (tools/list and list_customers alternating, 16 clients) in ${memSeconds.toFixed(0)} s${memErrors ? `, ${memErrors} errors` : ', no errors'}. RSS of the server process in MiB
+after N requests: ${samples.map((s) => `${(s.at / 1000).toFixed(0)}k: ${(s.kib / 1024).toFixed(0)}`).join(', ')}.
+After warm-up (${(warm.at / 1000).toFixed(0)}k requests, ${(warm.kib / 1024).toFixed(1)} MiB) the peak is ${(peak / 1024).toFixed(1)} MiB and the last sample ${(last.kib / 1024).toFixed(1)} MiB: growth ${(growth * 100).toFixed(1)}% (${growth < 0.1 ? 'met' : 'NOT met'}).
+<!-- bench/http.mjs: end -->
+`;
+  const resultsPath = new URL('./RESULTS.md', import.meta.url);
+  const existing = existsSync(resultsPath) ? readFileSync(resultsPath, 'utf8') : '# Benchmark results\n';
+  const pattern = /<!-- bench\/http\.mjs: start[\s\S]*?<!-- bench\/http\.mjs: end -->\n?/;
+  const merged = pattern.test(existing) ? existing.replace(pattern, section) : `${existing.replace(/\n*$/, '\n\n')}${section}`;
+  writeFileSync(resultsPath, merged);
+  process.stdout.write(`\n${section}`);
+  rmSync(home, { recursive: true, force: true });
+} finally {
+  for (const child of children) child.kill('SIGKILL');
+}

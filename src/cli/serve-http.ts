@@ -1,0 +1,295 @@
+/**
+ * `serve --http`: reads and checks every flag before anything starts, refuses unsafe combinations with the reason
+ * (--no-auth off loopback, an http:// issuer on the network), then runs the HTTP server until SIGTERM/SIGINT,
+ * when it drains: requests in flight finish, new ones are refused, and the process exits.
+ */
+import { parseArgs } from 'node:util';
+import type { Pin } from '../connections/configured-router.js';
+import { resolveHome } from '../connections/paths.js';
+import type { ConnectionRouter } from '../connections/router.js';
+import { logLine } from '../server/log.js';
+import { SetupError } from '../stripe/errors.js';
+import { describeGrants, grantsFromPin } from '../server/http/access.js';
+import { Authenticator } from '../server/http/auth.js';
+import { defaultAllowedHosts, isLoopbackHostname, normaliseAllowedHost, OriginPolicy } from '../server/http/net.js';
+import { checkIssuerUrl, OAuthResourceServer, OAuthSetupError } from '../server/http/oauth.js';
+import { startHttpServer, type HttpServerHandle } from '../server/http/server.js';
+import { redactTokens, TokenVerifierStore } from '../server/http/token-store.js';
+import { TOOLS } from '../tools/index.js';
+import { PACKAGE_VERSION } from '../version.js';
+import { parseMode } from './connections.js';
+import { UsageError } from './output.js';
+
+const CLI = 'stripe-readonly-mcp';
+
+export const SERVE_HTTP_USAGE = `Usage:
+  ${CLI} serve --http [options]     Streamable HTTP at /mcp (2026-07-28 and 2025-era clients), /healthz for load balancers
+
+Where and who:
+  --host ADDR              Address to listen on (default 127.0.0.1; 0.0.0.0 for every interface)
+  --port N                 Port (default 3333; 0 picks a free one)
+  --allowed-host NAME      Also accept this Host header (repeatable), e.g. the name behind your TLS proxy
+  --allowed-origin ORIGIN  Also accept this browser Origin (repeatable): https://app.example.com, or a bare host name
+  --public-url URL         The URL clients use to reach /mcp (the OAuth resource; default: --oauth-audience if a URL)
+
+Authentication (on unless --no-auth):
+  static tokens            Always accepted: ${CLI} tokens create NAME [--connection NAME] [--mode test|live]
+  --oauth-issuer URL       Also accept JWT access tokens from this authorization server (checked against its JWKS)
+  --oauth-audience AUD     The audience (aud) those tokens must carry, usually this server's public URL
+  --no-auth                No authentication: accepted only with a loopback --host
+
+What callers may read:
+  --connection NAME        Serve only this connection
+  --mode test|live         Serve only this mode (the other mode's key is never read)
+  --demo                   Serve the built-in demo data instead of your connections
+
+Limits:
+  --max-body-bytes N       Largest request body (default 1048576); larger ones get 413
+  --max-concurrent N       Requests served at once (default 128); beyond that 503 with Retry-After
+  --rate-limit N           Requests per minute per token (default 600; 0 = off); beyond that 429 with Retry-After
+  --header-timeout S       Seconds a client may take to send its request headers (default 10)
+  --idle-timeout S         Seconds an idle keep-alive connection stays open (default 65: above common load-balancer idle timeouts)
+  --shutdown-timeout S     On SIGTERM, seconds in-flight requests get to finish (default 25)`;
+
+export interface HttpSetup {
+  router: ConnectionRouter;
+  close: () => Promise<void>;
+}
+
+export interface ServeHttpConfig {
+  host: string;
+  port: number;
+  allowedHosts: string[];
+  allowedOrigins: string[];
+  noAuth: boolean;
+  oauthIssuer: string | undefined;
+  oauthAudience: string | undefined;
+  publicUrl: string | undefined;
+  demo: boolean;
+  pin: Pin;
+  maxBodyBytes: number;
+  maxConcurrent: number;
+  rateLimit: number;
+  headerTimeoutMs: number;
+  idleTimeoutMs: number;
+  shutdownTimeoutMs: number;
+}
+
+function intFlag(value: string | undefined, flag: string, fallback: number, min: number, max: number): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < min || n > max) throw new UsageError(`${flag} must be a whole number from ${min} to ${max}, got "${value}".`);
+  return n;
+}
+
+function httpUrl(value: string, flag: string): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new UsageError(`${flag} must be a URL such as https://mcp.example.com/mcp, got "${value}".`);
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new UsageError(`${flag} must be an http:// or https:// URL, got "${value}".`);
+  return url.href;
+}
+
+/** Reads `serve --http …`; every mistake is a UsageError saying what to write instead. */
+export function parseServeHttp(argv: string[]): ServeHttpConfig {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    strict: true,
+    options: {
+      http: { type: 'boolean' },
+      host: { type: 'string' },
+      port: { type: 'string' },
+      'allowed-host': { type: 'string', multiple: true },
+      'allowed-origin': { type: 'string', multiple: true },
+      'no-auth': { type: 'boolean' },
+      'oauth-issuer': { type: 'string' },
+      'oauth-audience': { type: 'string' },
+      'public-url': { type: 'string' },
+      connection: { type: 'string' },
+      mode: { type: 'string' },
+      demo: { type: 'boolean' },
+      'max-body-bytes': { type: 'string' },
+      'max-concurrent': { type: 'string' },
+      'rate-limit': { type: 'string' },
+      'header-timeout': { type: 'string' },
+      'idle-timeout': { type: 'string' },
+      'shutdown-timeout': { type: 'string' },
+    },
+  });
+  const extra = positionals[0] === 'serve' ? positionals.slice(1) : positionals;
+  if (positionals.length > 0 && positionals[0] !== 'serve') throw new UsageError(`--http goes with serve (got: ${positionals.join(' ')}).`);
+  if (extra.length > 0) throw new UsageError(`serve takes no arguments (got: ${extra.join(' ')}).`);
+
+  const host = (values.host ?? '127.0.0.1').trim();
+  if (!host) throw new UsageError('--host needs an address, e.g. 127.0.0.1 or 0.0.0.0.');
+  const noAuth = values['no-auth'] === true;
+  const issuer = values['oauth-issuer'];
+  const audience = values['oauth-audience'];
+  if (noAuth && !isLoopbackHostname(host)) {
+    throw new UsageError(
+      `Refusing to start: --no-auth is only allowed on a loopback address (127.0.0.1, ::1 or localhost), and --host is ${host}. ` +
+        `Without authentication anyone who can reach ${host === '0.0.0.0' || host === '::' ? 'this machine' : host} could read your Stripe data. ` +
+        `Create a token (${CLI} tokens create NAME) and send it as "Authorization: Bearer …", or use --oauth-issuer and --oauth-audience.`,
+    );
+  }
+  if (noAuth && (issuer || audience)) throw new UsageError('--no-auth turns authentication off; it cannot go with --oauth-issuer/--oauth-audience.');
+  if ((issuer === undefined) !== (audience === undefined)) {
+    throw new UsageError('--oauth-issuer and --oauth-audience go together: the issuer whose tokens are accepted, and the audience (aud) those tokens must name.');
+  }
+  if (issuer !== undefined) {
+    try {
+      checkIssuerUrl(issuer);
+    } catch (err) {
+      throw new UsageError((err as Error).message);
+    }
+  }
+  if (audience !== undefined && audience.trim() === '') throw new UsageError('--oauth-audience needs a value (usually this server\'s public URL, e.g. https://mcp.example.com/mcp).');
+
+  let publicUrl = values['public-url'] !== undefined ? httpUrl(values['public-url'], '--public-url') : undefined;
+  if (publicUrl === undefined && audience !== undefined && /^https?:\/\//.test(audience)) publicUrl = httpUrl(audience, '--oauth-audience');
+
+  const allowedOrigins = values['allowed-origin'] ?? [];
+  for (const origin of allowedOrigins) {
+    if (/^[a-z][a-z0-9+.-]*:\/\//i.test(origin)) {
+      try {
+        new URL(origin);
+      } catch {
+        throw new UsageError(`--allowed-origin "${origin}" is not an origin (e.g. https://app.example.com or app.example.com).`);
+      }
+    } else if (!/^[A-Za-z0-9.[\]:-]+$/.test(origin)) {
+      throw new UsageError(`--allowed-origin "${origin}" is not an origin (e.g. https://app.example.com or app.example.com).`);
+    }
+  }
+  const allowedHosts = [...defaultAllowedHosts(host)];
+  for (const h of values['allowed-host'] ?? []) {
+    if (!/^[A-Za-z0-9.[\]:-]+$/.test(h)) throw new UsageError(`--allowed-host "${h}" is not a host name (e.g. mcp.example.com).`);
+    allowedHosts.push(normaliseAllowedHost(h));
+  }
+  if (publicUrl) allowedHosts.push(normaliseAllowedHost(new URL(publicUrl).host));
+
+  const demo = values.demo === true;
+  const pin: Pin = { connection: values.connection, mode: parseMode(values.mode) };
+  if (pin.connection !== undefined && pin.connection.trim() === '') throw new UsageError('--connection needs a connection name.');
+  if (demo && (pin.connection || pin.mode)) throw new UsageError('--demo serves the connection "demo" in test mode only: leave out --connection and --mode.');
+
+  return {
+    host,
+    port: intFlag(values.port, '--port', 3333, 0, 65535),
+    allowedHosts: [...new Set(allowedHosts)],
+    allowedOrigins,
+    noAuth,
+    oauthIssuer: issuer,
+    oauthAudience: audience,
+    publicUrl,
+    demo,
+    pin,
+    maxBodyBytes: intFlag(values['max-body-bytes'], '--max-body-bytes', 1_048_576, 1024, 64 * 1_048_576),
+    maxConcurrent: intFlag(values['max-concurrent'], '--max-concurrent', 128, 1, 100_000),
+    rateLimit: intFlag(values['rate-limit'], '--rate-limit', 600, 0, 10_000_000),
+    headerTimeoutMs: intFlag(values['header-timeout'], '--header-timeout', 10, 1, 600) * 1000,
+    idleTimeoutMs: intFlag(values['idle-timeout'], '--idle-timeout', 65, 1, 3600) * 1000,
+    shutdownTimeoutMs: intFlag(values['shutdown-timeout'], '--shutdown-timeout', 25, 0, 3600) * 1000,
+  };
+}
+
+const log = (line: string) => logLine(redactTokens(line));
+
+/** Starts the server as configured; resolves once it listens. The process then runs until a signal. */
+export async function serveHttp(config: ServeHttpConfig, setupFor: (demo: boolean, pin: Pin) => Promise<HttpSetup>): Promise<HttpServerHandle> {
+  let auth: Authenticator | null = null;
+  let authLine: string;
+  if (config.noAuth) {
+    authLine = 'auth OFF (--no-auth, loopback only)';
+  } else {
+    const tokens = TokenVerifierStore.forHome(resolveHome(process.env));
+    let oauth: OAuthResourceServer | undefined;
+    if (config.oauthIssuer && config.oauthAudience) {
+      oauth = new OAuthResourceServer({ issuer: config.oauthIssuer, audience: config.oauthAudience });
+      await oauth.start();
+    }
+    auth = new Authenticator({ tokens, oauth, pin: config.pin });
+    const count = await tokens.count();
+    if (tokens.problem) log(`static tokens: ${tokens.problem}`);
+    authLine = `auth: ${count} static token${count === 1 ? '' : 's'} (${tokens.path})${oauth ? `, OAuth tokens from ${oauth.issuer} for audience ${oauth.audience}` : ''}`;
+    if (count === 0 && !oauth) {
+      log(
+        `no static token exists yet and no --oauth-issuer is set: every request is refused (401) until you create one with ` +
+          `"${CLI} tokens create NAME" (this server picks it up without a restart).`,
+      );
+    }
+  }
+
+  const setup = await setupFor(config.demo, config.pin);
+  let handle: HttpServerHandle;
+  try {
+    handle = await startHttpServer(setup.router, {
+      host: config.host,
+      port: config.port,
+      allowedHosts: config.allowedHosts,
+      origins: OriginPolicy.withLocalhost(config.allowedOrigins),
+      auth,
+      publicUrl: config.publicUrl,
+      maxBodyBytes: config.maxBodyBytes,
+      maxConcurrent: config.maxConcurrent,
+      rateLimitPerMinute: config.rateLimit,
+      headerTimeoutMs: config.headerTimeoutMs,
+      idleTimeoutMs: config.idleTimeoutMs,
+      log,
+    });
+  } catch (err) {
+    await setup.close().catch(() => {});
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'EADDRINUSE') throw new UsageError(`Port ${config.port} on ${config.host} is already in use: pass another --port.`);
+    if (code === 'EADDRNOTAVAIL') throw new UsageError(`${config.host} is not an address of this machine: pass --host 127.0.0.1 (this machine only) or 0.0.0.0 (every interface).`);
+    if (code === 'EACCES') throw new UsageError(`Not allowed to listen on port ${config.port}: use a port above 1023, or put a reverse proxy in front.`);
+    throw err;
+  }
+
+  log(`${PACKAGE_VERSION} serving ${TOOLS.length} read-only tools over HTTP at ${handle.url}${config.demo ? ' on demo data' : ''}`);
+  log(authLine);
+  if (config.pin.connection || config.pin.mode) log(`every caller is limited to ${describeGrants(grantsFromPin(config.pin.connection, config.pin.mode))}`);
+  log(`accepted Host names: ${config.allowedHosts.join(', ')}; Origins: none sent, or ${OriginPolicy.withLocalhost(config.allowedOrigins).describe()}`);
+  if (!isLoopbackHostname(config.host) && !config.allowedHosts.some((h) => !['localhost', '127.0.0.1', '[::1]'].includes(h))) {
+    log(`listening on ${config.host}: requests must carry a Host this server accepts; add --allowed-host with the name clients use (e.g. --allowed-host mcp.example.com).`);
+  }
+  if (!isLoopbackHostname(config.host)) log('serve TLS in front of this server (a reverse proxy): it speaks plain HTTP.');
+
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) {
+      log(`${signal} again: exiting now.`);
+      process.exit(1);
+    }
+    stopping = true;
+    const n = handle.inFlight();
+    log(`${signal}: refusing new requests${n > 0 ? `, letting ${n} in flight finish (up to ${config.shutdownTimeoutMs / 1000} s)` : ''}.`);
+    handle.drain(config.shutdownTimeoutMs).then(
+      async (clean) => {
+        await setup.close().catch(() => {});
+        if (!clean) log(`requests still running after ${config.shutdownTimeoutMs / 1000} s were cut off.`);
+        log('stopped.');
+        process.exit(clean ? 0 : 1);
+      },
+      () => process.exit(1),
+    );
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+  return handle;
+}
+
+/** The `serve --http …` command line, given how `serve` builds its router (stored connections, or the demo). */
+export async function serveHttpCommand(argv: string[], setupFor: (demo: boolean, pin: Pin) => Promise<HttpSetup>): Promise<undefined> {
+  const config = parseServeHttp(argv);
+  try {
+    await serveHttp(config, setupFor);
+  } catch (err) {
+    if (err instanceof OAuthSetupError) throw new SetupError(`Cannot start: ${err.message}`);
+    throw err;
+  }
+  return undefined;
+}

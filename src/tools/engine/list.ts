@@ -1,0 +1,232 @@
+/**
+ * What every list tool does with its filters: list a page (limit), list up to max_results objects paged on the
+ * server, or aggregate every match (group_by / metrics). Answers always say how many objects were read and
+ * returned, which filters they covered, and how to continue; an answer too large for a client becomes a summary.
+ */
+import type Stripe from 'stripe';
+import type { Facets } from '../../stripe/compact/facets.js';
+import { ToolInputError } from '../../stripe/errors.js';
+import { isoTime, parseDateInput, type UnixRange } from '../../stripe/time.js';
+import type { ToolContext } from '../define-tool.js';
+import { Aggregator, wantsAggregate, type AggregateArgs, type AggregateResult, type Row } from './aggregate.js';
+import { DATA_BUDGET_CHARS, formatCount, OUTPUT_LIMIT_CHARS, OutputBudget } from './output.js';
+import { PAGE_SIZE, ScanProgress, scanAll, scanInOrder, type FetchPage, type ListedObject } from './scan.js';
+
+export type Detail = 'compact' | 'full';
+
+/** A Stripe object as the API returns it (detail: "full"). */
+export type RawObject = { id: string; object: string } & Record<string, unknown>;
+
+export const AMOUNTS_COMPACT = 'Amounts are exact decimal strings in major units of each object\'s currency (e.g. "12.50" USD, "1200" JPY, "1.250" KWD).';
+export const AMOUNTS_FULL = 'detail=full: objects are Stripe\'s own, so amounts are integers in minor units (e.g. cents); divide by 10^exponent of the currency.';
+
+/** The most objects one call lists (max_results); past what fits in an answer it returns a summary instead. */
+export const MAX_RESULTS = 10_000;
+/** How far a filtered page (limit, no max_results) reads before it hands back a cursor instead of making the caller wait. */
+const PAGE_SCAN_LIMIT = 1_000;
+/** How far a filtered listing with max_results reads at most. */
+const LIST_SCAN_LIMIT = 100_000;
+/** How many objects one aggregation may read (≈ 20 minutes of paging in test mode, 3 in live mode). */
+export const AGGREGATE_SCAN_LIMIT = 250_000;
+
+/** Arguments that shape the answer rather than select objects: left out of `filters`. */
+const SHAPING = new Set(['limit', 'max_results', 'cursor', 'detail', 'group_by', 'metrics', 'date_field', 'timezone', 'order_by', 'order', 'top']);
+
+export interface ListArgs extends AggregateArgs {
+  limit: number;
+  max_results?: number | undefined;
+  cursor?: string | undefined;
+  detail: Detail;
+}
+
+export interface ListOptions<T extends ListedObject, C> {
+  ctx: ToolContext;
+  /** Stripe's object name, e.g. "balance_transaction". */
+  object: string;
+  args: ListArgs & Record<string, unknown>;
+  /** One request to Stripe's list endpoint with the tool's filters; `page` brings limit, cursor and `created`. */
+  fetchPage: FetchPage<T>;
+  /** The creation-date filter: sent with every request, and cut into slices when aggregating. */
+  created?: UnixRange | undefined;
+  compact: (item: T) => C;
+  /** A filter Stripe's list endpoint lacks, applied while paging (e.g. payment intent status). */
+  keep?: ((item: T) => boolean) | undefined;
+  facets: Facets<T>;
+}
+
+export interface ListSummary {
+  reason: 'too_large' | 'too_many_rows';
+  message: string;
+  characters: number;
+  limit_characters: number;
+  max_results_that_fit?: number;
+  newest_created?: string | null;
+  oldest_created?: string | null;
+  totals?: Row[];
+}
+
+export interface ListAnswer<C> {
+  object: string;
+  count: number;
+  has_more: boolean;
+  next_cursor: string | null;
+  scanned: number;
+  matched?: number;
+  filters: Record<string, unknown>;
+  amounts: string;
+  note?: string;
+  summary?: ListSummary;
+  aggregate?: AggregateResult;
+  data?: C[];
+}
+
+const nounOf = (object: string) => `${object.replace(/_/g, ' ')}s`;
+
+/** The filters an answer covered, as the model gave them (dates normalised to ISO 8601 UTC). */
+export function filtersOf(args: Record<string, unknown>): Record<string, unknown> {
+  const filters: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(args)) {
+    if (SHAPING.has(key) || value === undefined) continue;
+    filters[key] = /_(after|before)$/.test(key) && (typeof value === 'string' || typeof value === 'number') ? isoTime(parseDateInput(value, key)) : value;
+  }
+  return filters;
+}
+
+export async function listPage<T extends ListedObject, C>(options: ListOptions<T, C>): Promise<ListAnswer<C | RawObject>> {
+  return wantsAggregate(options.args) ? aggregateList(options) : listObjects(options);
+}
+
+async function listObjects<T extends ListedObject, C>(options: ListOptions<T, C>): Promise<ListAnswer<C | RawObject>> {
+  const { ctx, args, keep, facets } = options;
+  const wanted = args.max_results ?? args.limit;
+  const full = args.detail === 'full';
+  const budget = new OutputBudget<C | RawObject>();
+  const totals = new Aggregator(facets, { metrics: ['count', ...facets.defaultSums.map((f) => `sum:${f}`)] });
+  const createdOf = facets.dates.created ?? (() => null);
+  let newest: number | null = null;
+  let oldest: number | null = null;
+  let matched = 0;
+  const progress = new ScanProgress(ctx, nounOf(options.object));
+  const maxScan = args.max_results !== undefined ? LIST_SCAN_LIMIT : keep ? PAGE_SCAN_LIMIT : wanted;
+
+  const scan = await scanInOrder<T>({
+    ctx,
+    fetchPage: options.fetchPage,
+    created: options.created,
+    cursor: args.cursor,
+    progress,
+    maxScan,
+    pageSize: () => (keep ? PAGE_SIZE : Math.min(PAGE_SIZE, wanted - matched)),
+    onItem: (item) => {
+      if (keep && !keep(item)) return true;
+      matched++;
+      totals.add(item);
+      const at = createdOf(item);
+      if (typeof at === 'number') {
+        newest = newest === null ? at : Math.max(newest, at);
+        oldest = oldest === null ? at : Math.min(oldest, at);
+      }
+      budget.add(full ? (item as unknown as RawObject) : options.compact(item));
+      return matched < wanted;
+    },
+  });
+
+  const nextCursor = scan.hasMore ? (scan.lastRead ?? null) : null;
+  const answer: ListAnswer<C | RawObject> = {
+    object: options.object,
+    count: budget.items.length,
+    has_more: scan.hasMore,
+    next_cursor: nextCursor,
+    scanned: progress.scanned,
+    ...(keep || budget.over ? { matched } : {}),
+    filters: filtersOf(args),
+    amounts: full ? AMOUNTS_FULL : AMOUNTS_COMPACT,
+    data: budget.items,
+  };
+  if (scan.capped && !budget.over) {
+    answer.note = `Read ${formatCount(progress.scanned)} ${nounOf(options.object)} and found ${formatCount(matched)} matching; more may match further on: call again with cursor = next_cursor, or narrow the filters.`;
+  }
+  if (budget.over) {
+    const noun = nounOf(options.object);
+    const fits = budget.fits ?? 0;
+    const sizeArg = args.max_results !== undefined ? 'max_results' : 'limit';
+    answer.summary = {
+      reason: 'too_large',
+      message:
+        `${formatCount(matched)} ${noun} matched${scan.hasMore ? ' and more exist' : ''}: listed, they would take about ${formatCount(budget.estimatedChars())} characters, ` +
+        `more than the ~${formatCount(OUTPUT_LIMIT_CHARS)} a client accepts in one answer, so none are listed here. ` +
+        `For totals or rankings call again with group_by / metrics (e.g. ${aggregateExample(facets)}): they cover every match. ` +
+        `To see the objects, narrow the filters (e.g. a shorter created_after / created_before range) or ask for at most ${fits} with ${sizeArg}` +
+        `${fits > 0 && full ? ' (or fewer with detail "compact")' : ''}. totals below cover the ${formatCount(matched)} matched ${noun}` +
+        `${nextCursor ? '; next_cursor continues after them' : ''}.`,
+      characters: budget.estimatedChars(),
+      limit_characters: OUTPUT_LIMIT_CHARS,
+      max_results_that_fit: fits,
+      newest_created: isoTime(newest),
+      oldest_created: isoTime(oldest),
+      totals: totals.result().totals,
+    };
+  }
+  return answer;
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+function aggregateExample(facets: Facets<any>): string {
+  const sum = facets.defaultSums[0];
+  return JSON.stringify({ group_by: ['month'], metrics: ['count', ...(sum ? [`sum:${sum}`] : [])] });
+}
+
+async function aggregateList<T extends ListedObject, C>(options: ListOptions<T, C>): Promise<ListAnswer<C | RawObject>> {
+  const { ctx, args, keep } = options;
+  if (args.cursor !== undefined) throw new ToolInputError('cursor does not apply to group_by / metrics: an aggregation always covers every match of the filters. Drop cursor.');
+  if (args.max_results !== undefined) throw new ToolInputError('max_results does not apply to group_by / metrics: an aggregation always covers every match. Narrow the filters instead, or use top to keep the first rows.');
+  const aggregator = new Aggregator(options.facets, args);
+  const noun = nounOf(options.object);
+  const progress = new ScanProgress(ctx, noun);
+  let matched = 0;
+  await scanAll<T>({
+    ctx,
+    fetchPage: options.fetchPage,
+    created: options.created,
+    progress,
+    maxScan: AGGREGATE_SCAN_LIMIT,
+    tooMany: (limit) =>
+      `More than ${formatCount(limit)} ${noun} match these filters, more than one call reads. Narrow them (e.g. a shorter created_after / created_before range) and aggregate the parts.`,
+    onItem: (item) => {
+      if (keep && !keep(item)) return;
+      matched++;
+      aggregator.add(item);
+    },
+  });
+  const range = options.created && aggregator.dateField === 'created' ? { ...options.created, field: 'created' } : undefined;
+  const aggregate = aggregator.result(range);
+  const answer: ListAnswer<C | RawObject> = {
+    object: options.object,
+    count: aggregate.rows.length,
+    has_more: false,
+    next_cursor: null,
+    scanned: progress.scanned,
+    matched,
+    filters: filtersOf(args),
+    amounts: AMOUNTS_COMPACT,
+    aggregate,
+  };
+  const chars = JSON.stringify(aggregate.rows).length;
+  if (chars > DATA_BUDGET_CHARS) {
+    answer.summary = {
+      reason: 'too_many_rows',
+      message:
+        `${formatCount(aggregate.rows.length)} rows would take about ${formatCount(chars)} characters, more than the ~${formatCount(OUTPUT_LIMIT_CHARS)} a client accepts in one answer, so no rows are listed. ` +
+        'Call again with top (e.g. top 20 with order_by), a coarser time bucket (month instead of day), one group_by key instead of two, or narrower filters. totals cover every match.',
+      characters: chars,
+      limit_characters: OUTPUT_LIMIT_CHARS,
+    };
+    aggregate.rows = [];
+    answer.count = 0;
+  }
+  return answer;
+}
+
+/** For the tools' fetchPage: Stripe's list parameters from a page request (limit, cursor, creation range). */
+export type { PageRequest } from './scan.js';
+export type StripeList<T> = Stripe.ApiList<T>;

@@ -1,0 +1,47 @@
+import { z } from 'zod';
+import { defineTool } from './define-tool.js';
+import { computeMrr, MRR_GROUPS } from './metrics/mrr.js';
+
+const row = z.record(z.string(), z.union([z.string(), z.number(), z.null()]));
+const month = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'must be a month as YYYY-MM, e.g. 2026-05');
+
+export const getMrr = defineTool({
+  name: 'get_mrr',
+  title: 'Get MRR',
+  dashboardResource: 'Subscriptions',
+  description: [
+    'Monthly recurring revenue as Stripe Billing defines it, computed on the server over every subscription: active and past_due subscriptions; trials, metered prices, one-off items and free plans excluded; quantity and billing interval normalised to a month; only forever coupons reduce it.',
+    'Per currency (never converted), optionally grouped by product, price or plan (product + billing interval), with subscriber counts.',
+    'history_months (or month_ends) adds MRR at past month-ends, rebuilt from subscription start, trial, cancellation and end dates; the answer lists what that reconstruction cannot know.',
+    'Example: {"group_by":"plan","history_months":3} or {"month_ends":["2026-05"],"timezone":"Europe/Paris"}.',
+  ].join(' '),
+  input: z.strictObject({
+    group_by: z
+      .enum(MRR_GROUPS)
+      .default('none')
+      .describe('none (default): totals per currency; product; price; or plan = product + billing interval (Pro monthly vs Pro yearly).'),
+    history_months: z.number().int().min(0).max(36).default(0).describe('Also MRR at the end of each of the last N complete months (0–36).'),
+    month_ends: z.array(month).min(1).max(36).optional().describe('Also MRR at the end of these months (YYYY-MM), e.g. ["2026-03","2026-06"].'),
+    timezone: z.string().min(1).max(64).default('UTC').describe('IANA time zone in which months end (default UTC), e.g. America/New_York.'),
+    customer: z.string().min(1).max(255).optional().describe("Only this customer's subscriptions (cus_…)"),
+  }),
+  output: z.object({
+    object: z.literal('mrr'),
+    as_of: z.string().describe('When the current figures were taken, ISO 8601 UTC'),
+    group_by: z.enum(MRR_GROUPS),
+    definition: z.string(),
+    current: z
+      .array(z.object({ currency: z.string(), mrr: z.string(), subscriptions: z.number().int(), customers: z.number().int() }))
+      .describe('MRR now, per currency, with the paying subscriptions and customers behind it'),
+    current_groups: z.array(row).optional().describe('MRR now per currency and group (product, price or plan), largest first'),
+    history: z.array(row).optional().describe('MRR at each month-end asked for, per currency: month, month_end, currency, mrr, subscriptions, customers'),
+    history_groups: z.array(row).optional().describe('MRR at each month-end per currency and group'),
+    reconstruction: z.object({ method: z.string(), cannot_know: z.array(z.string()) }).optional(),
+    excluded: z.record(z.string(), z.number().int()).describe('What was read but is not MRR: subscriptions by status, metered and unpriced items, free subscriptions'),
+    caveats: z.array(z.string()),
+    scanned: z.number().int().describe('Subscriptions read'),
+    filters: z.record(z.string(), z.unknown()),
+    amounts: z.string(),
+  }),
+  handler: async (args, ctx) => computeMrr(ctx, args),
+});
