@@ -232,6 +232,7 @@ export async function serveHttp(config: ServeHttpConfig, setupFor: (demo: boolea
       allowedHosts: config.allowedHosts,
       origins: OriginPolicy.withLocalhost(config.allowedOrigins),
       auth,
+      pin: config.pin,
       publicUrl: config.publicUrl,
       maxBodyBytes: config.maxBodyBytes,
       maxConcurrent: config.maxConcurrent,
@@ -249,7 +250,6 @@ export async function serveHttp(config: ServeHttpConfig, setupFor: (demo: boolea
     throw err;
   }
 
-  log(`${PACKAGE_VERSION} serving ${TOOLS.length} read-only tools over HTTP at ${handle.url}${config.demo ? ' on demo data' : ''}`);
   log(authLine);
   if (config.pin.connection || config.pin.mode) log(`every caller is limited to ${describeGrants(grantsFromPin(config.pin.connection, config.pin.mode))}`);
   log(`accepted Host names: ${config.allowedHosts.join(', ')}; Origins: none sent, or ${OriginPolicy.withLocalhost(config.allowedOrigins).describe()}`);
@@ -257,6 +257,8 @@ export async function serveHttp(config: ServeHttpConfig, setupFor: (demo: boolea
     log(`listening on ${config.host}: requests must carry a Host this server accepts; add --allowed-host with the name clients use (e.g. --allowed-host mcp.example.com).`);
   }
   if (!isLoopbackHostname(config.host)) log('serve TLS in front of this server (a reverse proxy): it speaks plain HTTP.');
+  // Last, once everything above is said: scripts and tests wait for this line.
+  log(`${PACKAGE_VERSION} serving ${TOOLS.length} read-only tools over HTTP at ${handle.url}${config.demo ? ' on demo data' : ''}`);
 
   let stopping = false;
   const stop = (signal: string) => {

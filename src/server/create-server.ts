@@ -2,7 +2,8 @@ import { McpServer } from '@modelcontextprotocol/server';
 import type { ConnectionRouter } from '../connections/router.js';
 import type { AnyTool } from '../tools/define-tool.js';
 import { TOOLS } from '../tools/index.js';
-import { runTool, toolAnnotations, toolInputSchema, toolOutputSchema } from './tool-runner.js';
+import { runTool, toolAnnotations } from './tool-runner.js';
+import { cachedInputSchema, cachedOutputSchema } from './schema-cache.js';
 import { PACKAGE_VERSION } from '../version.js';
 
 export const SERVER_INSTRUCTIONS =
@@ -26,8 +27,8 @@ export function createMcpServer(router: ConnectionRouter, tools: readonly AnyToo
       {
         title: tool.title,
         description: tool.description,
-        inputSchema: toolInputSchema(tool, names),
-        outputSchema: toolOutputSchema(tool),
+        inputSchema: cachedInputSchema(tool, names),
+        outputSchema: cachedOutputSchema(tool),
         annotations: toolAnnotations(tool),
       },
       (args, ctx) => {

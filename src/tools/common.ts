@@ -59,23 +59,23 @@ export function listOutput<Item extends z.ZodType>(item: Item) {
     has_more: z.boolean().describe('More objects match: call again with cursor = next_cursor'),
     next_cursor: z.string().nullable(),
     scanned: z.number().int().describe('Objects read from Stripe for this answer'),
-    matched: z.number().int().optional().describe('Of those, objects that matched every filter (filters applied while paging, aggregations, summaries)'),
-    filters: z.record(z.string(), z.unknown()).describe('The filters this answer covers (dates as ISO 8601 UTC): what was counted'),
+    matched: z.number().int().optional().describe('Of those, objects matching every filter'),
+    filters: z.record(z.string(), z.unknown()).describe('The filters this answer covers (dates ISO 8601 UTC)'),
     amounts: z.string(),
     note: z.string().optional(),
     summary: z
       .object({
         reason: z.enum(['too_large', 'too_many_rows']),
-        message: z.string().describe('Why nothing is listed, and which call gets the answer'),
+        message: z.string(),
         characters: z.number().int(),
         limit_characters: z.number().int(),
         max_results_that_fit: z.number().int().optional(),
         newest_created: z.string().nullable().optional(),
         oldest_created: z.string().nullable().optional(),
-        totals: z.array(row).optional().describe('Count and sums per currency over the matched objects'),
+        totals: z.array(row).optional(),
       })
       .optional()
-      .describe('Present when the answer would be too large for a client: a summary instead of the list'),
+      .describe('Instead of a list too large for a client: what matched, and which call gets the answer'),
     aggregate: z
       .object({
         group_by: z.array(z.string()),
@@ -85,13 +85,13 @@ export function listOutput<Item extends z.ZodType>(item: Item) {
         order_by: z.string().nullable(),
         order: z.enum(['asc', 'desc']).nullable(),
         top: z.number().int().nullable(),
-        rows: z.array(row).describe('One row per group (and currency when money is summed)'),
+        rows: z.array(row),
         rows_total: z.number().int().describe('Groups before top'),
-        totals: z.array(row).describe('The metrics over every match, per currency'),
+        totals: z.array(row).describe('Per currency, over every match'),
         note: z.string(),
       })
       .optional()
-      .describe('With group_by / metrics: the table computed over every match'),
+      .describe('With group_by / metrics: the table over every match'),
     data: z.array(z.union([item, rawStripeObject])).optional(),
   });
 }

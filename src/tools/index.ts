@@ -14,6 +14,7 @@ import { getBalance } from './get-balance.js';
 import { search } from './search.js';
 import { getMrr } from './get-mrr.js';
 import { getChurn } from './get-churn.js';
+import { fetchObject } from './fetch.js';
 
 /** The catalogue, in the order tools/list shows it. Adding a tool means one file and one line here. */
 export const TOOLS = [
@@ -32,4 +33,5 @@ export const TOOLS = [
   getMrr,
   getChurn,
   search,
+  fetchObject,
 ] as const satisfies readonly AnyTool[];

@@ -11,6 +11,7 @@ import type { Facets } from '../stripe/compact/facets.js';
 import { defineTool } from './define-tool.js';
 import { AMOUNTS_COMPACT, AMOUNTS_FULL, DEFAULT_LIMIT, MAX_RESULTS, assertMode, detailInput, rawStripeObject } from './common.js';
 import { ToolInputError } from '../stripe/errors.js';
+import { searchFreeText } from './engine/free-text.js';
 import { Aggregator } from './engine/aggregate.js';
 import { OUTPUT_LIMIT_CHARS, OutputBudget, formatCount } from './engine/output.js';
 import { paced, throwIfCancelled } from './engine/pacer.js';
@@ -51,13 +52,14 @@ export const search = defineTool({
   dashboardResource: 'the searched resource',
   description: [
     'Finds customers, charges, invoices, payment_intents, prices, products or subscriptions with Stripe\'s Search Query Language, for what list tools cannot filter: partial names or emails, metadata, amounts, statuses.',
+    'Without resource, query is plain text (name, email, invoice number, amount, id) looked up across resources; the answer is results [{id, title, url}], opened with fetch.',
     "Syntax: field:'value' exact; field~'abc' contains (3+ characters); >, <, >=, <= on numbers and Unix-second timestamps (created>1767225600); -field:'x' negates; metadata['key']:'value'; field:null tests emptiness; join clauses with AND or OR (not both), at most 10. Amounts in queries are minor units (amount>1000 = 10.00 USD).",
     'Fields are listed in the query argument. Returns compact objects like the list tools (detail "full" for Stripe\'s own); pages: pass next_page as page, or max_results (up to 10,000) to page on the server; include_total_count adds total_count.',
-    'Results can be up to a minute stale; Search is unavailable in India.',
+    'Results can lag a minute behind.',
     'Example: {"resource":"customers","query":"email~\'acme.com\' AND created>1767225600"} or {"resource":"charges","query":"status:\'failed\' AND amount>5000"}.',
   ].join(' '),
   input: z.strictObject({
-    resource: z.enum(SEARCH_RESOURCES).describe('What to search'),
+    resource: z.enum(SEARCH_RESOURCES).optional().describe('What to search with the query language; leave out to search plain text across resources'),
     query: z
       .string()
       .trim()
@@ -84,13 +86,17 @@ export const search = defineTool({
   }),
   output: z.object({
     object: z.literal('search_result'),
-    resource: z.enum(SEARCH_RESOURCES),
-    count: z.number().int().describe('Objects in data'),
-    scanned: z.number().int().describe('Matches read from Stripe for this answer'),
-    has_more: z.boolean().describe('More matches: call again with page = next_page'),
-    next_page: z.string().nullable(),
+    resource: z.enum(SEARCH_RESOURCES).nullable().describe('null for a plain-text search across resources'),
+    count: z.number().int().describe('Objects in data (or hits in results)'),
+    results: z
+      .array(z.object({ id: z.string(), title: z.string(), url: z.string().nullable() }))
+      .optional()
+      .describe('Plain-text search (no resource): one entry per hit, with a Stripe Dashboard link'),
+    scanned: z.number().int().optional().describe('Matches read from Stripe for this answer'),
+    has_more: z.boolean().optional().describe('More matches: call again with page = next_page'),
+    next_page: z.string().nullable().optional(),
     total_count: z.number().int().optional().describe('All matches, when include_total_count was true'),
-    amounts: z.string(),
+    amounts: z.string().optional(),
     note: z.string(),
     summary: z
       .object({
@@ -103,7 +109,8 @@ export const search = defineTool({
       })
       .optional()
       .describe('Present when the matches would be too large for a client: a summary instead of the list'),
-    data: z.array(
+    data: z
+      .array(
       z.union([
         compactCustomerSchema,
         compactChargeSchema,
@@ -114,9 +121,17 @@ export const search = defineTool({
         compactSubscriptionSchema,
         rawStripeObject,
       ]),
-    ),
+      )
+      .optional(),
   }),
   handler: async (args, ctx) => {
+    if (args.resource === undefined) {
+      if (args.page !== undefined || args.include_total_count || args.max_results !== undefined) {
+        throw new ToolInputError('page, max_results and include_total_count need a resource: name one to use Stripe\'s query language.');
+      }
+      const results = await searchFreeText(ctx.stripe, ctx.mode, ctx.connection, args.query, args.limit);
+      return { object: 'search_result' as const, resource: null, count: results.length, results, note: SEARCH_NOTE };
+    }
     const target = TARGETS[args.resource];
     let page = args.page?.trim();
     if (args.page !== undefined && !page) throw new ToolInputError('page must not be empty: pass next_page from the previous result.');

@@ -13,7 +13,8 @@ import { BIN, cleanEnv } from '../helpers/spawn.js';
 
 const EXPECTED_TOOLS = [
   'list_customers', 'list_charges', 'list_payment_intents', 'list_invoices', 'list_subscriptions', 'list_products',
-  'list_prices', 'list_refunds', 'list_disputes', 'list_payouts', 'list_balance_transactions', 'get_balance', 'search',
+  'list_prices', 'list_refunds', 'list_disputes', 'list_payouts', 'list_balance_transactions', 'get_balance', 'get_mrr', 'get_churn',
+  'search', 'fetch',
 ];
 
 let emulator: EmulatorHandle;
@@ -50,7 +51,7 @@ describe.each(['v2', 'v1'] as const)('over stdio with the %s client', (era) => {
     await client?.close();
   });
 
-  it('lists the thirteen read-only tools in a fixed order', async () => {
+  it('lists the fifteen read-only tools in a fixed order', async () => {
     const { tools } = await client.listTools();
     expect(tools.map((t: { name: string }) => t.name)).toEqual(EXPECTED_TOOLS);
     for (const tool of tools) {
@@ -91,7 +92,7 @@ describe('with no key configured', () => {
     const client = await connect(era, [], {});
     try {
       const { tools } = await client.listTools();
-      expect(tools).toHaveLength(13);
+      expect(tools).toHaveLength(EXPECTED_TOOLS.length);
       const result = await client.callTool({ name: 'list_charges', arguments: {} });
       expect(result.isError).toBe(true);
       expect(text(result)).toMatch(/STRIPE_API_KEY/);

@@ -152,6 +152,28 @@ describe('tokens', () => {
   });
 });
 
+describe('serve --http --mode test', () => {
+  it('never reads the live key, whatever a token that may read both modes asks for', async () => {
+    const token = (await runCli(['tokens', 'create', 'both-modes'], { env: env() })).stdout.trim();
+    const served = await serveHttp(['--mode', 'test'], env());
+    try {
+      expect(served.stderr()).toMatch(/every caller is limited to test mode on every connection/);
+      const client = await connectClient('v1', served.url, bearer(token));
+      const live = await client.callTool({ name: 'get_balance', arguments: { mode: 'live' } });
+      expect(live.isError).toBe(true);
+      expect(textOf(live)).toMatch(/may not read live-mode data/);
+      const test = await client.callTool({ name: 'get_balance', arguments: {} });
+      expect(test.isError, textOf(test)).toBeFalsy();
+      expect(test.structuredContent).toMatchObject({ connection: 'acme', mode: 'test' });
+      await client.close();
+    } finally {
+      served.child.kill('SIGTERM');
+      await served.exited;
+    }
+    expect(served.stderr()).not.toContain(liveKey.slice(8));
+  });
+});
+
 describe('a served session over stored connections', () => {
   let served: Served;
   let token: string;

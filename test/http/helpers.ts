@@ -73,6 +73,7 @@ export async function startHttpHarness(options: HttpHarnessOptions = {}): Promis
     allowedHosts: [...defaultAllowedHosts('127.0.0.1'), ...(options.allowedHosts ?? [])],
     origins: OriginPolicy.withLocalhost(options.allowedOrigins ?? []),
     auth,
+    pin: options.pin,
     publicUrl: options.publicUrl,
     maxBodyBytes: 1_048_576,
     maxConcurrent: 128,

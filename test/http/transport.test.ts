@@ -218,3 +218,32 @@ describe('the concurrency cap and timeouts', () => {
     expect(closedAfter).toBeLessThan(4000);
   });
 });
+
+describe.each([
+  ['with a token that may read both modes', false],
+  ['with --no-auth', true],
+] as const)('a server started with --mode test, %s', (_label, noAuth) => {
+  let h: HttpHarness;
+  let client: AnyClient;
+  beforeAll(async () => {
+    h = await startHttpHarness({ pin: { mode: 'test' }, noAuth });
+    client = await connectClient('v2', h.url, noAuth ? {} : bearer(await h.token('both-modes')));
+  });
+  afterAll(async () => {
+    await client?.close();
+    await h?.close();
+  });
+
+  it('cannot be talked into live mode, and serves test data where the default is live', async () => {
+    const before = h.emulator.requests.length;
+    for (const args of [{ connection: 'acme', mode: 'live' }, { mode: 'live' }]) {
+      const refused = await client.callTool({ name: 'get_balance', arguments: args });
+      expect(refused.isError).toBe(true);
+      expect(textOf(refused)).toMatch(/may not read live-mode data/);
+    }
+    const served = await client.callTool({ name: 'get_balance', arguments: { connection: 'acme' } });
+    expect(served.isError, textOf(served)).toBeFalsy();
+    expect(served.structuredContent).toMatchObject({ connection: 'acme', mode: 'test' });
+    expect(h.emulator.requests.slice(before).every((r) => r.mode === 'test')).toBe(true);
+  });
+});

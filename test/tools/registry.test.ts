@@ -28,6 +28,7 @@ const EXPECTED = [
   'get_mrr',
   'get_churn',
   'search',
+  'fetch',
 ];
 
 const kebab = (name: string) => name.replace(/_/g, '-');
@@ -143,6 +144,21 @@ describe('the catalogue', () => {
       expect(Object.keys(tool.outputSchema?.properties ?? {}), tool.name).toEqual(
         expect.arrayContaining(['has_more', 'next_cursor', 'data', 'count']),
       );
+    }
+  });
+
+  it('lets every list tool and search page up to 10,000 objects on the server, and every list tool aggregate', () => {
+    for (const tool of listed.filter((t) => isListTool(t.name) || t.name === 'search')) {
+      const props = tool.inputSchema.properties ?? {};
+      expect(props.max_results, tool.name).toMatchObject({ type: 'integer', minimum: 1 });
+      expect(props.max_results.maximum, tool.name).toBeGreaterThanOrEqual(10_000);
+      expect(Object.keys(tool.outputSchema?.properties ?? {}), tool.name).toEqual(expect.arrayContaining(['scanned', 'count', 'summary']));
+      if (tool.name === 'search') continue;
+      expect(Object.keys(props), tool.name).toEqual(expect.arrayContaining(['group_by', 'metrics', 'order_by', 'order', 'top', 'timezone', 'date_field']));
+      expect(props.group_by.maxItems, tool.name).toBe(2);
+      expect(props.group_by.items.enum, tool.name).toEqual(expect.arrayContaining(['day', 'week', 'month', 'quarter', 'year']));
+      expect(props.metrics.items.pattern, tool.name).toMatch(/count/);
+      expect(Object.keys(tool.outputSchema?.properties ?? {}), tool.name).toEqual(expect.arrayContaining(['aggregate', 'filters']));
     }
   });
 

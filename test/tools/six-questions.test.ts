@@ -116,7 +116,7 @@ describe('the six questions, in at most two calls each', () => {
     calls = 0;
     const since = '2026-10-25'; // seven days before the demo data's "now" (2026-11-01)
     const list = await ask('list_payment_intents', { status: 'failed', created_after: since, max_results: 100 });
-    const reasons = await ask('list_payment_intents', { status: 'failed', created_after: since, group_by: ['failure_code', 'decline_code'] });
+    const reasons = await ask('list_payment_intents', { status: 'failed', created_after: since, group_by: ['failure_code', 'decline_code'], metrics: ['count'] });
     expect(calls).toBeLessThanOrEqual(2);
     const failed = ds.paymentIntents.filter((p: Stripe.PaymentIntent) => p.created >= utc(`${since}T00:00:00Z`) && p.last_payment_error && p.status !== 'succeeded');
     expect(failed.length).toBeGreaterThan(0);

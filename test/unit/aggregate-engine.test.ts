@@ -5,6 +5,7 @@ import { divideRounded, ExactSum } from '../../src/tools/engine/exact-sum.js';
 import { Aggregator } from '../../src/tools/engine/aggregate.js';
 import { planSlices } from '../../src/tools/engine/scan.js';
 import { OutputBudget } from '../../src/tools/engine/output.js';
+import { pagingRate, WindowPacer } from '../../src/tools/engine/pacer.js';
 import { Fraction } from '../../src/tools/metrics/fraction.js';
 import { monthlyFactor } from '../../src/tools/metrics/subscription-mrr.js';
 import { defineFacets } from '../../src/stripe/compact/facets.js';
@@ -98,7 +99,7 @@ describe('date slices', () => {
     Array.from({ length: 100 }, (_, i) => ({ id: `txn_${i}`, created: Math.round(newest - ((newest - oldest) * i) / 99) }));
 
   it('cuts the rest of a known range by the density of the first page, continuing the first slice after its cursor', () => {
-    const slices = planSlices(page(10_000, 9_001), { gte: 0, lt: 10_001 }, 'test', true);
+    const slices = planSlices(page(10_000, 9_001), { gte: 0, lt: 10_001 }, 'test');
     // 1000 s per page over 9001 s left ≈ 9 pages ≈ 5 slices of about 2 pages.
     expect(slices.length).toBe(5);
     expect(slices[0]).toMatchObject({ lt: 9_002, after: 'txn_99' });
@@ -107,10 +108,9 @@ describe('date slices', () => {
   });
 
   it('caps the slices at four per parallel reader, and reads in order when the start is unknown', () => {
-    expect(planSlices(page(1_000_000, 999_901), { gte: 0 }, 'test', true).length).toBe(16);
-    expect(planSlices(page(1_000_000, 999_901), { gte: 0 }, 'live', true).length).toBe(32);
-    expect(planSlices(page(10_000, 9_001), undefined, 'test', true)).toEqual([{ after: 'txn_99' }]);
-    expect(planSlices(page(10_000, 9_001), { gte: 0 }, 'test', false)).toEqual([{ after: 'txn_99' }]);
+    expect(planSlices(page(1_000_000, 999_901), { gte: 0 }, 'test').length).toBe(16);
+    expect(planSlices(page(1_000_000, 999_901), { gte: 0 }, 'live').length).toBe(32);
+    expect(planSlices(page(10_000, 9_001), undefined, 'test')).toEqual([{ after: 'txn_99' }]);
   });
 });
 
@@ -163,6 +163,12 @@ describe('the aggregator', () => {
       { kind: 'b', count: 3 },
     ]);
     expect(run({ metrics: ['count'] }).totals).toEqual([{ count: 6 }]);
+    // Without group_by the table is the totals, one row per currency.
+    expect(run({ metrics: ['sum:amount'] }).rows).toEqual([
+      { currency: 'jpy', 'sum:amount': '700' },
+      { currency: 'kwd', 'sum:amount': '1.234' },
+      { currency: 'usd', 'sum:amount': '5.03' },
+    ]);
   });
 
   it('fills the empty months of a known range, per currency', () => {
@@ -193,6 +199,23 @@ describe('the aggregator', () => {
     expect(() => run({ group_by: ['month', 'year'] })).toThrow(/at most one time bucket/);
     expect(() => run({ group_by: ['kind', 'kind'] })).toThrow(/once/);
     expect(() => run({ group_by: ['day'], timezone: 'Nowhere/Land' })).toThrow(/IANA/);
+  });
+});
+
+describe('the paging pacer', () => {
+  it('lets a burst through, then never more than its count in any one second', () => {
+    const pacer = new WindowPacer(20);
+    const slots: number[] = [];
+    for (let i = 0; i < 100; i++) slots.push(1_000 + pacer.reserve(1_000));
+    expect(slots.slice(0, 20).every((t) => t === 1_000)).toBe(true);
+    expect(slots[20]).toBe(2_000);
+    for (let i = 0; i + 20 < slots.length; i++) expect(slots[i + 20]! - slots[i]!).toBeGreaterThanOrEqual(1_000);
+    // Slots never go back in time, even when asked from an earlier clock.
+    expect(pacer.reserve(0)).toBeGreaterThan(0);
+  });
+
+  it('uses 80 % of Stripe\'s limits: live 80, test 20, search 16 requests a second', () => {
+    expect([pagingRate('live', 'api'), pagingRate('test', 'api'), pagingRate('test', 'search')]).toEqual([80, 20, 16]);
   });
 });
 

@@ -17,7 +17,7 @@ import {
 import { toNodeHandler } from '@modelcontextprotocol/node';
 import type { ConnectionRouter } from '../../connections/router.js';
 import { createMcpServer } from '../create-server.js';
-import { ScopedRouter, type Access } from './access.js';
+import { grantsFromPin, ScopedRouter, type Access, type ServerPin } from './access.js';
 import type { Authenticator } from './auth.js';
 import { RateLimiter } from './limits.js';
 import { hostAllowed, isLoopbackHostname, type OriginPolicy } from './net.js';
@@ -34,6 +34,8 @@ export interface HttpServerOptions {
   origins: OriginPolicy;
   /** null: --no-auth (loopback only; checked by the caller). */
   auth: Authenticator | null;
+  /** The server's --connection/--mode: without auth, every caller is held to it here too (with auth, by its grants). */
+  pin?: ServerPin | undefined;
   /** The URL clients reach /mcp at (the OAuth resource); default http://HOST:PORT/mcp. */
   publicUrl?: string | undefined;
   maxBodyBytes: number;
@@ -90,6 +92,7 @@ function throttledLog(log: (line: string) => void, intervalMs = 5_000) {
   const last = new Map<string, { at: number; suppressed: number }>();
   return (kind: string, line: string) => {
     const now = Date.now();
+    if (last.size > 256) last.clear(); // kinds are few; this only bounds what a flood of odd requests could add
     const entry = last.get(kind);
     if (entry && now - entry.at < intervalMs) {
       entry.suppressed++;
@@ -113,10 +116,18 @@ export async function startHttpServer(router: ConnectionRouter, options: HttpSer
   let active = 0;
   let onIdle: (() => void) | undefined;
 
+  // Without auth there is no caller's grant: the server's own pin is the grant (the router enforces it as well).
+  const openAccess: Access = {
+    grants: grantsFromPin(options.pin?.connection, options.pin?.mode),
+    principal: 'this server',
+    bucket: 'none',
+    howToWiden: (mode) => `It was started with --mode ${options.pin?.mode ?? ''}; ${mode}-mode data needs a server started without it.`,
+  };
+  const openRouter = new ScopedRouter(router, openAccess);
   const mcp: McpHttpHandler = createMcpHandler(
     (ctx) => {
       const access = ctx.authInfo?.extra?.access as Access | undefined;
-      return createMcpServer(access ? new ScopedRouter(router, access) : router);
+      return createMcpServer(access ? new ScopedRouter(router, access) : openRouter);
     },
     {
       maxRequestBodySize: options.maxBodyBytes,
@@ -164,13 +175,13 @@ export async function startHttpServer(router: ConnectionRouter, options: HttpSer
     }
     const host = hostAllowed(req.headers.host, options.allowedHosts);
     if (!host.ok) {
-      note(`host:${req.headers.host}`, `403 for Host ${JSON.stringify(req.headers.host ?? '')} from ${remoteOf(req)}: accepted are ${options.allowedHosts.join(', ')} (add --allowed-host)`);
+      note('host', `403 for Host ${JSON.stringify(req.headers.host ?? '')} from ${remoteOf(req)}: accepted are ${options.allowedHosts.join(', ')} (add --allowed-host)`);
       rpcError(res, 403, `Forbidden: Host ${JSON.stringify(req.headers.host ?? '')} is not accepted by this server (DNS rebinding protection).`);
       return;
     }
     const origin = req.headers.origin;
     if (!options.origins.allows(origin)) {
-      note(`origin:${origin}`, `403 for Origin ${JSON.stringify(origin)} from ${remoteOf(req)} (add --allowed-origin to accept it)`);
+      note('origin', `403 for Origin ${JSON.stringify(origin)} from ${remoteOf(req)} (add --allowed-origin to accept it)`);
       rpcError(res, 403, `Forbidden: Origin ${JSON.stringify(origin)} is not accepted by this server.`);
       return;
     }
@@ -219,8 +230,9 @@ export async function startHttpServer(router: ConnectionRouter, options: HttpSer
 
     const wait = limiter.take(bucket);
     if (wait > 0) {
-      note(`rate:${bucket}`, `429 for ${bucket.replace(/^(token|oauth|addr):/, '$1 ')}: over ${options.rateLimitPerMinute} requests per minute`);
-      rpcError(res, 429, `Too many requests: this token may make ${options.rateLimitPerMinute} requests per minute. Retry after ${wait} s.`, { ...cors, 'retry-after': String(wait) });
+      note('rate', `429 for ${bucket.replace(/^(token|oauth|addr):/, '$1 ')}: over ${options.rateLimitPerMinute} requests per minute`);
+      const who = bucket.startsWith('addr:') ? 'each client address' : 'each token';
+      rpcError(res, 429, `Too many requests: ${who} may make ${options.rateLimitPerMinute} requests per minute here. Retry after ${wait} s.`, { ...cors, 'retry-after': String(wait) });
       return;
     }
     if (active >= options.maxConcurrent) {

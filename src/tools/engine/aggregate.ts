@@ -7,8 +7,8 @@ import { z } from 'zod';
 import type { Facets } from '../../stripe/compact/facets.js';
 import { ToolInputError } from '../../stripe/errors.js';
 import { formatMinorUnits } from '../../stripe/money.js';
-import { isoTime, type UnixRange } from '../../stripe/time.js';
-import { Bucketer, checkTimeZone, TIME_UNIT_DOC, TIME_UNITS, type TimeUnit } from './buckets.js';
+import type { UnixRange } from '../../stripe/time.js';
+import { Bucketer, checkTimeZone, TIME_UNITS, type TimeUnit } from './buckets.js';
 import { divideRounded, ExactSum } from './exact-sum.js';
 
 export const MONEY_OPS = ['sum', 'avg', 'min', 'max'] as const;
@@ -18,55 +18,40 @@ type MoneyOp = (typeof MONEY_OPS)[number];
 const MAX_FILLED_BUCKETS = 400;
 export const MAX_TOP = 1000;
 
-/** The aggregation arguments every list tool takes, with the names its own facets allow. */
+/**
+ * The aggregation arguments every list tool takes, with the names its own facets allow. Kept short: every list
+ * tool's schema carries them, and a model reads them all.
+ */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export function aggregateInput(facets: Facets<any>) {
   const fields = Object.keys(facets.groups);
   const money = Object.keys(facets.money);
   const keys = [...fields, ...TIME_UNITS] as unknown as [string, ...string[]];
-  const metrics = ['count', ...money.flatMap((field) => MONEY_OPS.map((op) => `${op}:${field}`))] as [string, ...string[]];
   const dates = Object.keys(facets.dates) as [string, ...string[]];
   const derived = Object.entries(facets.derived ?? {}).map(([name, doc]) => ` ${name} = ${doc}.`).join('');
+  const metric = money.length ? new RegExp(`^(count|(${MONEY_OPS.join('|')}):(${money.join('|')}))$`) : /^count$/;
   return {
     group_by: z
       .array(z.enum(keys))
       .min(1)
       .max(2)
       .optional()
-      .describe(
-        `Aggregate instead of listing: one or two keys, each a field (${fields.join(', ')}) or a time bucket of date_field: ${TIME_UNIT_DOC}. ` +
-          'Covers every object matching the filters (paged on the server); rows are split by currency whenever money is summed.',
-      ),
+      .describe(`Aggregate every match instead of listing: 1–2 fields, or a time bucket of date_field (week = ISO week from Monday).`),
     metrics: z
-      .array(z.enum(metrics))
+      .array(z.string().regex(metric, `must be count${money.length ? ` or sum:/avg:/min:/max: of ${money.join(', ')}` : ''}`))
       .min(1)
       .max(10)
       .optional()
       .describe(
         money.length
-          ? `What each row shows: count, or sum:/avg:/min:/max: of a money field (${money.join(', ')}).${derived} Sums are exact decimals per currency. ` +
-              `Without group_by: totals over every match. Default with group_by: count${facets.defaultSums.map((f) => `, sum:${f}`).join('')}.`
-          : 'What each row shows: count (this object has no money fields). Without group_by: the total count of matches.',
+          ? `count, or sum:/avg:/min:/max: of ${money.join(', ')}.${derived} Exact, per currency. Without group_by: totals only. Default: count${facets.defaultSums.map((f) => `, sum:${f}`).join('')}.`
+          : 'count (no money fields here). Without group_by: the total count.',
       ),
-    date_field: z.enum(dates).default(dates[0]).describe(`Date the time buckets use: ${dates.join(', ')} (default ${dates[0]}).`),
-    timezone: z
-      .string()
-      .min(1)
-      .max(64)
-      .default('UTC')
-      .describe('IANA time zone for time buckets, e.g. Europe/Paris or America/New_York (default UTC).'),
-    order_by: z
-      .enum([...metrics, ...keys, 'currency'] as [string, ...string[]])
-      .optional()
-      .describe('Sort rows by a metric or a group key. Money metrics rank within each currency (amounts in different currencies are not comparable).'),
-    order: z.enum(['asc', 'desc']).optional().describe('desc (default for metrics) or asc (default for keys; time buckets run oldest first).'),
-    top: z
-      .number()
-      .int()
-      .min(1)
-      .max(MAX_TOP)
-      .optional()
-      .describe('Keep only the first N rows after sorting (per currency when ranking by money), e.g. top 10 customers by sum:net_of_refunds.'),
+    date_field: z.enum(dates).default(dates[0]).describe(`Date for time buckets (default ${dates[0]}).`),
+    timezone: z.string().min(1).max(64).default('UTC').describe('IANA time zone of time buckets (default UTC).'),
+    order_by: z.string().min(1).max(64).optional().describe('A metric or group_by key to sort by; money ranks within each currency.'),
+    order: z.enum(['asc', 'desc']).optional().describe('Default desc for metrics, asc for keys.'),
+    top: z.number().int().min(1).max(MAX_TOP).optional().describe('Keep the first N rows (per currency when ranking money).'),
   };
 }
 
@@ -221,7 +206,7 @@ export class Aggregator<T> {
 
   /** The table. `range` is the date_field range the filters covered, to show empty time buckets too. */
   result(range?: UnixRange & { field: string }): AggregateResult {
-    const totals = [...(this.keyFns.length > 0 ? this.totals : this.groups).values()];
+    const totals = [...(this.keyFns.length > 0 ? this.totals : this.groups).values()].sort((a, b) => compareText(a.currency, b.currency));
     const groups = this.keyFns.length > 0 ? [...this.groups.values()] : [];
     this.fillEmptyBuckets(groups, totals, range);
     const sorted = this.sort(groups);
@@ -246,9 +231,10 @@ export class Aggregator<T> {
       order_by: orderBy,
       order: orderBy ? this.direction(orderBy) : null,
       top: top ?? null,
-      rows: kept.map((g) => this.row(g)),
-      rows_total: groups.length,
-      totals: totals.sort((a, b) => compareText(a.currency, b.currency)).map((g) => this.row(g, true)),
+      // Without group_by the table is the totals themselves, one row per currency.
+      rows: this.keyFns.length > 0 ? kept.map((g) => this.row(g)) : totals.map((g) => this.row(g, true)),
+      rows_total: this.keyFns.length > 0 ? groups.length : totals.length,
+      totals: totals.map((g) => this.row(g, true)),
       note: this.note(top),
     };
   }
@@ -258,7 +244,7 @@ export class Aggregator<T> {
     if (this.splitByCurrency) parts.push('Money: exact decimals in major units, one row per currency; amounts in different currencies are never added together.');
     if (this.moneyNames.length) parts.push('avg is rounded to the currency\'s smallest unit; sum/min/max are exact.');
     if (top !== undefined) parts.push(this.ranksWithinCurrency() ? `Ranked within each currency: the top ${top} of each.` : `The top ${top} rows.`);
-    if (this.timeKey) parts.push(`Time buckets of ${this.dateField} in ${this.timeZone}.`);
+    if (this.timeKey) parts.push(`Time buckets of ${this.dateField} in ${this.timeZone}${this.timeKey.unit === 'week' ? ' (ISO weeks, labelled by their Monday)' : ''}.`);
     parts.push('totals cover every matching object (before top).');
     return parts.join(' ');
   }
@@ -358,10 +344,4 @@ function compareText(a: string | null, b: string | null): number {
 function compareValues(a: number | bigint | null, b: number | bigint | null): number {
   if (a === null || b === null) return a === b ? 0 : a === null ? -1 : 1;
   return a < b ? -1 : a > b ? 1 : 0;
-}
-
-/** The date range the filters gave, for showing it and for filling empty buckets. */
-export function describeRange(range: UnixRange | undefined): { gte: string | null; lt: string | null } | null {
-  if (!range) return null;
-  return { gte: isoTime(range.gte ?? null), lt: isoTime(range.lt ?? null) };
 }

@@ -8,8 +8,6 @@ import { ToolInputError } from '../../stripe/errors.js';
 export const TIME_UNITS = ['day', 'week', 'month', 'quarter', 'year'] as const;
 export type TimeUnit = (typeof TIME_UNITS)[number];
 
-export const TIME_UNIT_DOC = 'day (2026-05-01), week (ISO week, labelled by its Monday: 2026-04-27), month (2026-05), quarter (2026-Q2), year (2026)';
-
 /** The zone's canonical name, or a message saying what a valid one looks like. */
 export function checkTimeZone(timeZone: string): string {
   try {

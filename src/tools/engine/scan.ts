@@ -4,6 +4,7 @@
  * back, reports progress, and stops the moment the call is cancelled.
  */
 import type Stripe from 'stripe';
+import { ToolInputError } from '../../stripe/errors.js';
 import type { UnixRange } from '../../stripe/time.js';
 import { assertMode } from './mode.js';
 import type { ToolContext } from '../define-tool.js';
@@ -27,9 +28,7 @@ export interface ListedObject {
 export type FetchPage<T> = (page: PageRequest) => Promise<Stripe.ApiList<T>>;
 
 /** Thrown when a call would read more objects than one call may: the answer would come too late. */
-export class ScanLimitError extends Error {
-  override name = 'ToolInputError';
-}
+export class ScanLimitError extends ToolInputError {}
 
 const number = (n: number) => n.toLocaleString('en-US');
 
@@ -119,8 +118,6 @@ export interface FullScan<T> {
   maxScan: number;
   /** What to tell the model when maxScan is passed. */
   tooMany: (maxScan: number) => string;
-  /** Test hook: false forces cursor paging even when the range is known. */
-  parallel?: boolean;
 }
 
 /** Pages per slice the splitter aims for: fewer slices waste requests on near-empty ranges. */
@@ -146,7 +143,7 @@ export async function scanAll<T extends ListedObject>(scan: FullScan<T>): Promis
   const last = first.data[first.data.length - 1];
   if (!first.has_more || !last) return { slices: 0 };
 
-  const slices = planSlices(first.data, scan.created, ctx.mode, scan.parallel !== false);
+  const slices = planSlices(first.data, scan.created, ctx.mode);
   if (slices.length <= 1) {
     await readSlice({ gte: scan.created?.gte, lt: scan.created?.lt, after: last.id });
     return { slices: 1 };
@@ -156,7 +153,7 @@ export async function scanAll<T extends ListedObject>(scan: FullScan<T>): Promis
   const stop = new AbortController();
   const sliceCtx: ToolContext = { ...ctx, signal: AbortSignal.any([ctx.signal, stop.signal]) };
   let done = 0;
-  const queue = slices.map((s, i) => ({ ...s, index: i }));
+  const queue = [...slices];
   const worker = async () => {
     for (let next = queue.shift(); next; next = queue.shift()) {
       await readSlice(next, sliceCtx, () => ` (${done} of ${slices.length} date slices done)`);
@@ -203,12 +200,12 @@ interface Slice {
  * Splits what is left after the first page into date slices. The first page spans [oldest, newest] of its
  * objects; the rest of the range is assumed about as dense, so it gets about one slice per PAGES_PER_SLICE pages.
  */
-export function planSlices(firstPage: ReadonlyArray<ListedObject>, created: UnixRange | undefined, mode: 'test' | 'live', parallel: boolean): Slice[] {
+export function planSlices(firstPage: ReadonlyArray<ListedObject>, created: UnixRange | undefined, mode: 'test' | 'live'): Slice[] {
   const last = firstPage[firstPage.length - 1];
   const newest = firstPage[0]?.created;
   const oldest = last?.created;
   const start = created?.gte;
-  if (!parallel || !last || start === undefined || newest === undefined || oldest === undefined) return [{ after: last?.id }];
+  if (!last || start === undefined || newest === undefined || oldest === undefined) return [{ after: last?.id }];
   const end = oldest + 1; // objects created in the same second as the last one may still follow it
   if (end - start <= 1) return [{ gte: start, lt: end, after: last.id }];
   const span = Math.max(1, newest - oldest + 1);

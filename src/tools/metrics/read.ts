@@ -1,5 +1,6 @@
 /** Reading what the metrics need: every subscription (streamed, never kept) and product names. */
 import type Stripe from 'stripe';
+import { ToolInputError } from '../../stripe/errors.js';
 import type { ToolContext } from '../define-tool.js';
 import { AGGREGATE_SCAN_LIMIT } from '../engine/list.js';
 import { formatCount } from '../engine/output.js';
@@ -32,7 +33,7 @@ export async function readSubscriptions(
         return true;
       },
     });
-    if (scan.capped) throw new Error(`More than ${formatCount(AGGREGATE_SCAN_LIMIT)} subscriptions: too many for one call.`);
+    if (scan.capped) throw new ToolInputError(`More than ${formatCount(AGGREGATE_SCAN_LIMIT)} subscriptions: more than one call reads.`);
   }
   return progress.scanned;
 }

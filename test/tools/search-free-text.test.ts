@@ -1,0 +1,64 @@
+/** search with only a query (ChatGPT deep research): free text across the resources where it makes sense. */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startHarness, type Harness } from '../helpers/harness.js';
+import type { Dataset } from '../../src/emulator/types.js';
+
+let h: Harness;
+let data: Dataset;
+beforeAll(async () => {
+  h = await startHarness();
+  data = h.emulator.dataset('test');
+});
+afterAll(async () => h?.close());
+
+/** ChatGPT reads exactly one text item whose JSON has a `results` array of {id, title, url}. */
+async function freeText(query: string, extra: Record<string, unknown> = {}) {
+  const r = await h.call('search', { query, ...extra });
+  expect(r.isError, r.text).toBe(false);
+  const body = JSON.parse(r.text);
+  expect(Array.isArray(body.results)).toBe(true);
+  for (const hit of body.results) {
+    expect(Object.keys(hit).sort()).toEqual(['id', 'title', 'url']);
+    expect(hit.url).toMatch(/^https:\/\/dashboard\.stripe\.com\/test\//);
+  }
+  return body.results as Array<{ id: string; title: string; url: string }>;
+}
+
+describe('search with a bare query', () => {
+  it('finds customers by part of their name or email', async () => {
+    const customer = data.customers.find((c) => c.email && c.name && !/[^\x20-\x7e]/.test(c.name))!;
+    const local = customer.email!.split('@')[0]!;
+    const byEmail = await freeText(local);
+    expect(byEmail.map((x) => x.id)).toContain(customer.id);
+    const byName = await freeText(customer.name!.split(' ')[0]!.toLowerCase());
+    const expected = data.customers.filter((c) => c.name?.toLowerCase().includes(customer.name!.split(' ')[0]!.toLowerCase()));
+    expect(byName.filter((x) => x.id.startsWith('cus_')).length).toBe(Math.min(expected.length, 20));
+    expect(byEmail.find((x) => x.id === customer.id)!.title).toContain(customer.email!);
+  });
+
+  it('finds invoices by number and payments by amount', async () => {
+    const invoice = data.invoices.find((i) => i.number)!;
+    expect((await freeText(invoice.number!)).map((x) => x.id)).toContain(invoice.id);
+    const charge = data.charges.find((c) => c.currency === 'usd' && c.amount % 100 === 0)!;
+    const hits = await freeText((charge.amount / 100).toFixed(2));
+    expect(hits.map((x) => x.id)).toContain(charge.id);
+    expect(hits.map((x) => x.id)).toContain(charge.payment_intent as string);
+  });
+
+  it('opens an id directly, and finds nothing for an id that does not exist', async () => {
+    const sub = data.subscriptions[0]!;
+    const hits = await freeText(sub.id);
+    expect(hits).toEqual([{ id: sub.id, title: expect.stringContaining(sub.id), url: `https://dashboard.stripe.com/test/subscriptions/${sub.id}` }]);
+    expect(await freeText('cus_doesnotexist00')).toEqual([]);
+  });
+
+  it('treats quotes in the text as text, not query syntax', async () => {
+    expect(await freeText("o'brien OR name:'x'")).toBeInstanceOf(Array);
+  });
+
+  it('still speaks Stripe\'s query language when a resource is named', async () => {
+    const r = await h.call('search', { resource: 'customers', query: `email:'${data.customers[0]!.email}'` });
+    expect(r.isError).toBe(false);
+    expect(r.structured.data[0].id).toBe(data.customers[0]!.id);
+  });
+});
