@@ -7,7 +7,6 @@ import { verifyKey, type Verification } from '../connections/verify.js';
 import { createStripeClient } from '../stripe/client.js';
 import { SetupError } from '../stripe/errors.js';
 import { keyHint, MODES, type Mode } from '../stripe/keys.js';
-import { TOOLS } from '../tools/index.js';
 import { err, out, plural, UsageError } from './output.js';
 import { confirm, readKey } from './prompt.js';
 
@@ -323,7 +322,7 @@ async function test(p: Parsed): Promise<number> {
       report.push({ mode: target.mode, ok: true, account: verification, tools: summaries });
       continue;
     }
-    out(`  Can serve ${served.length} of ${TOOLS.length} tools: ${served.map((s) => s.tool).join(', ') || 'none'}`);
+    out(`  Can serve ${served.length} of ${summaries.length} tools: ${served.map((s) => s.tool).join(', ') || 'none'} (fetch opens the kinds of object these can read)`);
     const blocked = summaries.filter((s) => s.missing.length > 0);
     if (blocked.length) {
       out(`  Cannot serve ${plural(blocked.length, 'tool')} until the key has more Read permissions. In the Stripe Dashboard open`);

@@ -25,6 +25,12 @@ export class KeyRejectedError extends Error {
 
 const SEARCH_PROBE_QUERY = "metadata['stripe_readonly_mcp_check']:'1'";
 
+/**
+ * The tools a key check tries: all but fetch, which reads whatever kind of object its id names, so the list
+ * tools' lines already say which kinds it can open.
+ */
+export const CHECKED_TOOLS: readonly AnyTool[] = (TOOLS as readonly AnyTool[]).filter((tool) => tool.name !== 'fetch');
+
 /** The smallest valid arguments for a tool: one object, or a search that matches nothing; undefined if it needs more. */
 export function minimalArguments(tool: AnyTool, resource?: SearchResource): Record<string, unknown> | undefined {
   if (resource) return tool.input.parse({ resource, query: SEARCH_PROBE_QUERY, limit: 1 }) as Record<string, unknown>;
@@ -49,7 +55,7 @@ function searchPermission(resource: SearchResource): string {
 export async function checkTools(stripe: Stripe, connection: string, mode: Mode): Promise<ToolCheck[]> {
   const results: ToolCheck[] = [];
   const signal = new AbortController().signal;
-  for (const tool of TOOLS as readonly AnyTool[]) {
+  for (const tool of CHECKED_TOOLS) {
     const resources: Array<SearchResource | undefined> = tool.name === 'search' ? [...SEARCH_RESOURCES] : [undefined];
     for (const resource of resources) {
       const permission = resource ? searchPermission(resource) : tool.dashboardResource;
