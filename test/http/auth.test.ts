@@ -47,8 +47,12 @@ async function startRecordingProxy(target: string): Promise<{ url: string; heads
   };
 }
 
-const ARGS: Record<string, Record<string, unknown>> = { search: { resource: 'customers', query: "email~'example'" } };
-const argsFor = (tool: (typeof TOOLS)[number], extra: Record<string, unknown>) => ({ ...('limit' in tool.input.shape ? { limit: 1 } : {}), ...(ARGS[tool.name] ?? {}), ...extra });
+/** Arguments that make each tool succeed on the emulator (a tool added later gets {}, plus limit when it takes one). */
+const ARGS = (): Record<string, Record<string, unknown>> => ({
+  search: { resource: 'customers', query: "email~'example'" },
+  fetch: { id: emulator.dataset('test').customers[0]!.id },
+});
+const argsFor = (tool: (typeof TOOLS)[number], extra: Record<string, unknown>) => ({ ...('limit' in tool.input.shape ? { limit: 1 } : {}), ...(ARGS()[tool.name] ?? {}), ...extra });
 
 let emulator: EmulatorHandle;
 let proxy: Awaited<ReturnType<typeof startRecordingProxy>>;

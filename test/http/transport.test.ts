@@ -18,10 +18,11 @@ import {
   type HttpHarness,
 } from './helpers.js';
 
-/** Arguments that make each tool succeed on the emulator (a tool added later gets {}). */
-const ARGS: Record<string, Record<string, unknown>> = {
+/** Arguments that make each tool succeed on the emulator (a tool added later gets {}, plus limit when it takes one). */
+const argsFor = (h: HttpHarness): Record<string, Record<string, unknown>> => ({
   search: { resource: 'customers', query: "email~'example'" },
-};
+  fetch: { id: h.emulator.dataset('test').customers[0]!.id },
+});
 
 describe.each(['v2', 'v1'] as const)('the %s client over HTTP', (era) => {
   let h: HttpHarness;
@@ -50,7 +51,7 @@ describe.each(['v2', 'v1'] as const)('the %s client over HTTP', (era) => {
 
   it('reaches every tool', async () => {
     for (const tool of TOOLS) {
-      const result = await client.callTool({ name: tool.name, arguments: { connection: 'acme', mode: 'test', ...('limit' in tool.input.shape ? { limit: 2 } : {}), ...(ARGS[tool.name] ?? {}) } }).catch((e: Error) => ({
+      const result = await client.callTool({ name: tool.name, arguments: { connection: 'acme', mode: 'test', ...('limit' in tool.input.shape ? { limit: 2 } : {}), ...(argsFor(h)[tool.name] ?? {}) } }).catch((e: Error) => ({
         isError: true,
         content: [{ text: e.message }],
       }));
