@@ -6,10 +6,9 @@
 //   2. 50 ms of emulated latency per request, known date range: date slices read in parallel against cursor paging
 //      (goal ≥ 3× faster) while staying under the mode's rate limit (live 100/s; test 25/s shown for reference).
 // Both processes are measured from /proc (Linux): CPU as utime + stime, memory as peak RSS (VmHWM, reset before).
-// Run with `node scripts/build.mjs && node bench/aggregate.mjs`.
+// Run with `npm run bench:aggregate`.
 import { execFile } from 'node:child_process';
-import { cpus, totalmem } from 'node:os';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -18,10 +17,10 @@ import { promisify } from 'node:util';
 import { Client } from '@modelcontextprotocol/client';
 import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
 import { startEmulator } from '../dist/emulator.js';
+import { runInfo, writeResultsSection } from './results.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const BIN = `${root}bin/stripe-readonly-mcp.js`;
-const RESULTS = new URL('./RESULTS.md', import.meta.url);
 const ANCHOR = new Date('2026-11-01T00:00:00Z');
 const OBJECTS = Number(process.env.BENCH_OBJECTS ?? 100_000);
 const LATENCY_OBJECTS = Number(process.env.BENCH_LATENCY_OBJECTS ?? 20_000);
@@ -153,16 +152,11 @@ for (const mode of ['live', 'test']) {
   details.push(`- Benchmark 2 (${mode}): ${slicedRequests.length} requests sliced, ${sequentialRequests.length} sequential; identical month rows.`);
 }
 
-const machine = `${cpus()[0]?.model ?? 'unknown CPU'} × ${cpus().length}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`;
-const date = new Date().toISOString().slice(0, 10);
-let commit = 'uncommitted';
-try {
-  commit = (await run('git', ['rev-parse', '--short', 'HEAD'], { cwd: root })).stdout.trim();
-} catch {}
-const section = `<!-- issue-5:start -->
-## Issue 5: aggregation and parallel paging
+writeResultsSection(
+  'bench/aggregate.mjs',
+  `## Issue 5: aggregation and parallel paging
 
-One run: ${date}, commit ${commit} (with uncommitted changes), ${machine}. Reproduce with
+One run: ${runInfo()}. Reproduce with
 \`node scripts/build.mjs && node bench/aggregate.mjs\`. Both sides run in their own process against the same emulator;
 CPU is the process's utime + stime and memory its peak resident size (VmHWM, reset before the call), from /proc.
 
@@ -177,12 +171,5 @@ ${details.join('\n')}
   its parallel slices in bursts. The first row compares against the unpaced loop, as the goal asks.
 - In test mode the rate limit (25/s, paged at 80 % of it: 20/s) caps any speed-up at about 20 ÷ 18 (cursor paging at
   50 ms already sends ~18 requests/s), so the 3× goal is measured in live mode (100/s, paged at 80/s); the test-mode row
-  shows the limit is kept.
-<!-- issue-5:end -->
-`;
-const previous = existsSync(RESULTS) ? readFileSync(RESULTS, 'utf8') : '# Benchmark results\n';
-const updated = /<!-- issue-5:start -->[\s\S]*<!-- issue-5:end -->\n?/.test(previous)
-  ? previous.replace(/<!-- issue-5:start -->[\s\S]*<!-- issue-5:end -->\n?/, section)
-  : `${previous.trimEnd()}\n\n${section}`;
-writeFileSync(RESULTS, updated);
-process.stdout.write(section);
+  shows the limit is kept.`,
+);

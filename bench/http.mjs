@@ -7,12 +7,13 @@
 // Every process (the emulator, the floor, ours, this load generator) is separate and on 127.0.0.1 only.
 // Run with `npm run bench:http` (it builds first). BENCH_SECONDS (default 5) sets each measurement's length.
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
-import { cpus, tmpdir, totalmem } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
+import { runInfo, writeResultsSection } from './results.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const BIN = `${root}bin/stripe-readonly-mcp.js`;
@@ -225,12 +226,6 @@ try {
   process.stdout.write(`memory: ${samples.filter((_, i) => i % 5 === 0).map((s) => `${s.at}:${(s.kib / 1024).toFixed(0)}`).join(' ')} MiB; mean 10-30% ${(early / 1024).toFixed(1)}, 80-100% ${(late / 1024).toFixed(1)}: ${(growth * 100).toFixed(1)}%${memErrors ? `, ${memErrors} errors` : ''}\n`);
 
   // The report section.
-  const machine = `${cpus()[0]?.model ?? 'unknown CPU'} × ${cpus().length}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`;
-  let commit = 'uncommitted';
-  try {
-    commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: root }).toString().trim();
-    if (execFileSync('git', ['status', '--porcelain'], { cwd: root }).toString().trim()) commit += ' + uncommitted changes';
-  } catch {}
   const ms = (x) => `${x.toFixed(1)} ms`;
   const table = rows
     .map(
@@ -238,10 +233,11 @@ try {
         `| ${r.name} | ${r.c} | ${r.o.rps.toFixed(0)} | ${ms(r.o.p50)} / ${ms(r.o.p99)} | ${r.f.rps.toFixed(0)} | ${ms(r.f.p50)} / ${ms(r.f.p99)} | ${(r.ratio * 100).toFixed(0)}% | ${r.ratio >= 0.7 ? 'met' : 'NOT met'} |`,
     )
     .join('\n');
-  const section = `<!-- bench/http.mjs: start (issue 4; replaced by each run of bench/http.mjs, the rest of this file is left alone) -->
-## Remote use: \`serve --http\` (issue 4)
+  writeResultsSection(
+    'bench/http.mjs',
+    `## Remote use: \`serve --http\` (issue 4)
 
-One run: ${new Date().toISOString().slice(0, 10)}, commit ${commit}, ${machine}. Reproduce with \`npm run bench:http\`.
+One run: ${runInfo()}. Reproduce with \`npm run bench:http\`.
 ${SECONDS} s per measurement after ${WARMUP_SECONDS} s of warm-up, ours and the floor alternating. Each client sends its next request
 as soon as the last is answered, on a keep-alive connection, as the v2 client does in the 2026-07-28 protocol.
 
@@ -277,15 +273,8 @@ What the ratios measure: the answers differ in size and in what they wait for.
 ${MEMORY_REQUESTS.toLocaleString('en-US')} requests from 16 clients (in every 50: 40 tools/list, 9 tools/call refused by the input schema, 1 list_customers) in ${memSeconds.toFixed(0)} s${memErrors ? `, ${memErrors} errors` : ', no errors'}. RSS of the server process in MiB
 after N requests (every 5,000 shown of the 100 samples taken): ${samples.filter((_, i) => i % 5 === 0).map((s) => `${(s.at / 1000).toFixed(0)}k: ${(s.kib / 1024).toFixed(0)}`).join(', ')}.
 After warm-up (the first 10%) it moves between ${(low / 1024).toFixed(0)} and ${(peak / 1024).toFixed(0)} MiB with garbage collection${growth < 0.1 ? '' : ', and keeps growing'}: the mean of the samples
-at 10–30% of the requests is ${(early / 1024).toFixed(1)} MiB, at 80–100% ${(late / 1024).toFixed(1)} MiB: ${growth >= 0 ? 'growth' : 'change'} ${(growth * 100).toFixed(1)}% (${growth < 0.1 ? 'met' : 'NOT met'}).
-<!-- bench/http.mjs: end -->
-`;
-  const resultsPath = new URL('./RESULTS.md', import.meta.url);
-  const existing = existsSync(resultsPath) ? readFileSync(resultsPath, 'utf8') : '# Benchmark results\n';
-  const pattern = /<!-- bench\/http\.mjs: start[\s\S]*?<!-- bench\/http\.mjs: end -->\n?/;
-  const merged = pattern.test(existing) ? existing.replace(pattern, section) : `${existing.replace(/\n*$/, '\n\n')}${section}`;
-  writeFileSync(resultsPath, merged);
-  process.stdout.write(`\n${section}`);
+at 10–30% of the requests is ${(early / 1024).toFixed(1)} MiB, at 80–100% ${(late / 1024).toFixed(1)} MiB: ${growth >= 0 ? 'growth' : 'change'} ${(growth * 100).toFixed(1)}% (${growth < 0.1 ? 'met' : 'NOT met'}).`,
+  );
   rmSync(home, { recursive: true, force: true });
 } finally {
   for (const child of children) child.kill('SIGKILL');

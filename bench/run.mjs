@@ -3,15 +3,13 @@
 //   2. one list_customers call of 100 objects through MCP against the same call made directly with `stripe` (goal ≤ 1.3×)
 //   3. output size of 100 customers, charges and invoices, compact against Stripe's raw JSON (goal ≥ 3× smaller)
 // Run with `npm run bench` (it builds first).
-import { execFileSync } from 'node:child_process';
-import { cpus, totalmem } from 'node:os';
-import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import { Client } from '@modelcontextprotocol/client';
 import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
 import Stripe from 'stripe';
 import { startEmulator } from '../dist/emulator.js';
+import { runInfo, writeResultsSection } from './results.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const BIN = `${root}bin/stripe-readonly-mcp.js`;
@@ -93,20 +91,16 @@ const results = [];
 }
 await emulator.close();
 
-const machine = `${cpus()[0]?.model ?? 'unknown CPU'} × ${cpus().length}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`;
-const date = new Date().toISOString().slice(0, 10);
-let commit = 'uncommitted';
-try {
-  commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: root }).toString().trim();
-} catch {}
 const rows = results.map((r) => {
   const ratio = r.inverse ? r.floor / r.ours : r.ours / r.floor;
   const fmt = (x) => (r.unit === 'ms' ? `${x.toFixed(1)} ms` : `${x} ${r.unit}`);
   return `| ${r.name} | ${fmt(r.ours)} | ${fmt(r.floor)} | ${ratio.toFixed(2)}× | ${r.goal} | ${r.ok ? 'met' : 'NOT met'} |`;
 });
-const report = `# Benchmark results
+writeResultsSection(
+  'bench/run.mjs',
+  `## The server over stdio (issue 2)
 
-Issue 2 benchmarks, one run: ${date}, commit ${commit}, ${machine}; medians of ${RUNS} (cold start) and ${RUNS * 2} (calls) runs.
+One run: ${runInfo()}; medians of ${RUNS} (cold start) and ${RUNS * 2} (calls) runs.
 Reproduce with \`npm run bench\`. Ratios compare numbers measured in the same run.
 
 | Benchmark | Ours | Baseline | Ratio | Goal | |
@@ -115,7 +109,5 @@ ${rows.join('\n')}
 
 Baselines: cold start against \`bench/floor-server.mjs\` (a minimal SDK v2 stdio server with one tool); the list call
 against \`stripe.customers.list({limit: 100})\` made directly to the same emulator; output size against
-\`JSON.stringify\` of the same 100 objects as Stripe returns them.
-`;
-writeFileSync(new URL('./RESULTS.md', import.meta.url), report);
-process.stdout.write(report);
+\`JSON.stringify\` of the same 100 objects as Stripe returns them.`,
+);

@@ -23,6 +23,9 @@ describe('command line', () => {
     const help = await cli(['--help']);
     expect(help.code).toBe(0);
     for (const word of ['serve', 'call', 'emulator', '--demo', '--json', 'STRIPE_API_KEY', 'STRIPE_API_BASE']) expect(help.stdout).toContain(word);
+    // The README's "Command line" section is this output verbatim, so the two cannot drift apart.
+    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+    expect(readme).toContain('$ stripe-readonly-mcp --help\n' + help.stdout.trimEnd() + '\n```');
     const version = await cli(['--version']);
     expect(version.stdout.trim()).toBe(JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')).version);
   });

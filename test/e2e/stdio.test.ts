@@ -26,18 +26,22 @@ afterAll(async () => {
 });
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-type AnyClient = { listTools(): Promise<any>; callTool(p: any): Promise<any>; close(): Promise<void> };
+type AnyClient = { listTools(): Promise<any>; callTool(p: any): Promise<any>; close(): Promise<void>; protocolVersion: string | undefined };
 
 async function connect(era: 'v2' | 'v1', args: string[], env: Record<string, string>): Promise<AnyClient> {
   const params = { command: process.execPath, args: [BIN, ...args], env: cleanEnv(env), stderr: 'pipe' as const };
   if (era === 'v2') {
-    const client = new Client({ name: 'e2e-v2', version: '1.0.0' });
+    // The v2 client speaks 2025 unless told otherwise; pinned, it must find 2026-07-28 (server/discover) or fail.
+    const client = new Client({ name: 'e2e-v2', version: '1.0.0' }, { versionNegotiation: { mode: { pin: '2026-07-28' } } });
     await client.connect(new StdioClientTransport(params));
-    return client as unknown as AnyClient;
+    return Object.assign(client as unknown as AnyClient, { protocolVersion: client.getNegotiatedProtocolVersion() });
   }
   const client = new ClientV1({ name: 'e2e-v1', version: '1.0.0' });
-  await client.connect(new StdioClientTransportV1(params));
-  return client as unknown as AnyClient;
+  // The v1 client hands the version it agreed in `initialize` to transports that want it (HTTP does, stdio does not).
+  let agreed: string | undefined;
+  const transport = Object.assign(new StdioClientTransportV1(params), { setProtocolVersion: (v: string) => (agreed = v) });
+  await client.connect(transport);
+  return Object.assign(client as unknown as AnyClient, { protocolVersion: agreed });
 }
 
 const text = (result: { content: Array<{ text?: string }> }) => result.content.map((c) => c.text ?? '').join('\n');
@@ -51,7 +55,11 @@ describe.each(['v2', 'v1'] as const)('over stdio with the %s client', (era) => {
     await client?.close();
   });
 
-  it('lists the fifteen read-only tools in a fixed order', async () => {
+  it(`speaks the ${era === 'v2' ? '2026-07-28 (stateless)' : '2025-era (initialize)'} protocol`, () => {
+    expect(client.protocolVersion).toBe(era === 'v2' ? '2026-07-28' : '2025-11-25');
+  });
+
+  it('lists the read-only tools in a fixed order', async () => {
     const { tools } = await client.listTools();
     expect(tools.map((t: { name: string }) => t.name)).toEqual(EXPECTED_TOOLS);
     for (const tool of tools) {
