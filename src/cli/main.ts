@@ -16,8 +16,6 @@ import { HELP } from './help.js';
 import { CancelledError } from './prompt.js';
 import { UsageError } from './output.js';
 import { renderResult } from './table.js';
-import { serveHttpCommand, SERVE_HTTP_USAGE } from './serve-http.js';
-import { tokensCommand, TOKENS_USAGE } from './tokens.js';
 
 interface Setup {
   router: ConnectionRouter;
@@ -132,17 +130,30 @@ function refuseKeyArguments(argv: string[]): void {
   if (argv.some((a) => /^(--key(=|$)|(sk|rk|pk)_(test|live|org)_?)/.test(a))) throw new UsageError(KEY_ON_ARGV);
 }
 
-const SUBCOMMANDS: Record<string, { run: (argv: string[]) => Promise<number>; usage: string }> = {
-  connections: { run: connectionsCommand, usage: CONNECTIONS_USAGE },
-  doctor: { run: doctorCommand, usage: 'Usage:\n  stripe-readonly-mcp doctor [--offline]' },
-  config: { run: configCommand, usage: 'Usage:\n  stripe-readonly-mcp config claude|cursor|vscode|claude-code [--connection NAME] [--mode test|live]' },
-  tokens: { run: tokensCommand, usage: TOKENS_USAGE },
+interface Subcommand {
+  run: (argv: string[]) => Promise<number>;
+  usage: string;
+}
+
+// The HTTP side (its adapter pulls in Hono and undici) loads only when used: a desktop client starts the stdio server
+// on every launch, and those modules were a tenth of its start-up time.
+const loadServeHttp = () => import('./serve-http.js');
+
+const SUBCOMMANDS: Record<string, () => Promise<Subcommand>> = {
+  connections: async () => ({ run: connectionsCommand, usage: CONNECTIONS_USAGE }),
+  doctor: async () => ({ run: doctorCommand, usage: 'Usage:\n  stripe-readonly-mcp doctor [--offline]' }),
+  config: async () => ({ run: configCommand, usage: 'Usage:\n  stripe-readonly-mcp config claude|cursor|vscode|claude-code [--connection NAME] [--mode test|live]' }),
+  tokens: async () => {
+    const { tokensCommand, TOKENS_USAGE } = await import('./tokens.js');
+    return { run: tokensCommand, usage: TOKENS_USAGE };
+  },
 };
 
 export async function main(argv: string[]): Promise<number | undefined> {
   refuseKeyArguments(argv);
-  const sub = argv[0] !== undefined ? SUBCOMMANDS[argv[0]] : undefined;
-  if (sub) {
+  const loadSub = argv[0] !== undefined && Object.hasOwn(SUBCOMMANDS, argv[0]) ? SUBCOMMANDS[argv[0]] : undefined;
+  if (loadSub) {
+    const sub = await loadSub();
     if (argv.includes('--help') || argv.includes('-h')) {
       process.stdout.write(`${sub.usage}\n`);
       return 0;
@@ -151,6 +162,7 @@ export async function main(argv: string[]): Promise<number | undefined> {
   }
   if (argv.includes('--http')) {
     // serve --http: its own flags (src/cli/serve-http.ts); the router is built as for stdio.
+    const { serveHttpCommand, SERVE_HTTP_USAGE } = await loadServeHttp();
     if (argv.includes('--help') || argv.includes('-h')) {
       process.stdout.write(`${SERVE_HTTP_USAGE}\n`);
       return 0;
@@ -199,7 +211,7 @@ export async function main(argv: string[]): Promise<number | undefined> {
       await emulator(values.port, values.seed);
       return undefined;
     default:
-      throw new UsageError(`Unknown command "${command}". Run stripe-readonly-mcp --help.`);
+      throw new UsageError(`Unknown command "${command}".`);
   }
 }
 

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ToolInputError } from '../stripe/errors.js';
 import { dateRange, type UnixRange } from '../stripe/time.js';
+import { emptyFieldsOptional } from '../stripe/compact/shared.js';
 import { MAX_RESULTS } from './engine/list.js';
 
 /** Small enough for a model's context, large enough that most questions need one page. */
@@ -44,7 +45,7 @@ export const listInput = {
 /** Any Stripe object as the API returns it (detail: "full"). */
 export const rawStripeObject = z.looseObject({ id: z.string(), object: z.string() });
 
-export { AMOUNTS_COMPACT, AMOUNTS_FULL, listPage, MAX_RESULTS, type Detail, type PageRequest } from './engine/list.js';
+export { AMOUNTS_COMPACT, AMOUNTS_FULL, COMPACT_LIST_NOTE, listPage, MAX_RESULTS, type Detail, type PageRequest } from './engine/list.js';
 export { aggregateInput } from './engine/aggregate.js';
 export { assertMode } from './engine/mode.js';
 
@@ -52,7 +53,7 @@ const cell = z.union([z.string(), z.number(), z.null()]);
 const row = z.record(z.string(), cell);
 
 /** The shape every list tool answers with, around its own compact item schema. */
-export function listOutput<Item extends z.ZodType>(item: Item) {
+export function listOutput(item: z.ZodObject) {
   return z.object({
     object: z.string().describe('Kind of object listed'),
     count: z.number().int().describe('Objects in data; with group_by / metrics: rows in aggregate.rows'),
@@ -92,7 +93,7 @@ export function listOutput<Item extends z.ZodType>(item: Item) {
       })
       .optional()
       .describe('With group_by / metrics: the table over every match'),
-    data: z.array(z.union([item, rawStripeObject])).optional(),
+    data: z.array(z.union([emptyFieldsOptional(item), rawStripeObject])).optional(),
   });
 }
 

@@ -8,8 +8,9 @@ import { compactPrice, compactPriceSchema, priceFacets } from '../stripe/compact
 import { compactProduct, compactProductSchema, productFacets } from '../stripe/compact/product.js';
 import { compactSubscription, compactSubscriptionSchema, subscriptionFacets } from '../stripe/compact/subscription.js';
 import type { Facets } from '../stripe/compact/facets.js';
+import { emptyFieldsOptional, withoutEmptyFields } from '../stripe/compact/shared.js';
 import { defineTool } from './define-tool.js';
-import { AMOUNTS_COMPACT, AMOUNTS_FULL, DEFAULT_LIMIT, MAX_RESULTS, assertMode, detailInput, rawStripeObject } from './common.js';
+import { AMOUNTS_FULL, COMPACT_LIST_NOTE, DEFAULT_LIMIT, MAX_RESULTS, assertMode, detailInput, rawStripeObject } from './common.js';
 import { ToolInputError } from '../stripe/errors.js';
 import { searchFreeText } from './engine/free-text.js';
 import { Aggregator } from './engine/aggregate.js';
@@ -112,13 +113,13 @@ export const search = defineTool({
     data: z
       .array(
       z.union([
-        compactCustomerSchema,
-        compactChargeSchema,
-        compactInvoiceSchema,
-        compactPaymentIntentSchema,
-        compactPriceSchema,
-        compactProductSchema,
-        compactSubscriptionSchema,
+        emptyFieldsOptional(compactCustomerSchema),
+        emptyFieldsOptional(compactChargeSchema),
+        emptyFieldsOptional(compactInvoiceSchema),
+        emptyFieldsOptional(compactPaymentIntentSchema),
+        emptyFieldsOptional(compactPriceSchema),
+        emptyFieldsOptional(compactProductSchema),
+        emptyFieldsOptional(compactSubscriptionSchema),
         rawStripeObject,
       ]),
       )
@@ -154,7 +155,7 @@ export const search = defineTool({
       if (typeof result.total_count === 'number') totalCount = result.total_count;
       for (const item of items) {
         totals.add(item);
-        budget.add(full ? item : target.compact(item));
+        budget.add(full ? item : withoutEmptyFields(target.compact(item) as object));
       }
       scanned += items.length;
       ctx.progress?.(scanned, `Read ${formatCount(scanned)} ${args.resource.replace('_', ' ')}`);
@@ -171,7 +172,7 @@ export const search = defineTool({
       has_more: hasMore,
       next_page: nextPage,
       ...(args.include_total_count && totalCount !== undefined ? { total_count: totalCount } : {}),
-      amounts: full ? AMOUNTS_FULL : AMOUNTS_COMPACT,
+      amounts: full ? AMOUNTS_FULL : COMPACT_LIST_NOTE,
       note: SEARCH_NOTE,
       ...(budget.over
         ? {

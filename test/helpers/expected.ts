@@ -41,3 +41,10 @@ export function iso(seconds: number | null | undefined): string | null {
 export const id = (ref: string | { id: string } | null | undefined): string | null => (ref == null ? null : typeof ref === 'string' ? ref : ref.id);
 
 export const ids = (items: ReadonlyArray<{ id: string }>): string[] => items.map((item) => item.id);
+
+/** A compact object as the tools send it: fields that are null or {} are left out (the README's rule, restated). */
+export function asSent<T extends Record<string, unknown>>(compact: T): Partial<T> {
+  return Object.fromEntries(
+    Object.entries(compact).filter(([, v]) => v !== null && !(typeof v === 'object' && !Array.isArray(v) && Object.keys(v as object).length === 0)),
+  ) as Partial<T>;
+}

@@ -55,7 +55,7 @@ export async function startAuthServer(options: { jwks?: { keys: object[] }; shor
           scope: OUR_SCOPES.join(' '),
           audience: resource,
           accessTokenFormat: 'jwt',
-          accessTokenTTL: c.clientId === (options.shortLivedClient ?? 'short-lived') ? 1 : 300,
+          accessTokenTTL: c.clientId === (options.shortLivedClient ?? 'short-lived') ? 3 : 300,
           jwt: { sign: { alg: 'RS256' } },
         }),
       },

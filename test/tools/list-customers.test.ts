@@ -58,6 +58,21 @@ describe('list_customers', () => {
     expect(typeof first.balance === 'string' || first.balance === null).toBe(true);
   });
 
+  it('leaves out fields that are null or empty, and says so, while detail=full keeps them', async () => {
+    const bare = customers.find((c) => c.phone === null && Object.keys(c.metadata).length === 0)!;
+    expect(bare).toBeDefined();
+    const r = await h.call('list_customers', { email: bare.email! });
+    const sent = r.structured.data.find((c: { id: string }) => c.id === bare.id);
+    expect(sent).toBeDefined();
+    expect(Object.keys(sent)).not.toContain('phone');
+    expect(Object.keys(sent)).not.toContain('metadata');
+    expect(r.text).not.toContain('"phone":null');
+    expect(r.structured.amounts).toMatch(/null or empty .* left out/);
+    const full = await h.call('list_customers', { email: bare.email!, detail: 'full' });
+    const raw = full.structured.data.find((c: { id: string }) => c.id === bare.id);
+    expect(raw).toMatchObject({ phone: null, metadata: {} });
+  });
+
   it('returns Stripe\'s objects with detail "full" and says amounts are then minor units', async () => {
     const r = await h.call('list_customers', { limit: 2, detail: 'full' });
     expect(r.structured.data[0]).toMatchObject({ id: customers[0]!.id, object: 'customer', invoice_settings: expect.any(Object) });

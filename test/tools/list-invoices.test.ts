@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type Stripe from 'stripe';
 import { collectAll, expectDashboardAdvice, startHarness, startRestrictedHarness, type Harness, type RestrictedHarness } from '../helpers/harness.js';
-import { id, ids, iso, major } from '../helpers/expected.js';
+import { id, ids, iso, major, asSent } from '../helpers/expected.js';
 import { cleanDeep } from '../../src/stripe/sanitize.js';
 import type { Dataset } from '../../src/emulator/types.js';
 
@@ -64,10 +64,10 @@ describe('list_invoices', () => {
     const all = await collectAll(h, 'list_invoices');
     expect(invoices.length).toBeGreaterThan(100);
     expect(ids(all)).toEqual(ids(invoices));
-    for (const [i, inv] of all.entries()) expect(inv).toEqual(cleanDeep(expected(invoices[i]!)));
+    for (const [i, inv] of all.entries()) expect(inv).toEqual(asSent(cleanDeep(expected(invoices[i]!))));
     // The subscription comes from parent.subscription_details (there is no top-level invoice.subscription).
-    expect(all.some((inv) => inv.subscription !== null)).toBe(true);
-    expect(all.some((inv) => inv.paid_at !== null && inv.status === 'paid')).toBe(true);
+    expect(all.some((inv) => inv.subscription != null)).toBe(true);
+    expect(all.some((inv) => inv.paid_at != null && inv.status === 'paid')).toBe(true);
   });
 
   it('pages with limit and cursor', async () => {

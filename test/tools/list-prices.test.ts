@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type Stripe from 'stripe';
 import { collectAll, expectDashboardAdvice, startHarness, startRestrictedHarness, type Harness, type RestrictedHarness } from '../helpers/harness.js';
-import { ids, iso, major } from '../helpers/expected.js';
+import { ids, iso, major, asSent } from '../helpers/expected.js';
 import { minorDecimalToMajor, priceUnitAmount } from '../../src/stripe/compact/price.js';
 
 let h: Harness;
@@ -19,7 +19,7 @@ describe('list_prices', () => {
     expect(ids(all)).toEqual(ids(prices));
     for (const [i, p] of all.entries()) {
       const raw = prices[i]!;
-      expect(p).toEqual({
+      expect(p).toEqual(asSent({
         id: raw.id,
         product: raw.product,
         active: raw.active,
@@ -35,7 +35,7 @@ describe('list_prices', () => {
         tax_behavior: raw.tax_behavior,
         created: iso(raw.created),
         metadata: raw.metadata,
-      });
+      }));
     }
   });
 

@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type Stripe from 'stripe';
 import { collectAll, expectDashboardAdvice, startHarness, startRestrictedHarness, type Harness, type RestrictedHarness } from '../helpers/harness.js';
-import { id, ids, iso, major } from '../helpers/expected.js';
+import { id, ids, iso, major, asSent } from '../helpers/expected.js';
 import { cleanDeep } from '../../src/stripe/sanitize.js';
 import type { Dataset } from '../../src/emulator/types.js';
 
@@ -74,7 +74,7 @@ describe('list_subscriptions', () => {
     const all = await collectAll(h, 'list_subscriptions', { status: 'all' });
     expect(subscriptions.length).toBeGreaterThan(100);
     expect(ids(all)).toEqual(ids(subscriptions));
-    for (const [i, s] of all.entries()) expect(s).toEqual(cleanDeep(expected(subscriptions[i]!)));
+    for (const [i, s] of all.entries()) expect(s).toEqual(asSent(cleanDeep(expected(subscriptions[i]!))));
     // Periods live on the items in this API version.
     expect(all.every((s) => s.items.every((item: { current_period_end: string | null }) => item.current_period_end !== null))).toBe(true);
   });
@@ -105,8 +105,8 @@ describe('list_subscriptions', () => {
     const ended = await collectAll(h, 'list_subscriptions', { status: 'ended' });
     expect(ids(ended)).toEqual(ids(subscriptions.filter((s) => s.status === 'canceled' || s.status === 'incomplete_expired')));
     const canceled = await collectAll(h, 'list_subscriptions', { status: 'canceled' });
-    expect(canceled.every((s) => s.canceled_at !== null && s.ended_at !== null)).toBe(true);
-    expect(canceled.some((s) => s.cancellation_reason !== null)).toBe(true);
+    expect(canceled.every((s) => s.canceled_at != null && s.ended_at != null)).toBe(true);
+    expect(canceled.some((s) => s.cancellation_reason != null)).toBe(true);
   });
 
   it('filters on customer and on price', async () => {

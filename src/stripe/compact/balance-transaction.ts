@@ -26,7 +26,7 @@ export const compactBalanceTransactionSchema = z.object({
   source: z.string().nullable().describe('Id of the object that caused it (charge ch_…, refund re_…, payout po_…)'),
   description: z.string().nullable(),
   fee_details: z.array(compactFeeDetailSchema),
-  exchange_rate: z.number().nullable().describe('Rate used when the source was in another currency; null otherwise'),
+  exchange_rate: z.number().nullable().describe('Rate used when the source was in another currency; absent otherwise'),
 });
 
 export type CompactBalanceTransaction = z.infer<typeof compactBalanceTransactionSchema>;

@@ -2,9 +2,11 @@ import { z } from 'zod';
 import type Stripe from 'stripe';
 import { money } from '../money.js';
 import { isoTime } from '../time.js';
-import { idOf, isoDate, metadataSchema, moneyString } from './shared.js';
+import { isoDate, metadataSchema, moneyString } from './shared.js';
 import { defineFacets, flag } from './facets.js';
 
+// Not here: invoice_settings.default_payment_method. A pm_… id is on every customer, no tool can open it, and it was a
+// fifth of a compact customer; detail: "full" still has it.
 export const compactCustomerSchema = z.object({
   id: z.string(),
   name: z.string().nullable(),
@@ -16,7 +18,6 @@ export const compactCustomerSchema = z.object({
   balance: moneyString.nullable().describe('Customer credit balance; negative means credit in their favour'),
   delinquent: z.boolean().nullable(),
   country: z.string().nullable(),
-  default_payment_method: z.string().nullable(),
   metadata: metadataSchema,
 });
 
@@ -34,7 +35,6 @@ export function compactCustomer(customer: Stripe.Customer): CompactCustomer {
     balance: money(customer.balance, customer.currency),
     delinquent: customer.delinquent ?? null,
     country: customer.address?.country ?? null,
-    default_payment_method: idOf(customer.invoice_settings?.default_payment_method),
     metadata: customer.metadata ?? {},
   };
 }

@@ -28,7 +28,7 @@ export const compactPaymentIntentSchema = z.object({
       charge: z.string().nullable(),
     })
     .nullable()
-    .describe('Why the latest payment attempt failed; null if none failed'),
+    .describe('Why the latest payment attempt failed; absent if none failed'),
   latest_charge: z.string().nullable(),
   payment_method: z.string().nullable(),
   payment_method_types: z.array(z.string()),

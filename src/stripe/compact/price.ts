@@ -12,11 +12,11 @@ export const compactPriceSchema = z.object({
   currency: z.string(),
   unit_amount: moneyString
     .nullable()
-    .describe('Price per unit in major units; may have more decimals than the currency for sub-cent prices; null for tiered or customer-chosen prices'),
+    .describe('Price per unit in major units; may have more decimals than the currency for sub-cent prices; absent for tiered or customer-chosen prices'),
   type: z.string().describe('one_time or recurring'),
-  interval: z.string().nullable().describe('Billing interval (day, week, month, year); null for one-time prices'),
+  interval: z.string().nullable().describe('Billing interval (day, week, month, year); absent for one-time prices'),
   interval_count: z.number().int().nullable().describe('Intervals between bills, e.g. 3 with month = quarterly'),
-  usage_type: z.string().nullable().describe('licensed (per seat) or metered (usage-based); null for one-time prices'),
+  usage_type: z.string().nullable().describe('licensed (per seat) or metered (usage-based); absent for one-time prices'),
   billing_scheme: z.string().describe('per_unit or tiered'),
   nickname: z.string().nullable(),
   lookup_key: z.string().nullable(),

@@ -8,10 +8,18 @@ import { ToolInputError } from '../../stripe/errors.js';
 export const TIME_UNITS = ['day', 'week', 'month', 'quarter', 'year'] as const;
 export type TimeUnit = (typeof TIME_UNITS)[number];
 
+/** Zones already checked: building an Intl.DateTimeFormat costs more than a whole page of compaction. */
+const canonicalZones = new Map<string, string>();
+const MAX_CACHED_ZONES = 256;
+
 /** The zone's canonical name, or a message saying what a valid one looks like. */
 export function checkTimeZone(timeZone: string): string {
+  const known = canonicalZones.get(timeZone);
+  if (known) return known;
   try {
-    return new Intl.DateTimeFormat('en-US', { timeZone }).resolvedOptions().timeZone;
+    const canonical = new Intl.DateTimeFormat('en-US', { timeZone }).resolvedOptions().timeZone;
+    if (canonicalZones.size < MAX_CACHED_ZONES) canonicalZones.set(timeZone, canonical);
+    return canonical;
   } catch {
     throw new ToolInputError(`timezone: "${timeZone}" is not an IANA time zone. Use a name such as UTC, Europe/Paris, America/New_York or Asia/Tokyo.`);
   }

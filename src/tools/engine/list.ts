@@ -4,6 +4,7 @@
  * returned, which filters they covered, and how to continue; an answer too large for a client becomes a summary.
  */
 import type { Facets } from '../../stripe/compact/facets.js';
+import { EMPTY_FIELDS_LEFT_OUT, withoutEmptyFields } from '../../stripe/compact/shared.js';
 import { ToolInputError } from '../../stripe/errors.js';
 import { isoTime, parseDateInput, type UnixRange } from '../../stripe/time.js';
 import type { ToolContext } from '../define-tool.js';
@@ -17,6 +18,8 @@ export type Detail = 'compact' | 'full';
 export type RawObject = { id: string; object: string } & Record<string, unknown>;
 
 export const AMOUNTS_COMPACT = 'Amounts are exact decimal strings in major units of each object\'s currency (e.g. "12.50" USD, "1200" JPY, "1.250" KWD).';
+/** What a list or search answer of compact objects says about them. */
+export const COMPACT_LIST_NOTE = `${AMOUNTS_COMPACT} ${EMPTY_FIELDS_LEFT_OUT}`;
 export const AMOUNTS_FULL = 'detail=full: objects are Stripe\'s own, so amounts are integers in minor units (e.g. cents); divide by 10^exponent of the currency.';
 
 /** The most objects one call lists (max_results); past what fits in an answer it returns a summary instead. */
@@ -125,7 +128,7 @@ async function listObjects<T extends ListedObject, C>(options: ListOptions<T, C>
         newest = newest === null ? at : Math.max(newest, at);
         oldest = oldest === null ? at : Math.min(oldest, at);
       }
-      budget.add(full ? (item as unknown as RawObject) : options.compact(item));
+      budget.add(full ? (item as unknown as RawObject) : (withoutEmptyFields(options.compact(item) as object) as C));
       return matched < wanted;
     },
   });
@@ -139,7 +142,7 @@ async function listObjects<T extends ListedObject, C>(options: ListOptions<T, C>
     scanned: progress.scanned,
     ...(keep || budget.over ? { matched } : {}),
     filters: filtersOf(args),
-    amounts: full ? AMOUNTS_FULL : AMOUNTS_COMPACT,
+    amounts: full ? AMOUNTS_FULL : COMPACT_LIST_NOTE,
     data: budget.items,
   };
   if (scan.capped && !budget.over) {
