@@ -59,11 +59,14 @@ const results = [];
   const client = await spawnClient(BIN, { STRIPE_API_KEY: emulator.keys.test, STRIPE_API_BASE: emulator.url });
   const u = new URL(emulator.url);
   const stripe = new Stripe(emulator.keys.test, { host: u.hostname, port: u.port, protocol: 'http', maxNetworkRetries: 0 });
+  const plainServer = await spawnClient(FLOOR, { STRIPE_API_KEY: emulator.keys.test, STRIPE_API_BASE: emulator.url });
   const viaMcp = [];
   const direct = [];
+  const viaPlainServer = [];
   for (let i = 0; i < 3; i++) {
     await client.callTool({ name: 'list_customers', arguments: { limit: 100 } });
     await stripe.customers.list({ limit: 100 });
+    await plainServer.callTool({ name: 'list_customers', arguments: { limit: 100 } });
   }
   for (let i = 0; i < RUNS * 2; i++) {
     // One call at a time, spaced as a person's calls are: the server keeps each key under Stripe's rate limit
@@ -76,8 +79,15 @@ const results = [];
     t = performance.now();
     await stripe.customers.list({ limit: 100 });
     direct.push(performance.now() - t);
+    await new Promise((resolve) => setTimeout(resolve, CALL_GAP_MS));
+    t = performance.now();
+    await plainServer.callTool({ name: 'list_customers', arguments: { limit: 100 } });
+    viaPlainServer.push(performance.now() - t);
   }
   results.push({ name: 'list_customers (100) through MCP vs stripe package direct', ours: median(viaMcp), floor: median(direct), unit: 'ms', goal: '≤ 1.3×', ok: median(viaMcp) / median(direct) <= 1.3 });
+  results.push({ name: 'Context: a plain SDK server\'s list_customers (100), Stripe\'s JSON as text, vs stripe package direct', ours: median(viaPlainServer), floor: median(direct), unit: 'ms', goal: '—', ok: null });
+  results.push({ name: 'Context: ours vs that plain SDK server', ours: median(viaMcp), floor: median(viaPlainServer), unit: 'ms', goal: '—', ok: null });
+  await plainServer.close();
 
   // 3. Output size, compact (default) against Stripe's raw JSON for the same objects.
   for (const [tool, list] of [
@@ -98,7 +108,8 @@ await emulator.close();
 const rows = results.map((r) => {
   const ratio = r.inverse ? r.floor / r.ours : r.ours / r.floor;
   const fmt = (x) => (r.unit === 'ms' ? `${x.toFixed(1)} ms` : `${x} ${r.unit}`);
-  return `| ${r.name} | ${fmt(r.ours)} | ${fmt(r.floor)} | ${ratio.toFixed(2)}× | ${r.goal} | ${r.ok ? 'met' : 'NOT met'} |`;
+  const verdict = r.ok === null ? 'context' : r.ok ? 'met' : 'NOT met';
+  return `| ${r.name} | ${fmt(r.ours)} | ${fmt(r.floor)} | ${ratio.toFixed(2)}× | ${r.goal} | ${verdict} |`;
 });
 writeResultsSection(
   'bench/run.mjs',
@@ -113,5 +124,11 @@ ${rows.join('\n')}
 
 Baselines: cold start against \`bench/floor-server.mjs\` (a minimal SDK v2 stdio server with one tool); the list call
 against \`stripe.customers.list({limit: 100})\` made directly to the same emulator; output size against
-\`JSON.stringify\` of the same 100 objects as Stripe returns them.`,
+\`JSON.stringify\` of the same 100 objects as Stripe returns them.
+
+Why the list-call goal is out of reach over stdio: the context rows time the same floor server started with a key,
+whose \`list_customers\` returns Stripe's JSON as it comes (no routing, no checks, no projection). Taking a result of
+tens of kilobytes through JSON-RPC on a pipe (serialise, write, read, parse, validate on both sides) costs more than
+the Stripe call itself, for any SDK server, so no MCP server is within 1.3× of the direct call here. What is ours is
+the last context row: routing, paging, compaction into both text and structured content, and output validation.`,
 );

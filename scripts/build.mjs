@@ -1,12 +1,13 @@
 // Bundles src/ into dist/cli.js (one file, dependencies left in node_modules) so `npx stripe-readonly-mcp`
 // starts fast. Type checking is `npm run typecheck`; esbuild only strips types.
 import { build } from 'esbuild';
-import { rm } from 'node:fs/promises';
+import { rm, writeFile } from 'node:fs/promises';
 
 await rm(new URL('../dist', import.meta.url), { recursive: true, force: true });
 await build({
   // emulator.js is for benchmarks and for people who want the emulator from a script.
-  entryPoints: { cli: 'src/cli/index.ts', emulator: 'src/emulator/index.ts' },
+  // schema-snapshot.js is for this script: it writes the tools' JSON Schemas to dist/ below.
+  entryPoints: { cli: 'src/cli/index.ts', emulator: 'src/emulator/index.ts', 'schema-snapshot': 'src/server/schema-snapshot.ts' },
   outdir: 'dist',
   bundle: true,
   splitting: true, // the emulator and the stripe client load only when used
@@ -17,3 +18,8 @@ await build({
   sourcemap: true,
   logLevel: 'warning',
 });
+
+// The tools' JSON Schemas, converted from zod once here rather than at every server start (src/server/schema-cache.ts
+// reads this file from beside the bundle).
+const { toolSchemaSnapshot } = await import(new URL('../dist/schema-snapshot.js', import.meta.url).href);
+await writeFile(new URL('../dist/tool-schemas.json', import.meta.url), JSON.stringify(toolSchemaSnapshot()));

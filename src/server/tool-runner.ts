@@ -15,14 +15,17 @@ export function toolAnnotations(tool: AnyTool) {
 
 /** The tool's own arguments plus `connection` and `mode`, which route the call to one key. */
 export function toolInputSchema(tool: AnyTool, connectionNames: string[]): z.ZodObject {
-  const connection =
-    connectionNames.length > 0
-      ? z.enum(connectionNames as [string, ...string[]]).describe(`Which configured Stripe connection to read. Configured: ${connectionNames.join(', ')}.`)
-      : z.string().min(1).describe('Which configured Stripe connection to read (none is configured yet).');
   return tool.input.extend({
-    connection: connection.optional(),
+    connection: connectionArgument(connectionNames).optional(),
     mode: z.enum(MODES).optional().describe("'test' or 'live' data; default: the connection's default mode (else test). Test and live data never mix."),
   });
+}
+
+/** The `connection` argument: the configured names, so a model can choose among them. */
+export function connectionArgument(connectionNames: string[]): z.ZodType<string> {
+  return connectionNames.length > 0
+    ? z.enum(connectionNames as [string, ...string[]]).describe(`Which configured Stripe connection to read. Configured: ${connectionNames.join(', ')}.`)
+    : z.string().min(1).describe('Which configured Stripe connection to read (none is configured yet).');
 }
 
 export function toolOutputSchema(tool: AnyTool): z.ZodObject {
