@@ -2,7 +2,8 @@
 // their own section (the issue-2 section written by bench/run.mjs is left as it is):
 //   1. throughput and p50/p99 latency of tools/list and of list_customers (limit 10, emulator) at 1, 16 and 64
 //      concurrent clients, `serve --http` (static-token auth on, as deployed) against bench/floor-http-server.mjs
-//      (a minimal SDK v2 HTTP server with one tool): goal ≥ 70% of the floor's throughput;
+//      (a minimal SDK v2 HTTP server with one tool): goal ≥ 70% of the floor's throughput; list_customers once more
+//      with the Stripe rate limit raised (STRIPE_MCP_STRIPE_RATE_LIMITS), which the floor does not have;
 //   2. resident memory of `serve --http` over 100,000 requests: it settles, and grows < 10% after warm-up.
 // Every process (the emulator, the floor, ours, this load generator) is separate and on 127.0.0.1 only.
 // Run with `npm run bench:http` (it builds first). BENCH_SECONDS (default 5) sets each measurement's length.
@@ -149,9 +150,18 @@ try {
 
   const floor = await start([`${root}bench/floor-http-server.mjs`, apiBase, testKey], cleanEnv(), /listening (http:\S+)/);
   const ours = await start([BIN, 'serve', '--http', '--port', '0', '--rate-limit', '0', '--max-concurrent', '1000'], env, /over HTTP at (http:\S+)/);
+  // The same server for an account whose Stripe limits were raised (STRIPE_MCP_STRIPE_RATE_LIMITS): what our HTTP
+  // layer, routing and projection cost per call, without the wait for Stripe's rate limit.
+  const RAISED = 'live=10000,test=10000';
+  const oursRaised = await start(
+    [BIN, 'serve', '--http', '--port', '0', '--rate-limit', '0', '--max-concurrent', '1000'],
+    { ...env, STRIPE_MCP_STRIPE_RATE_LIMITS: RAISED },
+    /over HTTP at (http:\S+)/,
+  );
   const targets = {
     floor: { name: 'floor', url: floor.match, headers: {} },
     ours: { name: 'ours', url: ours.match, headers: { authorization: `Bearer ${token}` } },
+    raised: { name: 'raised', url: oursRaised.match, headers: { authorization: `Bearer ${token}` } },
   };
 
   // A second floor listing exactly our tools (schemas and all): same tools/list answer, minimal server behind it.
@@ -163,7 +173,12 @@ try {
   await check(targets.same, REQUESTS['tools/list'], 'tools/list');
 
   const rows = [];
-  for (const [name, req] of Object.entries(REQUESTS)) {
+  const runs = [
+    ...Object.entries(REQUESTS).map(([name, req]) => ({ name, req, ours: targets.ours })),
+    { name: 'list_customers (limit 10), Stripe limits raised', req: REQUESTS['list_customers (limit 10)'], ours: targets.raised },
+  ];
+  for (const { name, req, ours: oursTarget } of runs) {
+    targets.ours = oursTarget;
     await check(targets.floor, req, name);
     await check(targets.ours, req, name);
     for (const c of CONCURRENCY) {
@@ -181,6 +196,9 @@ try {
       process.stdout.write(`${name} @${c}: ours ${o.rps.toFixed(0)} req/s (p50 ${o.p50.toFixed(1)} ms, p99 ${o.p99.toFixed(1)} ms), floor ${f.rps.toFixed(0)} req/s (p50 ${f.p50.toFixed(1)}, p99 ${f.p99.toFixed(1)}) → ${(ratio * 100).toFixed(0)}%${o.errors + f.errors ? ` ERRORS ours ${o.errors} floor ${f.errors}` : ''}\n`);
     }
   }
+
+  targets.ours = { name: 'ours', url: ours.match, headers: { authorization: `Bearer ${token}` } };
+  oursRaised.child.kill('SIGTERM');
 
   // Memory: MEMORY_REQUESTS requests, 16 at a time, RSS sampled as it goes. In every 50: 40 tools/list, 9 tools/call
   // that the schema refuses (the whole call path, no Stripe request) and 1 real list_customers. Real calls are few
@@ -267,6 +285,9 @@ What the ratios measure: the answers differ in size and in what they wait for.
 - list_customers: ours keeps every key under Stripe's documented rate limit (25 requests/s in test mode, 100 in live;
   src/stripe/http.ts), so its throughput stops near 25/s at any concurrency and the waits show in its latency; the
   floor calls the emulator unthrottled. Ours answers ${(sizes['ours list_customers (limit 10)'] / 1024).toFixed(1)} KiB (compact projection, as text and structured content), the floor ${(sizes['floor list_customers (limit 10)'] / 1024).toFixed(1)} KiB.
+- list_customers, Stripe limits raised: the same server started with \`STRIPE_MCP_STRIPE_RATE_LIMITS=${RAISED}\`, as for an
+  account whose limits Stripe raised: no wait for the rate limit, so the row shows what our HTTP layer, routing,
+  paging checks and projection cost per call against the floor.
 
 **Memory** (goal: resident size settles and grows < 10% after warm-up)
 

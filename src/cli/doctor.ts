@@ -7,6 +7,7 @@ import { loadKeytar, probeKeychain } from '../connections/keychain.js';
 import { CLI, ConnectionManager } from '../connections/manager.js';
 import { modesOf, storedDefault, type Metadata } from '../connections/metadata.js';
 import { KEYSTORE_ENV, keystoreSetting } from '../connections/stores.js';
+import { describeRateLimits } from '../stripe/rate-limit-setting.js';
 import { verifyKey } from '../connections/verify.js';
 import { PACKAGE_VERSION } from '../version.js';
 import { refuseKeysOnArgv } from './connections.js';
@@ -85,6 +86,12 @@ export async function doctorCommand(argv: string[]): Promise<number> {
     } else if (process.env[MASTER_KEY_ENV]) {
       out(`      ${MASTER_KEY_ENV} is set: a new encrypted file will use it as its master key.`);
     }
+  } catch (e) {
+    say({ ok: false, text: (e as Error).message });
+  }
+
+  try {
+    say({ ok: true, text: `Stripe request limits: ${describeRateLimits()}` });
   } catch (e) {
     say({ ok: false, text: (e as Error).message });
   }

@@ -55,6 +55,9 @@ Environment:
   STRIPE_MCP_HOME       Folder for connections.json (and the encrypted key file); default: the OS config folder
   STRIPE_MCP_KEYSTORE   auto (default: the OS keychain if it works, else the encrypted file) | keychain | file
   STRIPE_MCP_MASTER_KEY The encrypted file's master key, 32 bytes in base64 (containers); default: keychain or a 0600 file
+  STRIPE_MCP_STRIPE_RATE_LIMITS
+                        Requests per second the account may make, if not Stripe's usual live=100,test=25,search=20:
+                        e.g. live=300 where Stripe raised yours, live=40 to leave room for your own integration
 
 Examples:
   stripe-readonly-mcp call list_customers '{"limit":5}' --demo

@@ -6,6 +6,7 @@ import { createMcpServer } from '../server/create-server.js';
 import { logLine } from '../server/log.js';
 import { parseToolArguments, runTool } from '../server/tool-runner.js';
 import { describeError, ToolInputError } from '../stripe/errors.js';
+import { describeRateLimits, RATE_LIMITS_ENV } from '../stripe/rate-limit-setting.js';
 import { redactKeys } from '../stripe/keys.js';
 import { TOOLS } from '../tools/index.js';
 import { PACKAGE_VERSION } from '../version.js';
@@ -46,6 +47,9 @@ async function configuredSetup(pin: Pin, log: boolean): Promise<Setup> {
 
 function setupFor(demo: boolean, pin: Pin, log: boolean): Promise<Setup> {
   if (demo && (pin.connection || pin.mode)) throw new UsageError('--demo serves the connection "demo" in test mode only: leave out --connection and --mode.');
+  // A bad STRIPE_MCP_STRIPE_RATE_LIMITS stops here, before anything is served, with what to write instead.
+  const limits = describeRateLimits();
+  if (log && process.env[RATE_LIMITS_ENV]) logLine(`Stripe request limits: ${limits}`);
   return demo ? demoSetup() : configuredSetup(pin, log);
 }
 

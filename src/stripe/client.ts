@@ -1,6 +1,7 @@
 import type Stripe from 'stripe';
 import { createReadOnlyHttpClient } from './http.js';
 import type { Mode } from './keys.js';
+import { stripeRateLimits } from './rate-limit-setting.js';
 
 /** The API version every request is pinned to: shapes in our projections are written against it. */
 export const STRIPE_API_VERSION = '2026-10-28.endive' as const;
@@ -39,6 +40,7 @@ export async function createStripeClient(options: StripeClientOptions): Promise<
     protocol,
     httpClient: createReadOnlyHttpClient(StripeClass.createNodeHttpClient(), {
       mode: options.mode,
+      limits: stripeRateLimits(),
       ...(options.backoffBaseMs !== undefined ? { backoffBaseMs: options.backoffBaseMs } : {}),
     }),
     maxNetworkRetries: 2,

@@ -1,5 +1,5 @@
 import type Stripe from 'stripe';
-import { RateLimiter, sleep, STRIPE_RATE_LIMITS } from './rate-limit.js';
+import { sleep, STRIPE_RATE_LIMITS, WindowLimiter, type RateLimits } from './rate-limit.js';
 import type { Mode } from './keys.js';
 
 type HttpClientInterface = Stripe.HttpClient;
@@ -14,6 +14,8 @@ const BACKOFF_CAP_MS = 5000;
 
 export interface ReadOnlyHttpOptions {
   mode: Mode;
+  /** Requests per second this account may make (default: Stripe's usual limits). */
+  limits?: RateLimits;
   /** Tests shorten the backoff; production keeps Stripe's recommended 0.5 s doubling to 5 s. */
   backoffBaseMs?: number;
 }
@@ -24,8 +26,9 @@ export interface ReadOnlyHttpOptions {
  * under Stripe's rate limits and retries 429s with backoff (stripe-node does not retry a plain 429).
  */
 export function createReadOnlyHttpClient(inner: HttpClientInterface, options: ReadOnlyHttpOptions): HttpClientInterface {
-  const apiLimiter = new RateLimiter(STRIPE_RATE_LIMITS[options.mode]);
-  const searchLimiter = new RateLimiter(STRIPE_RATE_LIMITS.search);
+  const limits = options.limits ?? STRIPE_RATE_LIMITS;
+  const apiLimiter = new WindowLimiter(limits[options.mode]);
+  const searchLimiter = new WindowLimiter(limits.search);
   const backoffBase = options.backoffBaseMs ?? BACKOFF_BASE_MS;
 
   return {

@@ -2,7 +2,9 @@
 import { execFile, spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { promisify } from 'node:util';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { BIN, cleanEnv } from '../helpers/spawn.js';
 
@@ -63,6 +65,25 @@ describe('command line', () => {
       expect(r.stderr, args.join(' ')).toMatch(message);
       expect(r.stderr).not.toMatch(/\n\s+at /);
     }
+  });
+
+  it('a STRIPE_MCP_STRIPE_RATE_LIMITS it cannot read stops serve, call and serve --http with what to write; doctor shows the limits', async () => {
+    const bad = { STRIPE_MCP_STRIPE_RATE_LIMITS: 'live=fast' };
+    for (const args of [['call', 'get_balance', '--demo'], ['serve', '--demo'], ['serve', '--http', '--demo', '--port', '0']]) {
+      const r = await cli(args, bad);
+      expect(r.code, args.join(' ')).toBe(1);
+      expect(r.stderr, args.join(' ')).toMatch(/STRIPE_MCP_STRIPE_RATE_LIMITS="live=fast" is not understood at "live=fast".*e\.g\. live=300/);
+      expect(r.stderr).not.toMatch(/\n\s+at /);
+      expect(r.stdout).toBe('');
+    }
+    const ok = await cli(['call', 'get_balance', '--demo', '--json'], { STRIPE_MCP_STRIPE_RATE_LIMITS: 'test=50' });
+    expect(ok.code, ok.stderr).toBe(0);
+    const home = { STRIPE_MCP_HOME: join(mkdtempSync(join(tmpdir(), 'srm-limits-')), 'home'), STRIPE_MCP_KEYSTORE: 'file' };
+    expect((await cli(['doctor', '--offline'], home)).stdout).toMatch(/Stripe request limits: live 100\/s, test 25\/s, search 20\/s \(Stripe's usual limits/);
+    expect((await cli(['doctor', '--offline'], { ...home, STRIPE_MCP_STRIPE_RATE_LIMITS: 'live=300' })).stdout).toMatch(/Stripe request limits: live 300\/s, test 25\/s, search 20\/s \(from STRIPE_MCP_STRIPE_RATE_LIMITS\)/);
+    const doctor = await cli(['doctor', '--offline'], { ...home, ...bad });
+    expect(doctor.code).toBe(1);
+    expect(doctor.stdout).toMatch(/FAIL\s+STRIPE_MCP_STRIPE_RATE_LIMITS="live=fast" is not understood/);
   });
 
   it('call without a key explains how to add one', async () => {

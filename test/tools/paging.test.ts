@@ -15,12 +15,12 @@ import type { RecordedRequest } from '../../src/emulator/index.js';
 
 const LIMIT = 150_000;
 
-/** The most requests that reached the emulator within any one second. */
-function busiestSecond(requests: RecordedRequest[]): number {
+/** The most requests that reached the emulator within any one second (or any `windowMs`). */
+function busiestSecond(requests: RecordedRequest[], windowMs = 1000): number {
   const times = requests.map((r) => r.at).sort((a, b) => a - b);
   let best = 0;
   for (let lo = 0, hi = 0; hi < times.length; hi++) {
-    while (times[hi]! - times[lo]! >= 1000) lo++;
+    while (times[hi]! - times[lo]! >= windowMs) lo++;
     best = Math.max(best, hi - lo + 1);
   }
   return best;
@@ -287,5 +287,25 @@ describe('date slices read in parallel', () => {
     // Each charge was read once: the slices neither overlap nor leave gaps.
     const total = (r.structured.aggregate.rows as Array<{ count: number }>).reduce((s, row) => s + row.count, 0);
     expect(total).toBe(h.emulator.dataset('test').charges.length);
+  });
+
+  it('keeps to the limits STRIPE_MCP_STRIPE_RATE_LIMITS sets, e.g. lowered to leave room for the account\'s own integration', async () => {
+    const saved = process.env.STRIPE_MCP_STRIPE_RATE_LIMITS;
+    process.env.STRIPE_MCP_STRIPE_RATE_LIMITS = 'test=10';
+    const lowered = await startHarness(); // its Stripe client is made after the setting, as at a server start
+    try {
+      const r = await lowered.call('list_charges', { created_after: '2025-01-01', group_by: ['month'], metrics: ['count'] });
+      expect(r.isError, r.text).toBe(false);
+      expect(r.structured.scanned).toBe(lowered.emulator.dataset('test').charges.length);
+      expect(lowered.emulator.requests.length).toBeGreaterThan(20);
+      // Paging takes at most 80 % of the limit (8) in any second; with Stripe's usual test limit the same call
+      // sends 20. Measured at the emulator, in this busy process, a request can arrive tens of ms after its slot and
+      // land in the next second's count, so the count is over any 0.8 s: one second's slots, none of the next.
+      expect(busiestSecond(lowered.emulator.requests, 800), 'requests in the busiest 0.8 s').toBeLessThanOrEqual(8);
+    } finally {
+      if (saved === undefined) delete process.env.STRIPE_MCP_STRIPE_RATE_LIMITS;
+      else process.env.STRIPE_MCP_STRIPE_RATE_LIMITS = saved;
+      await lowered.close();
+    }
   });
 });

@@ -5,7 +5,7 @@ import { divideRounded, ExactSum } from '../../src/tools/engine/exact-sum.js';
 import { Aggregator } from '../../src/tools/engine/aggregate.js';
 import { planSlices } from '../../src/tools/engine/scan.js';
 import { OutputBudget } from '../../src/tools/engine/output.js';
-import { pagingRate, WindowPacer } from '../../src/tools/engine/pacer.js';
+import { pagingRate } from '../../src/tools/engine/pacer.js';
 import { Fraction } from '../../src/tools/metrics/fraction.js';
 import { monthlyFactor } from '../../src/tools/metrics/subscription-mrr.js';
 import { defineFacets } from '../../src/stripe/compact/facets.js';
@@ -203,19 +203,14 @@ describe('the aggregator', () => {
 });
 
 describe('the paging pacer', () => {
-  it('lets a burst through, then never more than its count in any one second', () => {
-    const pacer = new WindowPacer(20);
-    const slots: number[] = [];
-    for (let i = 0; i < 100; i++) slots.push(1_000 + pacer.reserve(1_000));
-    expect(slots.slice(0, 20).every((t) => t === 1_000)).toBe(true);
-    expect(slots[20]).toBe(2_000);
-    for (let i = 0; i + 20 < slots.length; i++) expect(slots[i + 20]! - slots[i]!).toBeGreaterThanOrEqual(1_000);
-    // Slots never go back in time, even when asked from an earlier clock.
-    expect(pacer.reserve(0)).toBeGreaterThan(0);
-  });
-
-  it('uses 80 % of Stripe\'s limits: live 80, test 20, search 16 requests a second', () => {
+  it('uses 80 % of the limits: Stripe\'s usual live 80, test 20, search 16 requests a second, or of the ones set', () => {
     expect([pagingRate('live', 'api'), pagingRate('test', 'api'), pagingRate('test', 'search')]).toEqual([80, 20, 16]);
+    process.env.STRIPE_MCP_STRIPE_RATE_LIMITS = 'live=300,test=2';
+    try {
+      expect([pagingRate('live', 'api'), pagingRate('test', 'api'), pagingRate('live', 'search')]).toEqual([240, 1, 16]);
+    } finally {
+      delete process.env.STRIPE_MCP_STRIPE_RATE_LIMITS;
+    }
   });
 });
 

@@ -1,25 +1,44 @@
 import { describe, expect, it } from 'vitest';
-import { RateLimiter } from '../../src/stripe/rate-limit.js';
+import { WindowLimiter } from '../../src/stripe/rate-limit.js';
+import { RATE_LIMITS_ENV, stripeRateLimits } from '../../src/stripe/rate-limit-setting.js';
 
 describe('client-side rate limit', () => {
-  it('lets a burst through, then spaces requests at the configured rate', () => {
-    const limiter = new RateLimiter(25, 5); // test mode: 25/s
-    const now = 1_000_000;
-    const waits = Array.from({ length: 30 }, () => limiter.reserve(now));
-    expect(waits.slice(0, 5)).toEqual([0, 0, 0, 0, 0]);
-    // Request n (0-based) may go at (n - 4) × 40 ms: 30 requests take ~1 s at 25/s.
-    expect(waits[5]).toBeCloseTo(40, 5);
-    expect(waits[29]).toBeCloseTo(25 * 40, 5);
-    // Never more than 25 within any one second after the burst allowance.
-    const inFirstSecond = waits.filter((w) => w < 1000).length;
-    expect(inFirstSecond).toBeLessThanOrEqual(25 + 4);
+  it('lets a burst up to the limit through, then never more than the limit in any one second', () => {
+    const limiter = new WindowLimiter(25); // test mode: 25/s
+    const slots = Array.from({ length: 100 }, () => 1_000 + limiter.reserve(1_000));
+    expect(slots.slice(0, 25).every((t) => t === 1_000)).toBe(true);
+    expect(slots[25]).toBe(2_000);
+    for (let i = 0; i + 25 < slots.length; i++) expect(slots[i + 25]! - slots[i]!).toBeGreaterThanOrEqual(1_000);
+    // Slots never go back in time, even when asked from an earlier clock.
+    expect(limiter.reserve(0)).toBeGreaterThan(0);
   });
 
   it('recovers its budget when idle', () => {
-    const limiter = new RateLimiter(20, 2);
+    const limiter = new WindowLimiter(2);
     expect(limiter.reserve(0)).toBe(0);
     expect(limiter.reserve(0)).toBe(0);
-    expect(limiter.reserve(0)).toBeGreaterThan(0);
+    expect(limiter.reserve(0)).toBe(1_000);
     expect(limiter.reserve(10_000)).toBe(0);
+  });
+});
+
+describe('STRIPE_MCP_STRIPE_RATE_LIMITS', () => {
+  const limits = (value?: string) => stripeRateLimits(value === undefined ? {} : { [RATE_LIMITS_ENV]: value });
+
+  it("is Stripe's usual limits when unset or empty", () => {
+    expect(limits()).toEqual({ live: 100, test: 25, search: 20 });
+    expect(limits('  ')).toEqual({ live: 100, test: 25, search: 20 });
+  });
+
+  it('replaces the limits it names and keeps the others', () => {
+    expect(limits('live=300')).toEqual({ live: 300, test: 25, search: 20 });
+    expect(limits(' live = 40 , test=10,search=5 ')).toEqual({ live: 40, test: 10, search: 5 });
+  });
+
+  it('refuses what it cannot read, saying what to write', () => {
+    for (const bad of ['live', 'live=', 'live=abc', 'live=0', 'live=1.5', 'live=-3', 'live=20000', 'prod=10', 'live=10;test=5', 'live=10,']) {
+      expect(() => limits(bad), bad).toThrow(/STRIPE_MCP_STRIPE_RATE_LIMITS=.* is not understood .*e\.g\. live=300/);
+    }
+    expect(() => limits('live=10,live=20')).toThrow(/names live twice/);
   });
 });
