@@ -40,13 +40,21 @@ export function renderTable(rows: Array<Record<string, unknown>>, maxColumns = 9
   return out.join('\n');
 }
 
+/** "1 payment intent", "5 payment intents": Stripe's object names (all singular, snake_case) for people. */
+function nounFor(object: unknown, count: number): string {
+  if (typeof object !== 'string' || object === '') return count === 1 ? 'object' : 'objects';
+  const words = object.replace(/_/g, ' ');
+  return count === 1 || words.endsWith('s') ? words : `${words}s`;
+}
+
 /** Header, table or key/value lines, and the paging hint. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export function renderResult(structured: Record<string, any>): string {
   const lines: string[] = [];
   const where = `connection ${structured.connection} · ${structured.mode} mode`;
   if (Array.isArray(structured.data)) {
-    lines.push(`${where} · ${structured.count ?? structured.data.length} ${structured.resource ?? structured.object ?? "objects"}${structured.has_more ? ' (more available)' : ''}`);
+    const count = structured.count ?? structured.data.length;
+    lines.push(`${where} · ${count} ${nounFor(structured.resource ?? structured.object, count)}${structured.has_more ? ' (more available)' : ''}`);
     lines.push(renderTable(structured.data));
     if (structured.has_more && (structured.next_cursor || structured.next_page)) {
       lines.push(structured.next_cursor ? `next page: add "cursor":"${structured.next_cursor}"` : `next page: add "page":"${structured.next_page}"`);
@@ -56,7 +64,8 @@ export function renderResult(structured: Record<string, any>): string {
   }
   lines.push(where);
   for (const [key, value] of Object.entries(structured)) {
-    if (key === 'connection' || key === 'mode') continue;
+    // Routing is in the header; `object` is a type tag for programs; an absent value says nothing.
+    if (key === 'connection' || key === 'mode' || key === 'object' || value === null || value === undefined) continue;
     if (Array.isArray(value) && value.every((v) => v && typeof v === 'object')) {
       lines.push(`${key}:`, renderTable(value as Array<Record<string, unknown>>));
     } else {

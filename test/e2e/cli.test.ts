@@ -36,10 +36,19 @@ describe('command line', () => {
     const r = await cli(['call', 'list_charges', '{"status":"failed","limit":5}', '--demo']);
     expect(r.code).toBe(0);
     const lines = r.stdout.split('\n');
-    expect(lines[0]).toMatch(/connection demo · test mode · 5 charge/);
+    expect(lines[0]).toBe('connection demo · test mode · 5 charges (more available)');
     expect(lines[1]).toMatch(/^id\s+/);
     expect(r.stdout).toMatch(/failed/);
     expect(r.stdout).toMatch(/next page: add "cursor":"ch_/);
+  });
+
+  it('call names what it counts the way people do, and leaves type tags and empty values out', async () => {
+    const one = await cli(['call', 'list_payment_intents', '{"limit":1}', '--demo']);
+    expect(one.stdout.split('\n')[0]).toBe('connection demo · test mode · 1 payment intent (more available)');
+    const search = await cli(['call', 'search', '{"query":"emma"}', '--demo']);
+    expect(search.code).toBe(0);
+    expect(search.stdout).toMatch(/^count: \d+$/m);
+    expect(search.stdout).not.toMatch(/^(object|resource):/m);
   });
 
   it('call --json prints the structured result', async () => {
