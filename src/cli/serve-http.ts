@@ -49,7 +49,10 @@ Limits:
   --rate-limit N           Requests per minute per token (default 600; 0 = off); beyond that 429 with Retry-After
   --header-timeout S       Seconds a client may take to send its request headers (default 10)
   --idle-timeout S         Seconds an idle keep-alive connection stays open (default 65: above common load-balancer idle timeouts)
-  --shutdown-timeout S     On SIGTERM, seconds in-flight requests get to finish (default 25)`;
+  --shutdown-timeout S     On SIGTERM, seconds in-flight requests get to finish (default 25)
+
+Requests to Stripe keep to the account's limits whatever --rate-limit says (STRIPE_MCP_STRIPE_RATE_LIMITS: see --help);
+each replica counts its own, so give each a share of the limit when several serve one account.`;
 
 export interface HttpSetup {
   router: ConnectionRouter;
