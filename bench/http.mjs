@@ -178,17 +178,16 @@ try {
     { name: 'list_customers (limit 10), Stripe limits raised', req: REQUESTS['list_customers (limit 10)'], ours: targets.raised },
   ];
   for (const { name, req, ours: oursTarget } of runs) {
-    targets.ours = oursTarget;
     await check(targets.floor, req, name);
-    await check(targets.ours, req, name);
+    await check(oursTarget, req, name);
     for (const c of CONCURRENCY) {
       // Warm each, then measure in turn so all see the same machine state.
       const withSame = name === 'tools/list';
       await load(targets.floor, req, c, WARMUP_SECONDS);
-      await load(targets.ours, req, c, WARMUP_SECONDS);
+      await load(oursTarget, req, c, WARMUP_SECONDS);
       if (withSame) await load(targets.same, req, c, WARMUP_SECONDS);
       const f = await load(targets.floor, req, c, SECONDS);
-      const o = await load(targets.ours, req, c, SECONDS);
+      const o = await load(oursTarget, req, c, SECONDS);
       const same = withSame ? await load(targets.same, req, c, SECONDS) : undefined;
       const ratio = o.rps / f.rps;
       rows.push({ name, c, f, o, same, ratio });
@@ -197,7 +196,6 @@ try {
     }
   }
 
-  targets.ours = { name: 'ours', url: ours.match, headers: { authorization: `Bearer ${token}` } };
   oursRaised.child.kill('SIGTERM');
 
   // Memory: MEMORY_REQUESTS requests, 16 at a time, RSS sampled as it goes. In every 50: 40 tools/list, 9 tools/call

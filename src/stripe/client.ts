@@ -1,6 +1,7 @@
 import type Stripe from 'stripe';
 import { createReadOnlyHttpClient } from './http.js';
 import type { Mode } from './keys.js';
+import { STRIPE_RATE_LIMITS, type RateLimits } from './rate-limit.js';
 import { stripeRateLimits } from './rate-limit-setting.js';
 
 /** The API version every request is pinned to: shapes in our projections are written against it. */
@@ -26,6 +27,14 @@ export function apiBaseFromEnv(env: NodeJS.ProcessEnv = process.env): string | u
   return env.STRIPE_API_BASE?.trim() || undefined;
 }
 
+/** The limits each client was made with: its HTTP layer keeps to them, and paging on it takes its share of them. */
+const clientLimits = new WeakMap<Stripe, RateLimits>();
+
+/** The rate limits a client keeps to (Stripe's usual ones for a client not made here). */
+export function rateLimitsOf(stripe: Stripe): RateLimits {
+  return clientLimits.get(stripe) ?? STRIPE_RATE_LIMITS;
+}
+
 export async function createStripeClient(options: StripeClientOptions): Promise<Stripe> {
   const { default: StripeClass } = await loadStripe();
   const base = new URL(options.apiBase ?? 'https://api.stripe.com');
@@ -33,14 +42,15 @@ export async function createStripeClient(options: StripeClientOptions): Promise<
     throw new Error(`STRIPE_API_BASE must be an http(s) URL, got ${base.protocol}`);
   }
   const protocol = base.protocol === 'https:' ? 'https' : 'http';
-  return new StripeClass(options.apiKey, {
+  const limits = stripeRateLimits();
+  const stripe = new StripeClass(options.apiKey, {
     apiVersion: STRIPE_API_VERSION,
     host: base.hostname,
     port: base.port || (protocol === 'https' ? 443 : 80),
     protocol,
     httpClient: createReadOnlyHttpClient(StripeClass.createNodeHttpClient(), {
       mode: options.mode,
-      limits: stripeRateLimits(),
+      limits,
       ...(options.backoffBaseMs !== undefined ? { backoffBaseMs: options.backoffBaseMs } : {}),
     }),
     maxNetworkRetries: 2,
@@ -48,4 +58,6 @@ export async function createStripeClient(options: StripeClientOptions): Promise<
     telemetry: false,
     appInfo: { name: 'stripe-readonly-mcp', url: 'https://www.npmjs.com/package/stripe-readonly-mcp' },
   });
+  clientLimits.set(stripe, limits);
+  return stripe;
 }

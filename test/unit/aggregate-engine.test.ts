@@ -6,6 +6,7 @@ import { Aggregator } from '../../src/tools/engine/aggregate.js';
 import { planSlices } from '../../src/tools/engine/scan.js';
 import { OutputBudget } from '../../src/tools/engine/output.js';
 import { pagingRate } from '../../src/tools/engine/pacer.js';
+import { STRIPE_RATE_LIMITS } from '../../src/stripe/rate-limit.js';
 import { Fraction } from '../../src/tools/metrics/fraction.js';
 import { monthlyFactor } from '../../src/tools/metrics/subscription-mrr.js';
 import { defineFacets } from '../../src/stripe/compact/facets.js';
@@ -204,13 +205,10 @@ describe('the aggregator', () => {
 
 describe('the paging pacer', () => {
   it('uses 80 % of the limits: Stripe\'s usual live 80, test 20, search 16 requests a second, or of the ones set', () => {
-    expect([pagingRate('live', 'api'), pagingRate('test', 'api'), pagingRate('test', 'search')]).toEqual([80, 20, 16]);
-    process.env.STRIPE_MCP_STRIPE_RATE_LIMITS = 'live=300,test=2';
-    try {
-      expect([pagingRate('live', 'api'), pagingRate('test', 'api'), pagingRate('live', 'search')]).toEqual([240, 1, 16]);
-    } finally {
-      delete process.env.STRIPE_MCP_STRIPE_RATE_LIMITS;
-    }
+    const usual = STRIPE_RATE_LIMITS;
+    expect([pagingRate(usual, 'live', 'api'), pagingRate(usual, 'test', 'api'), pagingRate(usual, 'test', 'search')]).toEqual([80, 20, 16]);
+    const set = { live: 300, test: 2, search: 20 };
+    expect([pagingRate(set, 'live', 'api'), pagingRate(set, 'test', 'api'), pagingRate(set, 'live', 'search')]).toEqual([240, 1, 16]);
   });
 });
 

@@ -8,8 +8,8 @@
  * the process busy in bursts instead of waking it for every request.
  */
 import type Stripe from 'stripe';
-import { WindowLimiter } from '../../stripe/rate-limit.js';
-import { stripeRateLimits } from '../../stripe/rate-limit-setting.js';
+import { rateLimitsOf } from '../../stripe/client.js';
+import { WindowLimiter, type RateLimits } from '../../stripe/rate-limit.js';
 import type { Mode } from '../../stripe/keys.js';
 
 /**
@@ -24,9 +24,8 @@ export const SLICE_CONCURRENCY: Record<Mode, number> = { test: 4, live: 8 };
 
 export type PaceKind = 'api' | 'search';
 
-/** Requests paging may send on one client within any one second (the search API is counted apart). */
-export function pagingRate(mode: Mode, kind: PaceKind): number {
-  const limits = stripeRateLimits();
+/** Requests paging may send within any one second, of a client with these limits (search is counted apart). */
+export function pagingRate(limits: RateLimits, mode: Mode, kind: PaceKind): number {
   return Math.max(1, Math.floor((kind === 'search' ? limits.search : limits[mode]) * PACING_SHARE));
 }
 
@@ -35,7 +34,7 @@ const pacers = new WeakMap<Stripe, Partial<Record<PaceKind, WindowLimiter>>>();
 function pacerFor(stripe: Stripe, mode: Mode, kind: PaceKind): WindowLimiter {
   let byKind = pacers.get(stripe);
   if (!byKind) pacers.set(stripe, (byKind = {}));
-  return (byKind[kind] ??= new WindowLimiter(pagingRate(mode, kind)));
+  return (byKind[kind] ??= new WindowLimiter(pagingRate(rateLimitsOf(stripe), mode, kind)));
 }
 
 export class CancelledError extends Error {
