@@ -3,7 +3,7 @@ import type Stripe from 'stripe';
 import type { Generator } from './generator.js';
 import { settle } from './payments.js';
 import { addBt, addFlatBt } from './payouts-balance.js';
-import { BUILDER_IDS, DAY, HOUR, SEED_EPOCH, dayStart, idOf } from './util.js';
+import { BUILDER_IDS, DAY, HOUR, SEED_EPOCH, acceptedAmount, dayStart, idOf } from './util.js';
 import type { IdSource } from './util.js';
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -150,7 +150,7 @@ function buildRefunds(g: Generator, refundable: Stripe.Charge[]): void {
     const forceKwd = ch.currency === 'kwd' && !g.refunds.some((r) => r.currency === 'kwd');
     if (!forceJpy && !forceKwd && !g.rng.chance(0.04)) continue;
     const isFull = full <= partial ? g.rng.chance(0.75) : g.rng.chance(0.45);
-    const amount = isFull ? ch.amount : Math.max(1, Math.round(ch.amount * (0.2 + g.rng.float() * 0.6)));
+    const amount = isFull ? ch.amount : acceptedAmount(Math.max(1, Math.round(ch.amount * (0.2 + g.rng.float() * 0.6))), ch.currency);
     if (isFull) full++;
     else partial++;
     const created = Math.min(g.now - 60, ch.created + g.rng.int(1, 30 * 24) * HOUR);
@@ -158,8 +158,8 @@ function buildRefunds(g: Generator, refundable: Stripe.Charge[]): void {
     // A second partial refund now and then.
     if (!isFull && g.rng.chance(0.25)) {
       const rest = ch.amount - ch.amount_refunded;
-      const more = Math.max(1, Math.round(rest * 0.5));
-      if (rest > 1) makeRefund(g, ch, more, Math.min(g.now - 30, created + g.rng.int(1, 48) * HOUR));
+      const more = acceptedAmount(Math.max(1, Math.round(rest * 0.5)), ch.currency);
+      if (rest > 1 && more < rest) makeRefund(g, ch, more, Math.min(g.now - 30, created + g.rng.int(1, 48) * HOUR));
     }
   }
 }

@@ -462,7 +462,8 @@ function specialOneOffs(g: Generator): void {
   const sp = g.special;
   const kwd = g.customers.find((c) => c.obj.id === sp.kwdCustomer);
   if (kwd) {
-    const amounts = [45250, 120000, 9875, 310500, 75125, 18000];
+    // Three-decimal amounts end in 0, as Stripe requires (see THREE_DECIMAL_CURRENCIES).
+    const amounts = [45250, 120000, 9880, 310500, 75130, 18000];
     amounts.forEach((amt, i) => {
       const t = kwd.obj.created + Math.floor(((g.now - kwd.obj.created) * (i + 0.5)) / amounts.length);
       const description = i % 2 === 0 ? 'Annual enterprise licence (regional)' : 'Consulting: 5 hours';

@@ -7,6 +7,19 @@ export const HOUR = 3_600;
 
 export type Cur = 'usd' | 'eur' | 'jpy' | 'kwd';
 export const CURRENCY_DECIMALS: Record<string, number> = { usd: 2, eur: 2, jpy: 0, kwd: 3 };
+/**
+ * Three-decimal currencies: Stripe requires the last digit of their amounts to be 0 ("these API calls require the
+ * least-significant (last) digit to be 0 … 5.124 KWD must be rounded to 5120 or 5130";
+ * https://docs.stripe.com/currencies#three-decimal).
+ */
+export const THREE_DECIMAL_CURRENCIES: ReadonlySet<string> = new Set(['bhd', 'jod', 'kwd', 'omr', 'tnd']);
+
+/** An amount Stripe accepts in `currency`: three-decimal currencies rounded to the nearest ten (at least ten). */
+export function acceptedAmount(amount: number, currency: string): number {
+  if (!THREE_DECIMAL_CURRENCIES.has(currency)) return amount;
+  return Math.max(10, Math.round(amount / 10) * 10);
+}
+
 /** Units of USD per one unit of the currency, used to settle JPY/KWD charges in USD. */
 export const TO_USD: Record<string, number> = { jpy: 0.0067, kwd: 3.25 };
 
