@@ -23,6 +23,7 @@ import { discountShape, subscriptionShape } from './dataset/subscriptions.js';
 import type { DiscountSeed, SubscriptionSeed } from './dataset/subscriptions.js';
 import { BUILDER_IDS, DAY, SEED_EPOCH } from './dataset/util.js';
 import { listOrder } from './store.js';
+import { EMPTY_SPECIAL } from './types.js';
 import type { Dataset, Mode, SeedData } from './types.js';
 
 export { SEED_EPOCH, planOf };
@@ -72,7 +73,7 @@ export const seed = {
 
 const SEED_COLLECTIONS = [
   'customers', 'products', 'prices', 'coupons', 'subscriptions', 'invoices', 'invoicePayments', 'paymentIntents',
-  'charges', 'refunds', 'disputes', 'payouts', 'balanceTransactions',
+  'charges', 'refunds', 'disputes', 'payouts', 'balanceTransactions', 'testClocks',
 ] as const;
 
 function setLivemode(v: unknown, livemode: boolean): void {
@@ -120,6 +121,6 @@ export function seededDataset(data: SeedData, base: { mode: Mode; now: number; s
     ...out,
     discounts: [...(copy.discounts ?? [])].sort((a, b) => b.start - a.start || (a.id < b.id ? 1 : -1)),
     paidOutBy: copy.paidOutBy ?? {},
-    special: { controlCharsCustomer: '', injectionCustomer: '', kwdCustomer: '', jpyCustomer: '', foreverDiscountCustomer: '' },
+    special: { ...EMPTY_SPECIAL },
   };
 }

@@ -1,6 +1,7 @@
 /** Customers: the random ones and the hand-placed specials tests rely on (see `Dataset['special']`). */
 import type Stripe from 'stripe';
 import type { CardInfo, CustomerCtx, Generator, Region } from './generator.js';
+import { EMPTY_SPECIAL } from '../types.js';
 import { BUILDER_IDS, SEED_EPOCH } from './util.js';
 import type { IdSource } from './util.js';
 
@@ -22,7 +23,7 @@ export const REGIONS: Array<readonly [Region, number]> = [
 ];
 export const REGION_US = (REGIONS[0] as readonly [Region, number])[0];
 const REGION_JP = (REGIONS[REGIONS.length - 1] as readonly [Region, number])[0];
-const REGION_DE = (REGIONS[4] as readonly [Region, number])[0];
+export const REGION_DE = (REGIONS[4] as readonly [Region, number])[0];
 const REGION_KW: Region = { country: 'KW', currency: 'kwd', city: 'Kuwait City', postal: '13001', locale: 'ar-KW', phonePrefix: '+9652220' };
 
 const CARD_BRANDS: Array<readonly [string, number]> = [
@@ -77,7 +78,7 @@ export function makeCard(g: Generator, region: Region): CardInfo {
   };
 }
 
-interface NewCustomer {
+export interface NewCustomer {
   created: number;
   region: Region;
   name: string;
@@ -87,7 +88,7 @@ interface NewCustomer {
   phone?: string | null;
 }
 
-function addCustomer(g: Generator, a: NewCustomer): CustomerCtx {
+export function addCustomer(g: Generator, a: NewCustomer): CustomerCtx {
   const card = makeCard(g, a.region);
   const id = g.shortId('cus_');
   const line1 = `${g.rng.int(1, 999)} Market Street`;
@@ -168,11 +169,12 @@ export function buildCustomers(g: Generator): void {
     });
   }
   if (!useSpecials) {
-    g.special = { controlCharsCustomer: '', injectionCustomer: '', kwdCustomer: '', jpyCustomer: '', foreverDiscountCustomer: '' };
+    g.special = { ...EMPTY_SPECIAL };
     return;
   }
   const made = specials.map((s) => addCustomer(g, s).obj.id);
   g.special = {
+    ...EMPTY_SPECIAL,
     controlCharsCustomer: made[0] as string,
     injectionCustomer: made[1] as string,
     kwdCustomer: made[2] as string,

@@ -37,7 +37,8 @@ export interface CustomerCtx {
 }
 
 export class Generator implements IdSource {
-  readonly rng: Rng;
+  /** The seeded stream; the demo objects swap in their own (see demo.ts) so the main business stays the same. */
+  rng: Rng;
   readonly now: number;
   readonly start: number;
   readonly livemode: boolean;
@@ -60,6 +61,7 @@ export class Generator implements IdSource {
   payouts: Stripe.Payout[] = [];
   bts: Stripe.BalanceTransaction[] = [];
   paidOutBy: Record<string, string> = {};
+  testClocks: Stripe.TestHelpers.TestClock[] = [];
 
   /** `${product key}:${currency}:${interval}` → price. */
   readonly priceIndex = new Map<string, Stripe.Price>();

@@ -14,12 +14,13 @@
  *   `balance.pending[c]` = Σ net of those whose `available_on` > now.
  *
  * One file per resource: catalog, customers, payments, subscriptions, invoices, disputes (and refunds),
- * payouts-balance, account. Each also holds the resource's shape (every field Stripe returns), which the seed
+ * payouts-balance, account, and demo.ts (the cases a real account has: custom ids, test clocks, coupon kinds). Each also holds the resource's shape (every field Stripe returns), which the seed
  * builders (../seed.ts) share.
  */
 import type Stripe from 'stripe';
 import type { Dataset, DatasetSize, Mode } from '../types.js';
 import { accountOf } from './account.js';
+import { buildDemo } from './demo.js';
 import { buildCatalog } from './catalog.js';
 import { buildCustomers } from './customers.js';
 import { buildRefundsAndDisputes } from './disputes.js';
@@ -39,6 +40,7 @@ function run(g: Generator): Dataset {
   buildManualInvoices(g);
   buildOneOffPayments(g);
   buildRefundsAndDisputes(g);
+  buildDemo(g);
   buildBillingFees(g);
   // Payout schedule from the natural business; padding (if any) never changes the number of payouts, so the
   // balance transaction count is exact.
@@ -76,6 +78,7 @@ function collect(g: Generator): Dataset {
     payouts: sortDesc(g.payouts),
     balanceTransactions: sortDesc(g.bts),
     paidOutBy: g.paidOutBy,
+    testClocks: sortDesc(g.testClocks),
     special: g.special,
   };
 }

@@ -323,16 +323,23 @@ function subscriptionLines(g: Generator, invId: string, a: SubscriptionInvoice):
   return lines;
 }
 
-/** Spreads a coupon's discount over the lines proportionally (last line takes the remainder); returns the total. */
+/**
+ * Spreads a coupon's discount over the lines it applies to, proportionally (the last such line takes the
+ * remainder); returns the total. A coupon with `applies_to.products` discounts only those products' lines
+ * (https://docs.stripe.com/api/coupons/object#coupon_object-applies_to).
+ */
 function applyDiscount(lines: Stripe.InvoiceLineItem[], discount: Stripe.Discount | null, coupon: Stripe.Coupon | null): number {
-  const subtotal = lines.reduce((s, l) => s + l.amount, 0);
-  if (!discount || !coupon || subtotal <= 0) return 0;
+  if (!discount || !coupon) return 0;
+  const only = coupon.applies_to?.products;
+  const eligible = only ? lines.filter((l) => only.includes(l.pricing?.price_details?.product as string)) : lines;
+  const subtotal = eligible.reduce((s, l) => s + l.amount, 0);
+  if (subtotal <= 0) return 0;
   let total = 0;
   if (coupon.percent_off !== null) total = Math.round((subtotal * coupon.percent_off) / 100);
   else if (coupon.amount_off !== null) total = Math.min(subtotal, coupon.amount_off);
   let left = total;
-  lines.forEach((l, i) => {
-    const share = i === lines.length - 1 ? left : Math.round((total * l.amount) / subtotal);
+  eligible.forEach((l, i) => {
+    const share = i === eligible.length - 1 ? left : Math.round((total * l.amount) / subtotal);
     left -= share;
     l.discount_amounts = [{ amount: share, discount: discount.id }];
   });

@@ -158,9 +158,18 @@ interface SubPlan {
   collection: Collection;
   trial: boolean;
   metered: boolean;
+  /** More licensed items after the first (demo subscriptions). */
+  extra?: Array<{ price: Stripe.Price; quantity: number }>;
+  /** A discount on the customer (`customer.discount`): applies to the invoices when the subscription has none. */
+  customerDiscount?: AppliedDiscount | null;
 }
 
-type PlanChoice = Omit<SubPlan, 'c' | 'start'>;
+type PlanChoice = Omit<SubPlan, 'c' | 'start' | 'extra' | 'customerDiscount'>;
+
+export interface AppliedDiscount {
+  discount: Stripe.Discount;
+  coupon: Stripe.Coupon;
+}
 
 function chooseFate(g: Generator, age: number, isYearly: boolean): SubFate {
   const period = isYearly ? 365 * DAY : 30 * DAY;
@@ -297,7 +306,7 @@ function ending(g: Generator, fate: SubFate, yearly: boolean, start: number, anc
 }
 
 /** The subscription's discount (and coupon) when it has one; a coupon in another currency falls back to LOYAL20. */
-function subscriptionDiscount(g: Generator, c: CustomerCtx, code: string | null, currency: string, start: number, subId: string): { discount: Stripe.Discount; coupon: Stripe.Coupon } | null {
+function subscriptionDiscount(g: Generator, c: CustomerCtx, code: string | null, currency: string, start: number, subId: string): AppliedDiscount | null {
   if (!code) return null;
   let coupon = g.couponById.get(code) ?? null;
   if (coupon && coupon.currency && coupon.currency !== currency) coupon = g.couponById.get('LOYAL20') ?? null;
@@ -331,12 +340,12 @@ interface Life {
   trial: boolean;
   trialEnd: number | null;
   end: Ending;
-  discount: { discount: Stripe.Discount; coupon: Stripe.Coupon } | null;
+  discount: AppliedDiscount | null;
   metered: boolean;
   step: (t: number, n: number) => number;
 }
 
-function simulateSubscription(g: Generator, o: SubPlan): void {
+export function simulateSubscription(g: Generator, o: SubPlan): Stripe.Subscription {
   const { c } = o;
   const currency = c.obj.currency as Cur;
   const interval = o.yearly ? 'year' : 'month';
@@ -348,12 +357,14 @@ function simulateSubscription(g: Generator, o: SubPlan): void {
   const items = [subscriptionItemShape(subId, start, { id: g.shortId('si_'), price, quantity: o.quantity }, BUILDER_IDS)];
   const metered = o.metered && currency === 'usd' && !o.yearly;
   if (metered) items.push(subscriptionItemShape(subId, start, { id: g.shortId('si_'), price: g.meteredPrice }));
+  for (const x of o.extra ?? []) items.push(subscriptionItemShape(subId, start, { id: g.shortId('si_'), price: x.price, quantity: x.quantity }));
   const discount = subscriptionDiscount(g, c, o.coupon, currency, start, subId);
   const end = ending(g, fate, o.yearly, start, anchor, step);
   const sub = newSubscription(g, { o, subId, items, start, anchor, fate, trial, trialEnd, end, currency });
   const life: Life = { o, sub, items, start, anchor, fate, trial, trialEnd, end, discount, metered, step };
   const { invoices, couponApplied, currentStart } = bill(g, life);
   closeSubscription(g, life, invoices, couponApplied, currentStart);
+  return sub;
 }
 
 function newSubscription(
@@ -385,14 +396,20 @@ function newSubscription(
   });
 }
 
-/** The coupon that applies to the period starting at `ps`: forever always, repeating until its end, once until used. */
-function couponFor(life: Life, ps: number, couponApplied: boolean): Stripe.Coupon | null {
-  if (!life.discount) return null;
-  const { coupon, discount } = life.discount;
-  if (coupon.duration === 'forever') return coupon;
-  if (coupon.duration === 'repeating' && ps < (discount.end ?? 0)) return coupon;
-  if (coupon.duration === 'once' && !couponApplied) return coupon;
-  return null;
+/** Whether a discount applies to the period starting at `ps`: forever always, repeating until its end, once until used. */
+function applies(d: AppliedDiscount | null | undefined, ps: number, couponApplied: boolean): d is AppliedDiscount {
+  if (!d) return false;
+  const { coupon, discount } = d;
+  if (coupon.duration === 'forever') return true;
+  if (coupon.duration === 'repeating' && ps < (discount.end ?? 0)) return true;
+  return coupon.duration === 'once' && !couponApplied;
+}
+
+/** The subscription's own discount when it applies, else the customer's (Stripe prefers the subscription's). */
+function discountFor(life: Life, ps: number, couponApplied: boolean): AppliedDiscount | null {
+  if (life.discount) return applies(life.discount, ps, couponApplied) ? life.discount : null;
+  const customer = life.o.customerDiscount;
+  return applies(customer, ps, couponApplied) ? customer : null;
 }
 
 /** Invoices of the trial and every billing period up to the subscription's end (or now). */
@@ -414,7 +431,7 @@ function bill(g: Generator, life: Life): { invoices: Stripe.Invoice[]; couponApp
   for (let k = 0; k < periodStarts.length; k++) {
     const ps = periodStarts[k] as number;
     currentStart = ps;
-    const applyCoupon = couponFor(life, ps, couponApplied);
+    const applied = discountFor(life, ps, couponApplied);
     const usage = life.metered && k > 0 ? g.rng.int(0, 6000) : 0;
     const inv = makeSubscriptionInvoice(g, {
       c,
@@ -425,12 +442,12 @@ function bill(g: Generator, life: Life): { invoices: Stripe.Invoice[]; couponApp
       created: ps,
       reason: k === 0 && !trial ? 'subscription_create' : 'subscription_cycle',
       trialLine: false,
-      discount: applyCoupon ? (life.discount?.discount ?? null) : null,
-      coupon: applyCoupon,
+      discount: applied ? applied.discount : null,
+      coupon: applied ? applied.coupon : null,
       usage,
       previousStart: prevStart,
     });
-    if (applyCoupon && inv.total_discount_amounts && inv.total_discount_amounts.length) couponApplied = true;
+    if (applied && inv.total_discount_amounts && inv.total_discount_amounts.length) couponApplied = true;
     invoices.push(inv);
     prevStart = ps;
     finishInvoice(g, inv, c, periodOutcome(g, life, ps, k, periodStarts.length));
