@@ -2,7 +2,7 @@ export { startEmulator, EMULATOR_API_VERSION, EMULATOR_TEST_KEY, EMULATOR_LIVE_K
 export { generateDataset, defaultAnchor, CURRENCY_DECIMALS } from './dataset.js';
 export { formatEmulatorBanner } from './banner.js';
 export { EMULATOR_PERMISSIONS } from './permissions.js';
-export { parseSearchQuery, compileSearch, SearchQueryError, SearchFieldError } from './search-query.js';
+export { parseSearchQuery, checkSearchQuery, compileSearch, SearchSyntaxError } from './search-query.js';
 export type { SearchQuery, SearchClause, SearchOperator } from './search-query.js';
 export { DEFAULT_DATASET_SIZE } from './types.js';
 export type {

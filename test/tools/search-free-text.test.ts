@@ -2,6 +2,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHarness, type Harness } from '../helpers/harness.js';
 import type { Dataset } from '../../src/emulator/types.js';
+import { amountCandidates, freeTextQueries } from '../../src/tools/engine/free-text.js';
+import { checkSearchQuery } from '../../src/stripe/search-query.js';
 
 let h: Harness;
 let data: Dataset;
@@ -43,6 +45,31 @@ describe('search with a bare query', () => {
     const hits = await freeText((charge.amount / 100).toFixed(2));
     expect(hits.map((x) => x.id)).toContain(charge.id);
     expect(hits.map((x) => x.id)).toContain(charge.payment_intent as string);
+  });
+
+  it('reads an amount in each currency\'s decimals: 1.234 KWD is 1234, and a USD or JPY amount:1234 is not a hit', async () => {
+    const kwd = data.charges.find((c) => c.currency === 'kwd' && c.amount % 10 !== 0) ?? data.charges.find((c) => c.currency === 'kwd')!;
+    expect(kwd).toBeDefined();
+    const text = (kwd.amount / 1000).toFixed(3);
+    const hits = await freeText(text);
+    expect(hits.map((x) => x.id)).toContain(kwd.id);
+    expect(hits.map((x) => x.id)).toContain(kwd.payment_intent as string);
+    const sent = h.emulator.requests.filter((r) => r.path === '/v1/charges/search').at(-1)!;
+    expect(sent.query.query).toBe(`amount:${kwd.amount}`);
+    // Every payment hit is that amount in its own currency: no 12.34 USD (1234) for "1.234".
+    const payments = hits.filter((x) => /^(ch|py|pi)_/.test(x.id)).map((x) => x.id);
+    const byId = new Map<string, { amount: number; currency: string }>([...data.charges, ...data.paymentIntents].map((o) => [o.id, o]));
+    for (const id of payments) expect(byId.get(id)).toMatchObject({ amount: kwd.amount, currency: expect.stringMatching(/^(bhd|jod|kwd|omr|tnd)$/) });
+    expect(amountCandidates('1.234')).toEqual([1234n]);
+    expect(amountCandidates('49')).toEqual([49n, 4900n, 49000n]);
+    expect(amountCandidates('1,250.5')).toEqual([125050n, 1250500n]);
+    expect(amountCandidates('1.2345')).toEqual([]);
+  });
+
+  it('sends only queries Stripe accepts', () => {
+    for (const text of ['acme', "o'brien", '49', '1.234', 'INV-0001', 'ab']) {
+      for (const [resource, query] of freeTextQueries(text)) expect(() => checkSearchQuery(resource, query), `${resource}: ${query}`).not.toThrow();
+    }
   });
 
   it('opens an id directly, and finds nothing for an id that does not exist', async () => {
