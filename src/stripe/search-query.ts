@@ -91,10 +91,16 @@ export class SearchSyntaxError extends Error {
   constructor(
     message: string,
     readonly detail: string,
+    /** The field the refusal is about; absent when it is about the query as a whole. */
+    readonly field?: string,
   ) {
     super(message);
   }
 }
+
+/** The language in one line, for refusals about the query as a whole. */
+export const SEARCH_SYNTAX =
+  "field:'value' (exact), field~'abc' (contains, 3+ characters, text fields), amount>1000 or created>1700000000 (numeric fields), -field:'x' (not), field:null (empty), metadata['key']:'value'; up to 10 clauses joined by AND or OR (not both)";
 
 /** Stripe's answer to a query it cannot parse (as stripe-ruby-mock's live tests against Stripe record it). */
 export const UNPARSABLE_QUERY =
@@ -263,12 +269,13 @@ function checkClause(resource: SearchResource, c: SearchClause): void {
   const rule = searchFieldsOf(resource)[c.field];
   const allowed = (): string => allowedOn(resource, c.field);
   const refuse = (message: string): never => {
-    throw new SearchSyntaxError(message, allowed());
+    throw new SearchSyntaxError(message, allowed(), c.field);
   };
   if (!rule) {
     throw new SearchSyntaxError(
       `Field \`${c.field}\` is an unsupported search field for resource \`${resource}\`. See ${docsAnchor(resource)} for a list of supported fields.`,
       allowed(),
+      c.field,
     );
   }
   const comparison = c.operator !== ':' && c.operator !== '~';

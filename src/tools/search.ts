@@ -16,7 +16,7 @@ import { searchFreeText } from './engine/free-text.js';
 import { Aggregator } from './engine/aggregate.js';
 import { OUTPUT_LIMIT_CHARS, OutputBudget, formatCount } from './engine/output.js';
 import { paced, throwIfCancelled } from './engine/pacer.js';
-import { SEARCH_RESOURCES, describeSearchFields, searchQueryProblem, type SearchResource } from '../stripe/search-query.js';
+import { SEARCH_RESOURCES, SEARCH_SYNTAX, describeSearchFields, searchQueryProblem, type SearchResource } from '../stripe/search-query.js';
 
 /** Every resource's query fields, from Stripe's tables (src/stripe/search-query.ts). */
 const FIELDS_BY_RESOURCE = SEARCH_RESOURCES.map((r) => `${r}: ${describeSearchFields(r)}`).join(' · ');
@@ -134,7 +134,10 @@ export const search = defineTool({
       return { object: 'search_result' as const, resource: null, count: results.length, results, note: SEARCH_NOTE };
     }
     const problem = searchQueryProblem(args.resource, args.query);
-    if (problem) throw new ToolInputError(`Stripe would refuse this query (nothing was sent): ${problem.detail}.`);
+    if (problem) {
+      const syntax = problem.field === undefined ? ` Syntax: ${SEARCH_SYNTAX}.` : '';
+      throw new ToolInputError(`Stripe would refuse this query (nothing was sent): ${problem.detail}.${syntax}`);
+    }
     const target = TARGETS[args.resource];
     let page = args.page?.trim();
     if (args.page !== undefined && !page) throw new ToolInputError('page must not be empty: pass next_page from the previous result.');

@@ -155,6 +155,8 @@ describe('search', () => {
     expect(gt.text).toMatch(/status on invoices takes status:'value' \(words in that order\) or status~'part' \(3\+ characters\)/);
     const mixed = await h.call('search', { resource: 'charges', query: "status:'failed' AND amount>100 OR currency:'usd'" });
     expect(mixed.text).toMatch(/AND and OR cannot be combined in one query/);
+    expect(mixed.text).toMatch(/Syntax: field:'value' \(exact\)/);
+    expect(tilde.text).not.toMatch(/Syntax:/);
     const short = await h.call('search', { resource: 'customers', query: "name~'ab'" });
     expect(short.text).toMatch(/name~'part' \(3\+ characters\)/);
     const metadata = await h.call('search', { resource: 'products', query: "metadata.tier:'pro'" });
