@@ -217,7 +217,7 @@ export function parseSearchQuery(input: string): SearchQuery {
     const spaces = r.skipSpaces();
     if (r.done) break;
     if (r.peek() === '(' || r.peek() === ')') unparsable('parentheses are not part of the query language');
-    const keyword = r.match(/^(?:and|or)(?=\s)/i);
+    const keyword = spaces > 0 ? r.match(/^(?:and|or)(?=\s)/i) : undefined;
     if (keyword) {
       joins.add(keyword.toUpperCase() as 'AND' | 'OR');
       r.skipSpaces();

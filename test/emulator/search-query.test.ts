@@ -52,6 +52,7 @@ describe('parseSearchQuery', () => {
       `metadata['plan':'pro'`,
       `name['x']:'y'`,
       `name:'a'name:'b'`,
+      `name:'a'AND name:'b'`,
       `active:true`,
     ];
     for (const q of unparsable) {
