@@ -332,7 +332,8 @@ describe('the business', () => {
     const kwd = test.charges.filter((c) => c.currency === 'kwd');
     expect(kwd.length).toBeGreaterThanOrEqual(1);
     expect(kwd.every((c) => c.customer === kwdCustomer?.id)).toBe(true);
-    expect(kwd.some((c) => c.amount % 10 !== 0)).toBe(true); // real thousandths
+    // Amounts that need the third decimal to read right (45.250, not a whole number of hundredths).
+    expect(kwd.some((c) => c.amount % 100 !== 0)).toBe(true);
     const bts = new Map(test.balanceTransactions.map((b) => [b.id, b]));
     for (const c of [...jpy, ...kwd.filter((x) => x.status === 'succeeded')]) {
       const bt = bts.get(c.balance_transaction as string);
@@ -342,6 +343,35 @@ describe('the business', () => {
     const jpyCustomer = test.customers.find((c) => c.id === test.special.jpyCustomer);
     expect(jpyCustomer?.currency).toBe('jpy');
     expect(test.subscriptions.some((s) => s.customer === jpyCustomer?.id && s.currency === 'jpy')).toBe(true);
+  });
+
+  it('has only amounts Stripe accepts: three-decimal currencies end in 0', () => {
+    // https://docs.stripe.com/currencies#three-decimal: "these API calls require the least-significant (last)
+    // digit to be 0". Walks every object of both modes; any integer money field of an object in BHD, JOD, KWD,
+    // OMR or TND counts.
+    const threeDecimal = new Set(['bhd', 'jod', 'kwd', 'omr', 'tnd']);
+    const moneyKey = /^(amount|amount_[a-z_]+|unit_amount|total|subtotal|subtotal_excluding_tax|total_excluding_tax|maximum_amount_capturable)$/;
+    let checked = 0;
+    const bad: string[] = [];
+    const walk = (v: unknown, path: string): void => {
+      if (Array.isArray(v)) v.forEach((x, i) => walk(x, `${path}[${i}]`));
+      else if (v && typeof v === 'object') {
+        const o = v as Record<string, unknown>;
+        const inThreeDecimal = typeof o.currency === 'string' && threeDecimal.has(o.currency);
+        for (const [k, x] of Object.entries(o)) {
+          if (inThreeDecimal && typeof x === 'number' && moneyKey.test(k)) {
+            checked++;
+            if (x % 10 !== 0) bad.push(`${path}.${k} = ${x}`);
+          }
+          // A charge's card block carries amounts in the charge's currency.
+          if (k === 'payment_method_details' && inThreeDecimal && x && typeof x === 'object') walk({ ...(x as object), currency: o.currency }, `${path}.${k}`);
+          else walk(x, `${path}.${k}`);
+        }
+      }
+    };
+    for (const d of [test, live]) walk(d, d.mode);
+    expect(checked).toBeGreaterThan(20);
+    expect(bad).toEqual([]);
   });
 
   it('includes hostile text as data', () => {
