@@ -55,7 +55,7 @@ export const search = defineTool({
   title: 'Search Stripe',
   dashboardResource: 'the searched resource',
   description: [
-    "Finds customers, charges, invoices, payment_intents, prices, products or subscriptions with Stripe's Search Query Language, for what list tools cannot filter: partial names or emails, metadata, amounts, statuses.",
+    "Finds customers, charges, invoices, payment_intents, prices, products or subscriptions with Stripe's Search Query Language: partial names or emails, metadata, amounts, statuses.",
     'Without resource, query is plain text (name, email, invoice number, amount, id) looked up across resources; the answer is results [{id, title, url}], opened with fetch.',
     "Syntax: field:'value' exact, case-insensitive; field~'abc' contains (3+ characters; fields marked ~ only); >, <, >=, <= on fields marked # only (amounts in minor units: amount>1000 = 10.00 USD; dates in Unix seconds); -field:'x' not; field:null empty; metadata['key']:'value'; quote text; up to 10 clauses joined by AND or OR, not both.",
     'Fields per resource: see query; a query Stripe would refuse is refused unsent. Returns compact objects like the list tools (detail "full" for Stripe\'s own); pages: pass next_page as page, or max_results (up to 10,000) to page on the server; include_total_count adds total_count.',
@@ -70,8 +70,8 @@ export const search = defineTool({
       .min(1, 'must not be empty')
       .max(MAX_QUERY_LENGTH, `must be at most ${MAX_QUERY_LENGTH} characters (Stripe allows at most 10 clauses)`)
       .describe(
-        `Search Query Language. Fields (~ also contains, # also > < >= <=, others exact only) — ${FIELDS_BY_RESOURCE}. ` +
-          "active, shippable, disputed, refunded take 'true' or 'false' (refunded: 'true' fully, 'false' partly, null not refunded). Example: name~'acme' AND metadata['plan']:'pro'",
+        `Fields per resource (~ also contains, # also compares) — ${FIELDS_BY_RESOURCE}. ` +
+          "active, shippable, disputed, refunded: 'true' or 'false' (refunded 'false' = partly, null = not refunded).",
       ),
     limit: z.number().int().min(1).max(100).default(DEFAULT_LIMIT).describe(`Objects per page, 1–100 (default ${DEFAULT_LIMIT}).`),
     max_results: z
