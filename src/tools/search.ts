@@ -50,6 +50,14 @@ const TARGETS: Record<SearchResource, SearchTarget> = {
   subscriptions: { run: (s, p) => s.subscriptions.search(p), compact: compactSubscription, compactExpand: ['data.discounts'], facets: subscriptionFacets },
 };
 
+/** Refuses, before anything is sent, a query Stripe would refuse, saying what the field allows. */
+function assertStripeAccepts(resource: SearchResource, query: string): void {
+  const problem = searchQueryProblem(resource, query);
+  if (!problem) return;
+  const syntax = problem.field === undefined ? ` Syntax: ${SEARCH_SYNTAX}.` : '';
+  throw new ToolInputError(`Stripe would refuse this query (nothing was sent): ${problem.detail}.${syntax}`);
+}
+
 export const search = defineTool({
   name: 'search',
   title: 'Search Stripe',
@@ -133,11 +141,7 @@ export const search = defineTool({
       const results = await searchFreeText(ctx.stripe, ctx.mode, ctx.connection, args.query, args.limit);
       return { object: 'search_result' as const, resource: null, count: results.length, results, note: SEARCH_NOTE };
     }
-    const problem = searchQueryProblem(args.resource, args.query);
-    if (problem) {
-      const syntax = problem.field === undefined ? ` Syntax: ${SEARCH_SYNTAX}.` : '';
-      throw new ToolInputError(`Stripe would refuse this query (nothing was sent): ${problem.detail}.${syntax}`);
-    }
+    assertStripeAccepts(args.resource, args.query);
     const target = TARGETS[args.resource];
     let page = args.page?.trim();
     if (args.page !== undefined && !page) throw new ToolInputError('page must not be empty: pass next_page from the previous result.');
