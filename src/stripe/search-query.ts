@@ -253,7 +253,7 @@ function docsAnchor(resource: SearchResource): string {
 /** What a field allows, in query form: "currency:'value' or currency:null (exact only)". */
 export function allowedOn(resource: SearchResource, field: string): string {
   const rule = searchFieldsOf(resource)[field];
-  if (!rule) return `${resource} has no field ${field}; its fields: ${describeSearchFields(resource)}`;
+  if (!rule) return `${resource} has no field ${field}; its fields (~ also contains, # also compares): ${describeSearchFields(resource)}`;
   const name = field === 'metadata' ? "metadata['key']" : field;
   const exact = rule.values ? rule.values.map((v) => `${name}:'${v}'`).join(', ') : `${name}:'value'`;
   const what =
