@@ -4,7 +4,7 @@
  */
 import type Stripe from 'stripe';
 import type { Dataset } from './types.js';
-import type { SearchFields } from './search-query.js';
+import { searchGetters, type SearchGetters } from './search-query.js';
 
 /** The collections of a Dataset that are served as lists. */
 export type CollectionName =
@@ -45,7 +45,8 @@ export interface ResourceDef {
   /** Stripe resource name in search error messages (`customers`, `payment_intents`). */
   searchName: string;
   filters: Record<string, FilterSpec>;
-  search?: SearchFields<AnyObject>;
+  /** How each of Stripe's query fields (src/stripe/search-query.ts) is read from an object. */
+  search?: SearchGetters<AnyObject>;
   /** Id prefixes of objects in this collection (used to resolve `source` references). */
   idPrefixes: string[];
 }
@@ -72,6 +73,29 @@ function invoiceSubscription(o: AnyObject): string | null {
   return typeof s === 'string' ? s : s ? s.id : null;
 }
 
+/**
+ * Stripe's refunded query field: "true" for fully refunded charges, "false" for partially refunded ones, null
+ * (refunded:null) for charges with nothing refunded (docs.stripe.com/search#query-fields-for-charges).
+ */
+function chargeRefunded(o: AnyObject): string | null {
+  const ch = o as unknown as Stripe.Charge;
+  return ch.refunded ? 'true' : ch.amount_refunded > 0 ? 'false' : null;
+}
+
+/** payment_method_details.{card,card_present,interac_present}.{brand,exp_month,exp_year,fingerprint,last4}. */
+function cardDetailGetters(): Record<string, (o: AnyObject) => unknown> {
+  const out: Record<string, (o: AnyObject) => unknown> = {};
+  for (const source of ['card', 'card_present', 'interac_present'] as const) {
+    for (const field of ['brand', 'exp_month', 'exp_year', 'fingerprint', 'last4'] as const) {
+      out[`payment_method_details.${source}.${field}`] = (o) => {
+        const details = (o as unknown as Stripe.Charge).payment_method_details as Record<string, Record<string, unknown> | undefined> | null;
+        return details?.[source]?.[field] ?? null;
+      };
+    }
+  }
+  return out;
+}
+
 function firstItem(o: AnyObject): Stripe.SubscriptionItem | undefined {
   return (o as unknown as Stripe.Subscription).items.data[0];
 }
@@ -87,13 +111,7 @@ export const RESOURCES: ResourceDef[] = [
       email: { kind: 'eq', get: str('email'), index: true },
       test_clock: NONE,
     },
-    search: {
-      created: { type: 'number', get: num('created') },
-      email: { type: 'string', get: str('email') },
-      metadata: { type: 'metadata', get: meta },
-      name: { type: 'string', get: str('name') },
-      phone: { type: 'string', get: str('phone') },
-    },
+    search: searchGetters('customers', { created: num('created'), email: str('email'), metadata: meta, name: str('name'), phone: str('phone') }),
   },
   {
     path: '/v1/charges',
@@ -106,22 +124,18 @@ export const RESOURCES: ResourceDef[] = [
       payment_intent: { kind: 'eq', get: str('payment_intent'), index: true },
       transfer_group: { kind: 'eq', get: str('transfer_group') },
     },
-    search: {
-      amount: { type: 'number', get: num('amount') },
-      created: { type: 'number', get: num('created') },
-      currency: { type: 'string', get: str('currency') },
-      customer: { type: 'string', get: str('customer') },
-      disputed: { type: 'boolean', get: bool('disputed') },
-      metadata: { type: 'metadata', get: meta },
-      'payment_method_details.card.brand': { type: 'string', get: (o) => (o as unknown as Stripe.Charge).payment_method_details?.card?.brand ?? null },
-      'payment_method_details.card.last4': { type: 'string', get: (o) => (o as unknown as Stripe.Charge).payment_method_details?.card?.last4 ?? null },
-      'payment_method_details.card.exp_month': { type: 'number', get: (o) => (o as unknown as Stripe.Charge).payment_method_details?.card?.exp_month ?? null },
-      'payment_method_details.card.exp_year': { type: 'number', get: (o) => (o as unknown as Stripe.Charge).payment_method_details?.card?.exp_year ?? null },
-      'payment_method_details.card.fingerprint': { type: 'string', get: (o) => (o as unknown as Stripe.Charge).payment_method_details?.card?.fingerprint ?? null },
-      payment_intent: { type: 'string', get: str('payment_intent') },
-      refunded: { type: 'boolean', get: bool('refunded') },
-      status: { type: 'string', get: str('status') },
-    },
+    search: searchGetters('charges', {
+      amount: num('amount'),
+      'billing_details.address.postal_code': (o) => (o as unknown as Stripe.Charge).billing_details?.address?.postal_code ?? null,
+      created: num('created'),
+      currency: str('currency'),
+      customer: str('customer'),
+      disputed: bool('disputed'),
+      metadata: meta,
+      ...cardDetailGetters(),
+      refunded: chargeRefunded,
+      status: str('status'),
+    }),
   },
   {
     path: '/v1/payment_intents',
@@ -133,14 +147,14 @@ export const RESOURCES: ResourceDef[] = [
       customer: { kind: 'eq', get: str('customer'), index: true },
       customer_account: { kind: 'eq', get: str('customer_account') },
     },
-    search: {
-      amount: { type: 'number', get: num('amount') },
-      created: { type: 'number', get: num('created') },
-      currency: { type: 'string', get: str('currency') },
-      customer: { type: 'string', get: str('customer') },
-      metadata: { type: 'metadata', get: meta },
-      status: { type: 'string', get: str('status') },
-    },
+    search: searchGetters('payment_intents', {
+      amount: num('amount'),
+      created: num('created'),
+      currency: str('currency'),
+      customer: str('customer'),
+      metadata: meta,
+      status: str('status'),
+    }),
   },
   {
     path: '/v1/invoices',
@@ -156,17 +170,17 @@ export const RESOURCES: ResourceDef[] = [
       status: { kind: 'enum', values: ['draft', 'open', 'paid', 'uncollectible', 'void'], get: str('status'), index: true },
       subscription: { kind: 'eq', get: invoiceSubscription, index: true },
     },
-    search: {
-      created: { type: 'number', get: num('created') },
-      currency: { type: 'string', get: str('currency') },
-      customer: { type: 'string', get: str('customer') },
-      metadata: { type: 'metadata', get: meta },
-      number: { type: 'string', get: str('number') },
-      receipt_number: { type: 'string', get: str('receipt_number') },
-      status: { type: 'string', get: str('status') },
-      subscription: { type: 'string', get: invoiceSubscription },
-      total: { type: 'number', get: num('total') },
-    },
+    search: searchGetters('invoices', {
+      created: num('created'),
+      currency: str('currency'),
+      customer: str('customer'),
+      metadata: meta,
+      number: str('number'),
+      receipt_number: str('receipt_number'),
+      status: str('status'),
+      subscription: invoiceSubscription,
+      total: num('total'),
+    }),
   },
   {
     path: '/v1/subscriptions',
@@ -192,11 +206,7 @@ export const RESOURCES: ResourceDef[] = [
       },
       test_clock: NONE,
     },
-    search: {
-      created: { type: 'number', get: num('created') },
-      metadata: { type: 'metadata', get: meta },
-      status: { type: 'string', get: str('status') },
-    },
+    search: searchGetters('subscriptions', { created: num('created'), metadata: meta, status: str('status') }),
   },
   {
     path: '/v1/products',
@@ -211,15 +221,14 @@ export const RESOURCES: ResourceDef[] = [
       type: { kind: 'enum', values: ['good', 'service'], get: str('type') },
       url: { kind: 'eq', get: str('url') },
     },
-    search: {
-      active: { type: 'boolean', get: bool('active') },
-      created: { type: 'number', get: num('created') },
-      description: { type: 'string', get: str('description') },
-      metadata: { type: 'metadata', get: meta },
-      name: { type: 'string', get: str('name') },
-      shippable: { type: 'boolean', get: bool('shippable') },
-      url: { type: 'string', get: str('url') },
-    },
+    search: searchGetters('products', {
+      active: bool('active'),
+      description: str('description'),
+      metadata: meta,
+      name: str('name'),
+      shippable: bool('shippable'),
+      url: str('url'),
+    }),
   },
   {
     path: '/v1/prices',
@@ -242,15 +251,14 @@ export const RESOURCES: ResourceDef[] = [
       },
       type: { kind: 'enum', values: ['one_time', 'recurring'], get: str('type') },
     },
-    search: {
-      active: { type: 'boolean', get: bool('active') },
-      created: { type: 'number', get: num('created') },
-      currency: { type: 'string', get: str('currency') },
-      lookup_key: { type: 'string', get: str('lookup_key') },
-      metadata: { type: 'metadata', get: meta },
-      product: { type: 'string', get: str('product') },
-      type: { type: 'string', get: str('type') },
-    },
+    search: searchGetters('prices', {
+      active: bool('active'),
+      currency: str('currency'),
+      lookup_key: str('lookup_key'),
+      metadata: meta,
+      product: str('product'),
+      type: str('type'),
+    }),
   },
   {
     path: '/v1/refunds',

@@ -28,7 +28,8 @@ import { parseStripeQuery } from './query.js';
 import type { QueryObject, QueryValue } from './query.js';
 import { COMMON_LIST_PARAMS, RESOURCE_BY_PATH, RESOURCES } from './resources.js';
 import type { AnyObject, FilterSpec, ResourceDef } from './resources.js';
-import { SearchFieldError, SearchQueryError, compileSearch, parseSearchQuery } from './search-query.js';
+import { SearchSyntaxError, compileSearch } from './search-query.js';
+import type { SearchResource } from '../stripe/search-query.js';
 import { Store, countMatches, listOrder, scan } from './store.js';
 import type { Dataset, EmulatorHandle, EmulatorKeySpec, EmulatorOptions, FaultSpec, Mode, RecordedRequest } from './types.js';
 
@@ -399,12 +400,9 @@ function search(ctx: Ctx, def: ResourceDef, q: QueryObject): unknown {
   if (queryText === undefined || queryText.trim() === '') throw invalidRequest('Missing required param: query.', 'query', 'parameter_missing');
   let pred: (o: AnyObject) => boolean;
   try {
-    pred = compileSearch(parseSearchQuery(queryText), def.search ?? {}, def.searchName);
+    pred = compileSearch(queryText, def.searchName as SearchResource, def.search ?? {});
   } catch (e) {
-    if (e instanceof SearchQueryError) {
-      throw invalidRequest(`Invalid search query: ${e.message}. See https://stripe.com/docs/search#search-query-language for the syntax.`, 'query');
-    }
-    if (e instanceof SearchFieldError) throw invalidRequest(e.message, 'query');
+    if (e instanceof SearchSyntaxError) throw invalidRequest(e.message, 'query');
     throw e;
   }
   const hash = queryHash(`${def.path}|${queryText}`);

@@ -16,9 +16,12 @@ import { searchFreeText } from './engine/free-text.js';
 import { Aggregator } from './engine/aggregate.js';
 import { OUTPUT_LIMIT_CHARS, OutputBudget, formatCount } from './engine/output.js';
 import { paced, throwIfCancelled } from './engine/pacer.js';
+import { SEARCH_RESOURCES, SEARCH_SYNTAX, describeSearchFields, searchQueryProblem, type SearchResource } from '../stripe/search-query.js';
 
-export const SEARCH_RESOURCES = ['customers', 'charges', 'invoices', 'payment_intents', 'prices', 'products', 'subscriptions'] as const;
-export type SearchResource = (typeof SEARCH_RESOURCES)[number];
+/** Every resource's query fields, from Stripe's tables (src/stripe/search-query.ts). */
+const FIELDS_BY_RESOURCE = SEARCH_RESOURCES.map((r) => `${r}: ${describeSearchFields(r)}`).join(' · ');
+
+export { SEARCH_RESOURCES, type SearchResource } from '../stripe/search-query.js';
 
 export const SEARCH_NOTE =
   'Search results can be up to a minute stale (longer during Stripe outages), so very recent changes may be missing; Stripe Search is not available to accounts in India.';
@@ -47,15 +50,23 @@ const TARGETS: Record<SearchResource, SearchTarget> = {
   subscriptions: { run: (s, p) => s.subscriptions.search(p), compact: compactSubscription, compactExpand: ['data.discounts'], facets: subscriptionFacets },
 };
 
+/** Refuses, before anything is sent, a query Stripe would refuse, saying what the field allows. */
+function assertStripeAccepts(resource: SearchResource, query: string): void {
+  const problem = searchQueryProblem(resource, query);
+  if (!problem) return;
+  const syntax = problem.field === undefined ? ` Syntax: ${SEARCH_SYNTAX}.` : '';
+  throw new ToolInputError(`Stripe would refuse this query (nothing was sent): ${problem.detail}.${syntax}`);
+}
+
 export const search = defineTool({
   name: 'search',
   title: 'Search Stripe',
   dashboardResource: 'the searched resource',
   description: [
-    'Finds customers, charges, invoices, payment_intents, prices, products or subscriptions with Stripe\'s Search Query Language, for what list tools cannot filter: partial names or emails, metadata, amounts, statuses.',
+    "Finds customers, charges, invoices, payment_intents, prices, products or subscriptions with Stripe's Search Query Language: partial names or emails, metadata, amounts, statuses.",
     'Without resource, query is plain text (name, email, invoice number, amount, id) looked up across resources; the answer is results [{id, title, url}], opened with fetch.',
-    "Syntax: field:'value' exact; field~'abc' contains (3+ characters); >, <, >=, <= on numbers and Unix-second timestamps (created>1767225600); -field:'x' negates; metadata['key']:'value'; field:null tests emptiness; join clauses with AND or OR (not both), at most 10. Amounts in queries are minor units (amount>1000 = 10.00 USD).",
-    'Fields are listed in the query argument. Returns compact objects like the list tools (detail "full" for Stripe\'s own); pages: pass next_page as page, or max_results (up to 10,000) to page on the server; include_total_count adds total_count.',
+    "Syntax: field:'value' exact, case-insensitive; field~'abc' contains (3+ characters; fields marked ~ only); >, <, >=, <= on fields marked # only (amounts in minor units: amount>1000 = 10.00 USD; dates in Unix seconds); -field:'x' not; field:null empty; metadata['key']:'value'; quote text; up to 10 clauses joined by AND or OR, not both.",
+    'Fields per resource: see query; a query Stripe would refuse is refused unsent. Returns compact objects like the list tools (detail "full" for Stripe\'s own); pages: pass next_page as page, or max_results (up to 10,000) to page on the server; include_total_count adds total_count.',
     'Results can lag a minute behind.',
     'Example: {"resource":"customers","query":"email~\'acme.com\' AND created>1767225600"} or {"resource":"charges","query":"status:\'failed\' AND amount>5000"}.',
   ].join(' '),
@@ -67,11 +78,8 @@ export const search = defineTool({
       .min(1, 'must not be empty')
       .max(MAX_QUERY_LENGTH, `must be at most ${MAX_QUERY_LENGTH} characters (Stripe allows at most 10 clauses)`)
       .describe(
-        'Search Query Language. Fields per resource — customers: email, name, phone, created, metadata · ' +
-          'charges: amount, currency, customer, status, refunded, disputed, created, metadata, payment_method_details.card.{brand,last4,exp_month,exp_year,fingerprint} · ' +
-          'invoices: customer, status, number, receipt_number, subscription, total, currency, created, metadata · ' +
-          'payment_intents: amount, currency, customer, status, created, metadata · prices: product, active, currency, type, lookup_key, metadata · ' +
-          "products: name, description, active, url, shippable, metadata · subscriptions: status, created, metadata. Example: name~'acme' AND metadata['plan']:'pro'",
+        `Fields per resource (~ also contains, # also compares) — ${FIELDS_BY_RESOURCE}. ` +
+          "active, shippable, disputed, refunded: 'true' or 'false' (refunded 'false' = partly, null = not refunded).",
       ),
     limit: z.number().int().min(1).max(100).default(DEFAULT_LIMIT).describe(`Objects per page, 1–100 (default ${DEFAULT_LIMIT}).`),
     max_results: z
@@ -133,6 +141,7 @@ export const search = defineTool({
       const results = await searchFreeText(ctx.stripe, ctx.mode, ctx.connection, args.query, args.limit);
       return { object: 'search_result' as const, resource: null, count: results.length, results, note: SEARCH_NOTE };
     }
+    assertStripeAccepts(args.resource, args.query);
     const target = TARGETS[args.resource];
     let page = args.page?.trim();
     if (args.page !== undefined && !page) throw new ToolInputError('page must not be empty: pass next_page from the previous result.');

@@ -86,6 +86,40 @@ describe('search', () => {
     expect(rpm.data.every((p) => p.status === 'requires_payment_method' && p.last_payment_error !== null)).toBe(true);
   });
 
+  it("accepts Stripe's fields per resource: lower-case and/or, unquoted numbers, card fields, refunded's three states", async () => {
+    const all = async <T extends { id: string }>(run: (page?: string) => Promise<Stripe.ApiSearchResult<T>>) => ids((await searchAll(run)).items);
+    const card = ds.charges.find((c) => c.payment_method_details?.card?.last4 && c.billing_details?.address?.postal_code) as Stripe.Charge;
+    const last4 = card.payment_method_details!.card!.last4 as string;
+    expect(await all((page) => stripe.charges.search({ query: `payment_method_details.card.last4:${last4}`, limit: 100, ...(page ? { page } : {}) }))).toEqual(
+      ids(newestFirst(ds.charges.filter((c) => c.payment_method_details?.card?.last4 === last4))),
+    );
+    const postal = card.billing_details.address!.postal_code as string;
+    expect(await all((page) => stripe.charges.search({ query: `billing_details.address.postal_code:'${postal}' and currency:'${card.currency}'`, limit: 100, ...(page ? { page } : {}) }))).toEqual(
+      ids(newestFirst(ds.charges.filter((c) => c.billing_details?.address?.postal_code?.toLowerCase() === postal.toLowerCase() && c.currency === card.currency))),
+    );
+    // refunded:'true' = fully refunded, 'false' = partially, null = nothing refunded (docs.stripe.com/search#query-fields-for-charges).
+    const full = ds.charges.filter((c) => c.refunded);
+    const partial = ds.charges.filter((c) => !c.refunded && c.amount_refunded > 0);
+    expect(full.length).toBeGreaterThan(0);
+    expect(await all((page) => stripe.charges.search({ query: `refunded:'true'`, limit: 100, ...(page ? { page } : {}) }))).toEqual(ids(newestFirst(full)));
+    expect(await all((page) => stripe.charges.search({ query: `refunded:'false'`, limit: 100, ...(page ? { page } : {}) }))).toEqual(ids(newestFirst(partial)));
+    expect((await stripe.charges.search({ query: 'refunded:null', limit: 100, expand: ['total_count'] }) as { total_count?: number }).total_count).toBe(
+      ds.charges.length - full.length - partial.length,
+    );
+    expect(await all((page) => stripe.subscriptions.search({ query: `status:'past_due' or status:'unpaid'`, limit: 100, ...(page ? { page } : {}) }))).toEqual(
+      ids(newestFirst(ds.subscriptions.filter((s) => s.status === 'past_due' || s.status === 'unpaid'))),
+    );
+    const invoice = ds.invoices.find((i) => i.number) as Stripe.Invoice;
+    expect(ids((await stripe.invoices.search({ query: `number:'${invoice.number as string}' and total>=${invoice.total}` })).data)).toContain(invoice.id);
+    const product = ds.products.find((p) => p.description) as Stripe.Product;
+    const word = (product.description as string).split(/\s+/).find((w) => w.length >= 4) as string;
+    expect(ids((await stripe.products.search({ query: `description~'${word}'`, limit: 100 })).data)).toContain(product.id);
+    const price = ds.prices.find((p) => p.type === 'recurring') as Stripe.Price;
+    expect(await all((page) => stripe.prices.search({ query: `product:'${price.product as string}' AND type:'recurring'`, limit: 100, ...(page ? { page } : {}) }))).toEqual(
+      ids(newestFirst(ds.prices.filter((p) => p.product === price.product && p.type === 'recurring'))),
+    );
+  });
+
   it('pages with next_page and reports total_count when expanded', async () => {
     const want = newestFirst(ds.invoices.filter((i) => i.status === 'paid' && i.currency === 'eur'));
     const first = await stripe.invoices.search({ query: `status:'paid' AND currency:'eur'`, limit: 40, expand: ['total_count'] });
@@ -108,20 +142,32 @@ describe('search', () => {
     for (const c of r.data) expect((c.customer as Stripe.Customer).object).toBe('customer');
   });
 
-  it('answers bad queries with 400 invalid_request_error', async () => {
-    const cases: Array<[string | undefined, RegExp]> = [
-      [undefined, /^Missing required param: query\.$/],
-      [`status:'a' AND status:'b' OR status:'c'`, /AND and OR cannot be combined/],
-      [`favourite_colour:'blue'`, /^Field `favourite_colour` is an unsupported search field for resource `customers`/],
-      [`name~'ac'`, /at least 3 characters/],
-      [`email>5`, /only supported on numeric fields/],
-      [`name:acme`, /must be quoted/],
+  it("refuses every kind of query Stripe refuses with a 400 and Stripe's message", async () => {
+    const unparsable =
+      'We were unable to parse your search query. Try using the format `metadata["key"]:"value"` to query for metadata or key:"value" to query for other fields.';
+    const clauses = Array.from({ length: 11 }, (_, i) => `metadata['k${i}']:'v'`).join(' AND ');
+    const cases: Array<[keyof Pick<Stripe, 'customers' | 'charges' | 'invoices' | 'prices'>, string | undefined, string]> = [
+      ['customers', undefined, 'Missing required param: query.'],
+      ['customers', `favourite_colour:'blue'`, 'Field `favourite_colour` is an unsupported search field for resource `customers`. See http://stripe.com/docs/search#query-fields-for-customers for a list of supported fields.'],
+      ['charges', `currency~'usd'`, 'Field `currency` does not support substring matching (`~`) for resource `charges`.'],
+      ['customers', `email>'a'`, 'Field `email` does not support the `>` operator for resource `customers`: only numeric fields support `>`, `<`, `>=` and `<=`.'],
+      ['charges', `status:'failed' AND amount>100 OR currency:'usd'`, 'Search queries cannot combine `AND` and `OR`: join all clauses with one of them.'],
+      ['customers', clauses, 'Search queries can have at most 10 clauses; this one has 11.'],
+      ['customers', `name~'ac'`, "Substring matching (`~`) on `name` needs at least 3 characters, got 'ac'."],
+      ['customers', `metadata.crm_id:'x'`, unparsable],
+      ['customers', `metadata[crm_id]:'x'`, unparsable],
+      ['customers', `name:acme`, unparsable],
+      ['invoices', `(status:'open')`, unparsable],
+      ['charges', `disputed:'yes'`, `Field \`disputed\` accepts only "true" or "false"; got 'yes'.`],
     ];
-    for (const [query, re] of cases) {
-      const e = await failure(stripe.customers.search((query === undefined ? {} : { query }) as Stripe.CustomerSearchParams));
+    for (const [resource, query, message] of cases) {
+      const params = (query === undefined ? {} : { query }) as Stripe.CustomerSearchParams;
+      const e = await failure((stripe[resource] as unknown as { search(p: unknown): Promise<unknown> }).search(params));
       expect(e, String(query)).toBeInstanceOf(Stripe.errors.StripeInvalidRequestError);
       expect(e.statusCode).toBe(400);
-      expect(e.message, String(query)).toMatch(re);
+      expect((e.raw as { type?: string }).type).toBe('invalid_request_error');
+      expect(e.param).toBe('query');
+      expect(e.message, String(query)).toBe(message);
     }
     const unknown = await failure(stripe.customers.search({ query: `name:'x'`, created: 5 } as unknown as Stripe.CustomerSearchParams));
     expect(unknown.message).toBe('Received unknown parameter: created');

@@ -143,23 +143,36 @@ describe('search', () => {
     expect(subs.structured.data).toEqual(JSON.parse(JSON.stringify(raw)));
   });
 
-  it('answers a bad query with Stripe\'s message and the syntax', async () => {
+  it('refuses a query Stripe would refuse before sending it, saying what the field allows', async () => {
+    const before = h.emulator.requests.length;
     const unknownField = await h.call('search', { resource: 'customers', query: "nickname:'bob'" });
     expect(unknownField.isError).toBe(true);
-    expect(unknownField.text).toMatch(/Stripe could not run this search/);
-    expect(unknownField.text).toMatch(/nickname/);
-    expect(unknownField.text).toMatch(/field:'value'/);
-    expect(unknownField.text).toMatch(/req_/);
+    expect(unknownField.text).toMatch(/Stripe would refuse this query \(nothing was sent\)/);
+    expect(unknownField.text).toMatch(/customers has no field nickname; its fields \(~ also contains, # also compares\): created#, email~, metadata, name~, phone~/);
+    const tilde = await h.call('search', { resource: 'charges', query: "currency~'usd'" });
+    expect(tilde.text).toMatch(/currency on charges takes currency:'value' \(exact match only\)/);
+    const gt = await h.call('search', { resource: 'invoices', query: "status>'open'" });
+    expect(gt.text).toMatch(/status on invoices takes status:'value' \(words in that order\) or status~'part' \(3\+ characters\)/);
     const mixed = await h.call('search', { resource: 'charges', query: "status:'failed' AND amount>100 OR currency:'usd'" });
-    expect(mixed.isError).toBe(true);
-    expect(mixed.text).toMatch(/AND and OR/);
-    expect(mixed.text).toMatch(/AND or OR \(not both\)/);
+    expect(mixed.text).toMatch(/AND and OR cannot be combined in one query/);
+    expect(mixed.text).toMatch(/Syntax: field:'value' \(exact\)/);
+    expect(tilde.text).not.toMatch(/Syntax:/);
     const short = await h.call('search', { resource: 'customers', query: "name~'ab'" });
-    expect(short.isError).toBe(true);
-    expect(short.text).toMatch(/3 characters/);
+    expect(short.text).toMatch(/name~'part' \(3\+ characters\)/);
+    const metadata = await h.call('search', { resource: 'products', query: "metadata.tier:'pro'" });
+    expect(metadata.text).toMatch(/metadata\['key'\]:'value'/);
+    const many = await h.call('search', { resource: 'products', query: Array.from({ length: 11 }, (_, i) => `metadata['k${i}']:'v'`).join(' OR ') });
+    expect(many.text).toMatch(/at most 10 clauses, this one has 11/);
+    for (const r of [unknownField, tilde, gt, mixed, short, metadata, many]) expect(r.isError).toBe(true);
+    expect(h.emulator.requests.length).toBe(before);
+  });
+
+  it("still passes on Stripe's own refusals, with the syntax", async () => {
     const otherQueryPage = await h.call('search', { resource: 'customers', query: "name~'acme'", page: 'bm90LWEtcGFnZQ' });
     expect(otherQueryPage.isError).toBe(true);
+    expect(otherQueryPage.text).toMatch(/Stripe could not run this search/);
     expect(otherQueryPage.text).toMatch(/page/);
+    expect(otherQueryPage.text).toMatch(/req_/);
   });
 
   it('refuses malformed arguments before calling Stripe', async () => {

@@ -2,6 +2,7 @@ import type Stripe from 'stripe';
 import type { Mode } from '../../stripe/keys.js';
 import { dashboardUrl, objectKindOf } from '../../stripe/objects.js';
 import { assertMode } from './mode.js';
+import { currencyExponent } from '../../stripe/money.js';
 
 /** One hit as ChatGPT's deep research expects it: id, title, url. */
 export interface FreeTextHit {
@@ -25,6 +26,37 @@ const SEARCHERS = {
   products: (s, query, limit) => s.products.search({ query, limit }),
 } satisfies Record<string, Searcher>;
 
+/** Decimals of a currency's major unit that Stripe uses: 0 (JPY), 2 (USD) or 3 (KWD: 1.234 KWD = 1234). */
+const EXPONENTS = [0, 2, 3] as const;
+
+/** An amount as people write it ("49", "49.00", "1,250.50", "1.234"), or null when the text is not one. */
+const AMOUNT = /^\d{1,3}(?:,?\d{3})*(?:\.\d{1,3})?$/;
+
+/** The text's amount in minor units of a currency with this many decimals; null if it has more decimals than that. */
+function minorUnits(text: string, exponent: number): bigint | null {
+  const [whole, fraction = ''] = text.replace(/,/g, '').split('.') as [string, string?];
+  const significant = fraction.replace(/0+$/, '');
+  if (significant.length > exponent) return null;
+  return BigInt(whole + significant.padEnd(exponent, '0'));
+}
+
+/** Every minor-unit amount the text can mean: "49" is 4900 (USD), 49 (JPY) or 49000 (KWD); "1.234" only 1234 (KWD). */
+export function amountCandidates(text: string): bigint[] {
+  if (!AMOUNT.test(text)) return [];
+  const out = new Set<bigint>();
+  for (const exponent of EXPONENTS) {
+    const minor = minorUnits(text, exponent);
+    if (minor !== null) out.add(minor);
+  }
+  return [...out];
+}
+
+/** Whether a charge or payment intent's amount, read in its own currency, is the amount the text names. */
+function amountMatches(object: { amount?: unknown; currency?: unknown }, text: string): boolean {
+  if (typeof object.amount !== 'number' || typeof object.currency !== 'string') return false;
+  return minorUnits(text, currencyExponent(object.currency)) === BigInt(object.amount);
+}
+
 /**
  * The Stripe Search queries that make sense for a bare piece of text: customers by name or email, invoices by
  * number, charges and payment intents by amount, products by name. Substring matches need 3+ characters.
@@ -37,13 +69,8 @@ export function freeTextQueries(text: string): Array<[keyof typeof SEARCHERS, st
     queries.push(['products', `name~${value}`]);
   }
   queries.push(['invoices', `number:${value}`]);
-  // An amount as people write it ("49", "49.00", "1,250.50"): minor units for two-decimal currencies, and the whole
-  // number as it stands for zero-decimal ones (JPY).
-  const amount = /^\d{1,3}(?:,?\d{3})*(?:\.\d{1,2})?$/.test(text) ? text.replace(/,/g, '') : null;
-  if (amount) {
-    const [whole, fraction = ''] = amount.split('.');
-    const cents = BigInt(whole! + fraction.padEnd(2, '0'));
-    const amounts = fraction ? [cents] : [cents, BigInt(whole!)];
+  const amounts = amountCandidates(text);
+  if (amounts.length > 0) {
     const clause = amounts.map((a) => `amount:${a}`).join(' OR ');
     queries.push(['charges', clause], ['payment_intents', clause]);
   }
@@ -67,11 +94,15 @@ export async function searchFreeText(stripe: Stripe, mode: Mode, connection: str
     assertMode([object], { mode, connection });
     return [{ id: object.id, title: kind.title(kind.compact(object)), url: dashboardUrl(object.id, mode) }];
   }
-  const pages = await Promise.all(freeTextQueries(trimmed).map(([resource, query]) => SEARCHERS[resource](stripe, query, limit)));
+  const queries = freeTextQueries(trimmed);
+  const pages = await Promise.all(queries.map(([resource, query]) => SEARCHERS[resource](stripe, query, limit)));
   const hits: FreeTextHit[] = [];
-  for (const page of pages) {
+  for (const [index, page] of pages.entries()) {
     assertMode(page.data, { mode, connection });
+    const byAmount = queries[index]![0] === 'charges' || queries[index]![0] === 'payment_intents';
     for (const object of page.data) {
+      // amount:4900 also finds 49.00 JPY; keep the hits whose amount in their own currency is the number asked for.
+      if (byAmount && !amountMatches(object as { amount?: unknown; currency?: unknown }, trimmed)) continue;
       const objectKind = objectKindOf(object.id);
       if (!objectKind) continue;
       hits.push({ id: object.id, title: objectKind.title(objectKind.compact(object)), url: dashboardUrl(object.id, mode) });
