@@ -3,6 +3,8 @@
  * (--no-auth off loopback, an http:// issuer on the network), then runs the HTTP server until SIGTERM/SIGINT,
  * when it drains: requests in flight finish, new ones are refused, and the process exits.
  */
+import { lookup as dnsLookup } from 'node:dns/promises';
+import { isIP } from 'node:net';
 import { parseArgs } from 'node:util';
 import type { Pin } from '../connections/configured-router.js';
 import { resolveHome } from '../connections/paths.js';
@@ -11,7 +13,7 @@ import { logLine } from '../server/log.js';
 import { SetupError } from '../stripe/errors.js';
 import { describeGrants, grantsFromPin } from '../server/http/access.js';
 import { Authenticator } from '../server/http/auth.js';
-import { defaultAllowedHosts, isLoopbackHostname, normaliseAllowedHost, OriginPolicy } from '../server/http/net.js';
+import { defaultAllowedHosts, isLoopbackAddress, isLoopbackHostname, normaliseAllowedHost, OriginPolicy } from '../server/http/net.js';
 import { checkIssuerUrl, OAuthResourceServer, OAuthSetupError } from '../server/http/oauth.js';
 import { startHttpServer, type HttpServerHandle } from '../server/http/server.js';
 import { redactTokens, TokenVerifierStore } from '../server/http/token-store.js';
@@ -96,6 +98,41 @@ function httpUrl(value: string, flag: string): string {
   return url.href;
 }
 
+function noAuthRefused(host: string, resolved?: string[]): UsageError {
+  return new UsageError(
+    `Refusing to start: --no-auth is only allowed on a loopback address (127.0.0.1, ::1 or localhost), and --host is ${host}` +
+      `${resolved ? `: ${host} resolves to ${resolved.join(', ')}` : ''}. ` +
+      `Without authentication anyone who can reach ${host === '0.0.0.0' || host === '::' ? 'this machine' : host} could read your Stripe data. ` +
+      `Create a token (${CLI} tokens create NAME) and send it as "Authorization: Bearer …", or use --oauth-issuer and --oauth-audience.`,
+  );
+}
+
+export type LookupAll = (host: string) => Promise<string[]>;
+
+const lookupAll: LookupAll = async (host) => (await dnsLookup(host, { all: true, verbatim: true })).map((a) => a.address);
+
+/**
+ * The address to listen on for --host: an address as given (brackets dropped), a name resolved once. With
+ * --no-auth every address the name resolves to must be loopback (a name is only a name: evil.localhost may map
+ * to 0.0.0.0), and the server listens on the address that was checked, so a second lookup cannot differ.
+ */
+export async function checkListenHost(host: string, noAuth: boolean, lookup: LookupAll = lookupAll): Promise<string> {
+  const bare = host.replace(/^\[(.*)\]$/, '$1');
+  let addresses: string[];
+  if (isIP(bare)) {
+    addresses = [bare];
+  } else {
+    try {
+      addresses = await lookup(bare);
+    } catch (err) {
+      throw new UsageError(`--host ${host} does not resolve to an address (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}): pass an address such as 127.0.0.1, or a name this machine resolves.`);
+    }
+    if (addresses.length === 0) throw new UsageError(`--host ${host} does not resolve to an address: pass an address such as 127.0.0.1.`);
+  }
+  if (noAuth && !addresses.every(isLoopbackAddress)) throw noAuthRefused(host, addresses);
+  return addresses[0]!;
+}
+
 /** Reads `serve --http …`; every mistake is a UsageError saying what to write instead. */
 export function parseServeHttp(argv: string[]): ServeHttpConfig {
   const { values, positionals } = parseArgs({
@@ -127,18 +164,14 @@ export function parseServeHttp(argv: string[]): ServeHttpConfig {
   if (positionals.length > 0 && positionals[0] !== 'serve') throw new UsageError(`--http goes with serve (got: ${positionals.join(' ')}).`);
   if (extra.length > 0) throw new UsageError(`serve takes no arguments (got: ${extra.join(' ')}).`);
 
-  const host = (values.host ?? '127.0.0.1').trim();
+  // [::1] is how a URL writes ::1; the address itself is what we listen on.
+  const host = (values.host ?? '127.0.0.1').trim().replace(/^\[(.*)\]$/, '$1');
   if (!host) throw new UsageError('--host needs an address, e.g. 127.0.0.1 or 0.0.0.0.');
   const noAuth = values['no-auth'] === true;
   const issuer = values['oauth-issuer'];
   const audience = values['oauth-audience'];
-  if (noAuth && !isLoopbackHostname(host)) {
-    throw new UsageError(
-      `Refusing to start: --no-auth is only allowed on a loopback address (127.0.0.1, ::1 or localhost), and --host is ${host}. ` +
-        `Without authentication anyone who can reach ${host === '0.0.0.0' || host === '::' ? 'this machine' : host} could read your Stripe data. ` +
-        `Create a token (${CLI} tokens create NAME) and send it as "Authorization: Bearer …", or use --oauth-issuer and --oauth-audience.`,
-    );
-  }
+  // A quick refusal for what is plainly not loopback; names are resolved (and each address checked) at start.
+  if (noAuth && !isLoopbackHostname(host)) throw noAuthRefused(host);
   if (noAuth && (issuer || audience)) throw new UsageError('--no-auth turns authentication off; it cannot go with --oauth-issuer/--oauth-audience.');
   if ((issuer === undefined) !== (audience === undefined)) {
     throw new UsageError('--oauth-issuer and --oauth-audience go together: the issuer whose tokens are accepted, and the audience (aud) those tokens must name.');
@@ -226,11 +259,12 @@ export async function serveHttp(config: ServeHttpConfig, setupFor: (demo: boolea
     }
   }
 
+  const bindAddress = await checkListenHost(config.host, config.noAuth);
   const setup = await setupFor(config.demo, config.pin);
   let handle: HttpServerHandle;
   try {
     handle = await startHttpServer(setup.router, {
-      host: config.host,
+      host: bindAddress,
       port: config.port,
       allowedHosts: config.allowedHosts,
       origins: OriginPolicy.withLocalhost(config.allowedOrigins),
@@ -253,6 +287,13 @@ export async function serveHttp(config: ServeHttpConfig, setupFor: (demo: boolea
     throw err;
   }
 
+  const bound = (handle.server.address() as { address: string } | null)?.address ?? 'unknown';
+  if (config.noAuth && !isLoopbackAddress(bound)) {
+    // Cannot happen after the check above; if it ever did, auth-less on the network must not stay up.
+    await handle.close();
+    await setup.close().catch(() => {});
+    throw noAuthRefused(config.host, [bound]);
+  }
   log(authLine);
   if (config.pin.connection || config.pin.mode) log(`every caller is limited to ${describeGrants(grantsFromPin(config.pin.connection, config.pin.mode))}`);
   log(`accepted Host names: ${config.allowedHosts.join(', ')}; Origins: none sent, or ${OriginPolicy.withLocalhost(config.allowedOrigins).describe()}`);

@@ -20,7 +20,7 @@ import { createMcpServer } from '../create-server.js';
 import { grantsFromPin, ScopedRouter, type Access, type ServerPin } from './access.js';
 import type { Authenticator } from './auth.js';
 import { RateLimiter } from './limits.js';
-import { hostAllowed, isLoopbackHostname, type OriginPolicy } from './net.js';
+import { hostAllowed, hostHeaderWellFormed, isLoopbackHostname, urlHostOf, type OriginPolicy } from './net.js';
 
 export const MCP_PATH = '/mcp';
 export const HEALTH_PATH = '/healthz';
@@ -112,6 +112,8 @@ export async function startHttpServer(router: ConnectionRouter, options: HttpSer
   const log = options.log;
   const note = throttledLog(log);
   const limiter = new RateLimiter(options.rateLimitPerMinute);
+  // Filled in with the printed URL's own host once listening: the URL we print is always one we accept.
+  const allowedHosts = [...options.allowedHosts];
   let draining = false;
   let active = 0;
   let onIdle: (() => void) | undefined;
@@ -173,9 +175,14 @@ export async function startHttpServer(router: ConnectionRouter, options: HttpSer
       rpcError(res, 503, 'The server is shutting down; try again (another replica will answer).', { connection: 'close', 'retry-after': '1' });
       return;
     }
-    const host = hostAllowed(req.headers.host, options.allowedHosts);
+    if (!hostHeaderWellFormed(req.headers.host)) {
+      note('host-malformed', `400 for a malformed Host ${JSON.stringify(req.headers.host ?? '').slice(0, 80)} from ${remoteOf(req)}`);
+      rpcError(res, 400, `Bad Request: the Host header ${JSON.stringify(req.headers.host ?? '').slice(0, 200)} is not a host name with an optional port.`, { connection: 'close' });
+      return;
+    }
+    const host = hostAllowed(req.headers.host, allowedHosts);
     if (!host.ok) {
-      note('host', `403 for Host ${JSON.stringify(req.headers.host ?? '')} from ${remoteOf(req)}: accepted are ${options.allowedHosts.join(', ')} (add --allowed-host)`);
+      note('host', `403 for Host ${JSON.stringify(req.headers.host ?? '')} from ${remoteOf(req)}: accepted are ${allowedHosts.join(', ')} (add --allowed-host)`);
       rpcError(res, 403, `Forbidden: Host ${JSON.stringify(req.headers.host ?? '')} is not accepted by this server (DNS rebinding protection).`);
       return;
     }
@@ -293,9 +300,9 @@ export async function startHttpServer(router: ConnectionRouter, options: HttpSer
     server.listen(options.port, options.host);
   });
   const address = server.address() as AddressInfo;
-  const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
-  const localHost = address.address === '0.0.0.0' || address.address === '::' ? '127.0.0.1' : shownHost;
+  const localHost = address.address === '0.0.0.0' || address.address === '::' ? '127.0.0.1' : urlHostOf(address.address);
   const url = `http://${localHost}:${address.port}${MCP_PATH}`;
+  if (!allowedHosts.includes(localHost)) allowedHosts.push(localHost);
 
   const oauth = options.auth?.oauth;
   if (oauth?.metadata) {
