@@ -15,7 +15,7 @@ import { describeGrants, grantsFromPin } from '../server/http/access.js';
 import { Authenticator } from '../server/http/auth.js';
 import { defaultAllowedHosts, isLoopbackAddress, isLoopbackHostname, normaliseAllowedHost, OriginPolicy } from '../server/http/net.js';
 import { checkIssuerUrl, OAuthResourceServer, OAuthSetupError } from '../server/http/oauth.js';
-import { startHttpServer, type HttpServerHandle } from '../server/http/server.js';
+import { defaultPerCallerCap, startHttpServer, type HttpServerHandle } from '../server/http/server.js';
 import { redactTokens, TokenVerifierStore } from '../server/http/token-store.js';
 import { TOOLS } from '../tools/index.js';
 import { PACKAGE_VERSION } from '../version.js';
@@ -48,6 +48,11 @@ What callers may read:
 Limits:
   --max-body-bytes N       Largest request body (default 1048576); larger ones get 413
   --max-concurrent N       Requests served at once (default 128); beyond that 503 with Retry-After
+  --max-concurrent-per-token N
+                           Requests one token (OAuth subject; client address with --no-auth) may have in flight,
+                           bodies still arriving included (default: --max-concurrent / 8); beyond that 429
+  --body-timeout S         Seconds a client may take to send its request body (default 10); then 408. Bodies are
+                           read before a --max-concurrent slot is taken, so slow senders hold none
   --rate-limit N           Requests per minute per token (default 600; 0 = off); beyond that 429 with Retry-After
   --header-timeout S       Seconds a client may take to send its request headers (default 10)
   --idle-timeout S         Seconds an idle keep-alive connection stays open (default 65: above common load-balancer idle timeouts)
@@ -74,6 +79,8 @@ export interface ServeHttpConfig {
   pin: Pin;
   maxBodyBytes: number;
   maxConcurrent: number;
+  maxConcurrentPerCaller: number;
+  bodyTimeoutMs: number;
   rateLimit: number;
   headerTimeoutMs: number;
   idleTimeoutMs: number;
@@ -154,6 +161,8 @@ export function parseServeHttp(argv: string[]): ServeHttpConfig {
       demo: { type: 'boolean' },
       'max-body-bytes': { type: 'string' },
       'max-concurrent': { type: 'string' },
+      'max-concurrent-per-token': { type: 'string' },
+      'body-timeout': { type: 'string' },
       'rate-limit': { type: 'string' },
       'header-timeout': { type: 'string' },
       'idle-timeout': { type: 'string' },
@@ -212,6 +221,7 @@ export function parseServeHttp(argv: string[]): ServeHttpConfig {
   if (pin.connection !== undefined && pin.connection.trim() === '') throw new UsageError('--connection needs a connection name.');
   if (demo && (pin.connection || pin.mode)) throw new UsageError('--demo serves the connection "demo" in test mode only: leave out --connection and --mode.');
 
+  const maxConcurrent = intFlag(values['max-concurrent'], '--max-concurrent', 128, 1, 100_000);
   return {
     host,
     port: intFlag(values.port, '--port', 3333, 0, 65535),
@@ -224,7 +234,9 @@ export function parseServeHttp(argv: string[]): ServeHttpConfig {
     demo,
     pin,
     maxBodyBytes: intFlag(values['max-body-bytes'], '--max-body-bytes', 1_048_576, 1024, 64 * 1_048_576),
-    maxConcurrent: intFlag(values['max-concurrent'], '--max-concurrent', 128, 1, 100_000),
+    maxConcurrent,
+    maxConcurrentPerCaller: intFlag(values['max-concurrent-per-token'], '--max-concurrent-per-token', defaultPerCallerCap(maxConcurrent), 1, maxConcurrent),
+    bodyTimeoutMs: intFlag(values['body-timeout'], '--body-timeout', 10, 1, 600) * 1000,
     rateLimit: intFlag(values['rate-limit'], '--rate-limit', 600, 0, 10_000_000),
     headerTimeoutMs: intFlag(values['header-timeout'], '--header-timeout', 10, 1, 600) * 1000,
     idleTimeoutMs: intFlag(values['idle-timeout'], '--idle-timeout', 65, 1, 3600) * 1000,
@@ -273,6 +285,8 @@ export async function serveHttp(config: ServeHttpConfig, setupFor: (demo: boolea
       publicUrl: config.publicUrl,
       maxBodyBytes: config.maxBodyBytes,
       maxConcurrent: config.maxConcurrent,
+      maxConcurrentPerCaller: config.maxConcurrentPerCaller,
+      bodyTimeoutMs: config.bodyTimeoutMs,
       rateLimitPerMinute: config.rateLimit,
       headerTimeoutMs: config.headerTimeoutMs,
       idleTimeoutMs: config.idleTimeoutMs,
