@@ -23,9 +23,18 @@ export const KEY_ON_ARGV =
   'Run the command in a terminal to be asked for the key (the input is hidden), or pipe it in with --key-stdin. ' +
   'If that was a real key, it is now in your shell history: roll it in the Stripe Dashboard (Developers → API keys).';
 
-/** Anything shaped like a Stripe key among the arguments: refused, never echoed. */
+/**
+ * A Stripe key anywhere in one argument: alone, after `=` (`--x=KEY`), glued to a short flag (`-xKEY`), inside
+ * JSON, or as a flag name (`--KEY`). The key must not follow a letter or digit, so a name such as
+ * `risk_test_accounts` is not taken for one. `--key` itself is refused too: keys never come on argv.
+ */
+export function argumentHoldsKey(arg: string): boolean {
+  return /(^|[^A-Za-z0-9])(sk|rk|pk)_(test|live|org)/.test(arg) || /^-[A-Za-z]+(sk|rk|pk)_(test|live|org)/.test(arg) || /^--key(=|$)/.test(arg);
+}
+
+/** Anything shaped like a Stripe key among the arguments (every command, every form): refused, never echoed. */
 export function refuseKeysOnArgv(args: string[]): void {
-  if (args.some((a) => /(^|=)(sk|rk|pk)_(test|live|org)/.test(a) || /^--key(=|$)/.test(a))) throw new UsageError(KEY_ON_ARGV);
+  if (args.some(argumentHoldsKey)) throw new UsageError(KEY_ON_ARGV);
 }
 
 export function parseMode(value: string | undefined, flag = '--mode'): Mode | undefined {

@@ -11,7 +11,7 @@ import { redactKeys } from '../stripe/keys.js';
 import { TOOLS } from '../tools/index.js';
 import { PACKAGE_VERSION } from '../version.js';
 import { configCommand } from './config-snippets.js';
-import { connectionsCommand, CONNECTIONS_USAGE, KEY_ON_ARGV, parseMode } from './connections.js';
+import { connectionsCommand, CONNECTIONS_USAGE, parseMode, refuseKeysOnArgv } from './connections.js';
 import { doctorCommand } from './doctor.js';
 import { HELP } from './help.js';
 import { CancelledError } from './prompt.js';
@@ -129,11 +129,6 @@ async function emulator(portText: string | undefined, seedText: string | undefin
   process.on('SIGTERM', stop);
 }
 
-/** The whole argument is a key (`serve rk_live_…`, `--key=…`): refused before anything else, never echoed. */
-function refuseKeyArguments(argv: string[]): void {
-  if (argv.some((a) => /^(--key(=|$)|(sk|rk|pk)_(test|live|org)_?)/.test(a))) throw new UsageError(KEY_ON_ARGV);
-}
-
 interface Subcommand {
   run: (argv: string[]) => Promise<number>;
   usage: string;
@@ -154,7 +149,8 @@ const SUBCOMMANDS: Record<string, () => Promise<Subcommand>> = {
 };
 
 export async function main(argv: string[]): Promise<number | undefined> {
-  refuseKeyArguments(argv);
+  // A key in any argument, in any form, for any command: refused before anything else runs, never echoed.
+  refuseKeysOnArgv(argv);
   const loadSub = argv[0] !== undefined && Object.hasOwn(SUBCOMMANDS, argv[0]) ? SUBCOMMANDS[argv[0]] : undefined;
   if (loadSub) {
     const sub = await loadSub();

@@ -3,6 +3,8 @@
  * (--no-auth off loopback, an http:// issuer on the network), then runs the HTTP server until SIGTERM/SIGINT,
  * when it drains: requests in flight finish, new ones are refused, and the process exits.
  */
+import { lookup as dnsLookup } from 'node:dns/promises';
+import { isIP } from 'node:net';
 import { parseArgs } from 'node:util';
 import type { Pin } from '../connections/configured-router.js';
 import { resolveHome } from '../connections/paths.js';
@@ -11,9 +13,9 @@ import { logLine } from '../server/log.js';
 import { SetupError } from '../stripe/errors.js';
 import { describeGrants, grantsFromPin } from '../server/http/access.js';
 import { Authenticator } from '../server/http/auth.js';
-import { defaultAllowedHosts, isLoopbackHostname, normaliseAllowedHost, OriginPolicy } from '../server/http/net.js';
+import { defaultAllowedHosts, isLoopbackAddress, isLoopbackHostname, normaliseAllowedHost, OriginPolicy } from '../server/http/net.js';
 import { checkIssuerUrl, OAuthResourceServer, OAuthSetupError } from '../server/http/oauth.js';
-import { startHttpServer, type HttpServerHandle } from '../server/http/server.js';
+import { defaultPerCallerCap, startHttpServer, type HttpServerHandle } from '../server/http/server.js';
 import { redactTokens, TokenVerifierStore } from '../server/http/token-store.js';
 import { TOOLS } from '../tools/index.js';
 import { PACKAGE_VERSION } from '../version.js';
@@ -46,6 +48,11 @@ What callers may read:
 Limits:
   --max-body-bytes N       Largest request body (default 1048576); larger ones get 413
   --max-concurrent N       Requests served at once (default 128); beyond that 503 with Retry-After
+  --max-concurrent-per-token N
+                           Requests one token (OAuth subject; client address with --no-auth) may have in flight,
+                           bodies still arriving included (default: --max-concurrent / 8); beyond that 429
+  --body-timeout S         Seconds a client may take to send its request body (default 10); then 408. Bodies are
+                           read before a --max-concurrent slot is taken, so slow senders hold none
   --rate-limit N           Requests per minute per token (default 600; 0 = off); beyond that 429 with Retry-After
   --header-timeout S       Seconds a client may take to send its request headers (default 10)
   --idle-timeout S         Seconds an idle keep-alive connection stays open (default 65: above common load-balancer idle timeouts)
@@ -72,6 +79,8 @@ export interface ServeHttpConfig {
   pin: Pin;
   maxBodyBytes: number;
   maxConcurrent: number;
+  maxConcurrentPerCaller: number;
+  bodyTimeoutMs: number;
   rateLimit: number;
   headerTimeoutMs: number;
   idleTimeoutMs: number;
@@ -96,6 +105,41 @@ function httpUrl(value: string, flag: string): string {
   return url.href;
 }
 
+function noAuthRefused(host: string, resolved?: string[]): UsageError {
+  return new UsageError(
+    `Refusing to start: --no-auth is only allowed on a loopback address (127.0.0.1, ::1 or localhost), and --host is ${host}` +
+      `${resolved ? `: ${host} resolves to ${resolved.join(', ')}` : ''}. ` +
+      `Without authentication anyone who can reach ${host === '0.0.0.0' || host === '::' ? 'this machine' : host} could read your Stripe data. ` +
+      `Create a token (${CLI} tokens create NAME) and send it as "Authorization: Bearer …", or use --oauth-issuer and --oauth-audience.`,
+  );
+}
+
+export type LookupAll = (host: string) => Promise<string[]>;
+
+const lookupAll: LookupAll = async (host) => (await dnsLookup(host, { all: true, verbatim: true })).map((a) => a.address);
+
+/**
+ * The address to listen on for --host: an address as given (brackets dropped), a name resolved once. With
+ * --no-auth every address the name resolves to must be loopback (a name is only a name: evil.localhost may map
+ * to 0.0.0.0), and the server listens on the address that was checked, so a second lookup cannot differ.
+ */
+export async function checkListenHost(host: string, noAuth: boolean, lookup: LookupAll = lookupAll): Promise<string> {
+  const bare = host.replace(/^\[(.*)\]$/, '$1');
+  let addresses: string[];
+  if (isIP(bare)) {
+    addresses = [bare];
+  } else {
+    try {
+      addresses = await lookup(bare);
+    } catch (err) {
+      throw new UsageError(`--host ${host} does not resolve to an address (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}): pass an address such as 127.0.0.1, or a name this machine resolves.`);
+    }
+    if (addresses.length === 0) throw new UsageError(`--host ${host} does not resolve to an address: pass an address such as 127.0.0.1.`);
+  }
+  if (noAuth && !addresses.every(isLoopbackAddress)) throw noAuthRefused(host, addresses);
+  return addresses[0]!;
+}
+
 /** Reads `serve --http …`; every mistake is a UsageError saying what to write instead. */
 export function parseServeHttp(argv: string[]): ServeHttpConfig {
   const { values, positionals } = parseArgs({
@@ -117,6 +161,8 @@ export function parseServeHttp(argv: string[]): ServeHttpConfig {
       demo: { type: 'boolean' },
       'max-body-bytes': { type: 'string' },
       'max-concurrent': { type: 'string' },
+      'max-concurrent-per-token': { type: 'string' },
+      'body-timeout': { type: 'string' },
       'rate-limit': { type: 'string' },
       'header-timeout': { type: 'string' },
       'idle-timeout': { type: 'string' },
@@ -127,18 +173,14 @@ export function parseServeHttp(argv: string[]): ServeHttpConfig {
   if (positionals.length > 0 && positionals[0] !== 'serve') throw new UsageError(`--http goes with serve (got: ${positionals.join(' ')}).`);
   if (extra.length > 0) throw new UsageError(`serve takes no arguments (got: ${extra.join(' ')}).`);
 
-  const host = (values.host ?? '127.0.0.1').trim();
+  // [::1] is how a URL writes ::1; the address itself is what we listen on.
+  const host = (values.host ?? '127.0.0.1').trim().replace(/^\[(.*)\]$/, '$1');
   if (!host) throw new UsageError('--host needs an address, e.g. 127.0.0.1 or 0.0.0.0.');
   const noAuth = values['no-auth'] === true;
   const issuer = values['oauth-issuer'];
   const audience = values['oauth-audience'];
-  if (noAuth && !isLoopbackHostname(host)) {
-    throw new UsageError(
-      `Refusing to start: --no-auth is only allowed on a loopback address (127.0.0.1, ::1 or localhost), and --host is ${host}. ` +
-        `Without authentication anyone who can reach ${host === '0.0.0.0' || host === '::' ? 'this machine' : host} could read your Stripe data. ` +
-        `Create a token (${CLI} tokens create NAME) and send it as "Authorization: Bearer …", or use --oauth-issuer and --oauth-audience.`,
-    );
-  }
+  // A quick refusal for what is plainly not loopback; names are resolved (and each address checked) at start.
+  if (noAuth && !isLoopbackHostname(host)) throw noAuthRefused(host);
   if (noAuth && (issuer || audience)) throw new UsageError('--no-auth turns authentication off; it cannot go with --oauth-issuer/--oauth-audience.');
   if ((issuer === undefined) !== (audience === undefined)) {
     throw new UsageError('--oauth-issuer and --oauth-audience go together: the issuer whose tokens are accepted, and the audience (aud) those tokens must name.');
@@ -179,6 +221,7 @@ export function parseServeHttp(argv: string[]): ServeHttpConfig {
   if (pin.connection !== undefined && pin.connection.trim() === '') throw new UsageError('--connection needs a connection name.');
   if (demo && (pin.connection || pin.mode)) throw new UsageError('--demo serves the connection "demo" in test mode only: leave out --connection and --mode.');
 
+  const maxConcurrent = intFlag(values['max-concurrent'], '--max-concurrent', 128, 1, 100_000);
   return {
     host,
     port: intFlag(values.port, '--port', 3333, 0, 65535),
@@ -191,7 +234,9 @@ export function parseServeHttp(argv: string[]): ServeHttpConfig {
     demo,
     pin,
     maxBodyBytes: intFlag(values['max-body-bytes'], '--max-body-bytes', 1_048_576, 1024, 64 * 1_048_576),
-    maxConcurrent: intFlag(values['max-concurrent'], '--max-concurrent', 128, 1, 100_000),
+    maxConcurrent,
+    maxConcurrentPerCaller: intFlag(values['max-concurrent-per-token'], '--max-concurrent-per-token', defaultPerCallerCap(maxConcurrent), 1, maxConcurrent),
+    bodyTimeoutMs: intFlag(values['body-timeout'], '--body-timeout', 10, 1, 600) * 1000,
     rateLimit: intFlag(values['rate-limit'], '--rate-limit', 600, 0, 10_000_000),
     headerTimeoutMs: intFlag(values['header-timeout'], '--header-timeout', 10, 1, 600) * 1000,
     idleTimeoutMs: intFlag(values['idle-timeout'], '--idle-timeout', 65, 1, 3600) * 1000,
@@ -226,11 +271,12 @@ export async function serveHttp(config: ServeHttpConfig, setupFor: (demo: boolea
     }
   }
 
+  const bindAddress = await checkListenHost(config.host, config.noAuth);
   const setup = await setupFor(config.demo, config.pin);
   let handle: HttpServerHandle;
   try {
     handle = await startHttpServer(setup.router, {
-      host: config.host,
+      host: bindAddress,
       port: config.port,
       allowedHosts: config.allowedHosts,
       origins: OriginPolicy.withLocalhost(config.allowedOrigins),
@@ -239,6 +285,8 @@ export async function serveHttp(config: ServeHttpConfig, setupFor: (demo: boolea
       publicUrl: config.publicUrl,
       maxBodyBytes: config.maxBodyBytes,
       maxConcurrent: config.maxConcurrent,
+      maxConcurrentPerCaller: config.maxConcurrentPerCaller,
+      bodyTimeoutMs: config.bodyTimeoutMs,
       rateLimitPerMinute: config.rateLimit,
       headerTimeoutMs: config.headerTimeoutMs,
       idleTimeoutMs: config.idleTimeoutMs,
@@ -253,6 +301,13 @@ export async function serveHttp(config: ServeHttpConfig, setupFor: (demo: boolea
     throw err;
   }
 
+  const bound = (handle.server.address() as { address: string } | null)?.address ?? 'unknown';
+  if (config.noAuth && !isLoopbackAddress(bound)) {
+    // Cannot happen after the check above; if it ever did, auth-less on the network must not stay up.
+    await handle.close();
+    await setup.close().catch(() => {});
+    throw noAuthRefused(config.host, [bound]);
+  }
   log(authLine);
   if (config.pin.connection || config.pin.mode) log(`every caller is limited to ${describeGrants(grantsFromPin(config.pin.connection, config.pin.mode))}`);
   log(`accepted Host names: ${config.allowedHosts.join(', ')}; Origins: none sent, or ${OriginPolicy.withLocalhost(config.allowedOrigins).describe()}`);

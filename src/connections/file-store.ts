@@ -227,16 +227,16 @@ export class FileStore implements SecretStore {
 
   /**
    * Opens the file for a change: every entry must decrypt, else nothing is written (the user decides first).
-   * `tolerate` is the entry being removed, which may itself be the damaged one.
+   * `tolerate` are the entries being removed, which may themselves be the damaged ones.
    */
-  private async openForWrite(tolerate?: KeyRef): Promise<{ file: KeyFile; key: Buffer }> {
+  private async openForWrite(tolerate: KeyRef[] = []): Promise<{ file: KeyFile; key: Buffer }> {
     const existing = await this.readFile();
     if (existing) {
       const key = await this.masterFor(existing);
       const bad: KeyRef[] = [];
       for (const [name, entry] of Object.entries(existing.entries)) {
         const ref = parseEntryName(name);
-        if (tolerate && ref && entryName(ref) === entryName(tolerate)) continue;
+        if (ref && tolerate.some((t) => entryName(t) === entryName(ref))) continue;
         if (!ref || decryptEntry(key, existing.storeId, ref, entry) === null) {
           bad.push(ref ?? { connection: name, mode: 'test', keyId: '0' });
         }
@@ -293,9 +293,24 @@ export class FileStore implements SecretStore {
   async delete(ref: KeyRef): Promise<void> {
     const existing = await this.readFile();
     if (!existing?.entries[entryName(ref)]) return;
-    const { file } = await this.openForWrite(ref);
+    const { file } = await this.openForWrite([ref]);
     delete file.entries[entryName(ref)];
     await this.write(file);
+  }
+
+  /** Removes several entries in one write (crash clean-up); entries already gone are skipped. */
+  async deleteMany(refs: KeyRef[]): Promise<void> {
+    const existing = await this.readFile();
+    const present = refs.filter((r) => existing?.entries[entryName(r)]);
+    if (present.length === 0) return;
+    const { file } = await this.openForWrite(present);
+    for (const ref of present) delete file.entries[entryName(ref)];
+    await this.write(file);
+  }
+
+  /** The entries in the file, as refs (crash clean-up); names that are not ours are left out. */
+  async entryRefs(): Promise<KeyRef[]> {
+    return Object.keys((await this.readFile())?.entries ?? {}).flatMap((n) => parseEntryName(n) ?? []);
   }
 
   /** Names of the entries in the file (doctor, tests): never their contents. */

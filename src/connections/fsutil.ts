@@ -34,8 +34,17 @@ export async function checkPrivate(path: string, kind: 'file' | 'dir'): Promise<
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return false;
     throw err;
   }
-  if (!POSIX) return true;
   const what = kind === 'dir' ? 'the folder' : 'the file';
+  if (kind === 'file' && !info.isFile()) {
+    throw new SetupError(
+      `${path} is ${info.isDirectory() ? 'a folder' : 'not a regular file'}, not a file, so it cannot be read. Nothing was changed. ` +
+        `Move it aside (mv '${path}' '${path}.bak'), then run the command again.`,
+    );
+  }
+  if (kind === 'dir' && !info.isDirectory()) {
+    throw new SetupError(`${path} is a file, not a folder. Nothing was changed. Move it aside (mv '${path}' '${path}.bak'), or point STRIPE_MCP_HOME elsewhere.`);
+  }
+  if (!POSIX) return true;
   if (typeof process.getuid === 'function' && info.uid !== process.getuid()) {
     throw new SetupError(`Refusing to use ${what} ${path}: it belongs to another user (uid ${info.uid}). Use your own folder (STRIPE_MCP_HOME) or fix the owner with: chown ${process.getuid()} '${path}'`);
   }

@@ -1,10 +1,12 @@
 import { randomBytes } from 'node:crypto';
+import { unlink } from 'node:fs/promises';
+import { join } from 'node:path';
 import { apiBaseFromEnv } from '../stripe/client.js';
 import { SetupError } from '../stripe/errors.js';
 import { keyHint, type Mode } from '../stripe/keys.js';
 import { checkKeyShape, type CheckedKey } from './key-shape.js';
 import { withLock } from './lock.js';
-import { ensurePrivateDir, removeStaleTemps } from './fsutil.js';
+import { atomicWriteFile, ensurePrivateDir, readPrivateFile, removeStaleTemps } from './fsutil.js';
 import {
   checkConnectionName,
   modesOf,
@@ -13,6 +15,7 @@ import {
   type ConnectionRecord,
   type Metadata,
   type ModeRecord,
+  type StoreKind,
 } from './metadata.js';
 import { resolveHome, type HomePaths } from './paths.js';
 import type { KeyRef } from './secret-store.js';
@@ -67,13 +70,90 @@ export class ConnectionManager {
     return readMetadata(this.paths);
   }
 
-  /** Runs a change under the lock, after making sure the folder exists and is private. */
+  /** Runs a change under the lock, after making sure the folder exists and is private, and after cleaning what a killed command left. */
   private async locked<T>(fn: () => Promise<T>): Promise<T> {
     await ensurePrivateDir(this.paths.dir);
     return withLock(this.paths.lockFile, async () => {
       await removeStaleTemps(this.paths.dir);
+      await this.reconcile().catch(() => {}); // a clean-up that cannot run now runs with the next command
       return fn();
     });
+  }
+
+  /**
+   * Keys a change is about to store or drop, written before it touches a store: a command killed halfway leaves
+   * them named here, and the next command deletes whichever of them connections.json does not point at.
+   */
+  private get journalFile(): string {
+    return join(this.paths.dir, 'pending-keys.json');
+  }
+
+  private async journal(refs: PendingRef[]): Promise<void> {
+    await atomicWriteFile(this.journalFile, `${JSON.stringify({ version: 1, refs })}\n`);
+  }
+
+  private async clearJournal(): Promise<void> {
+    await unlink(this.journalFile).catch((err: NodeJS.ErrnoException) => {
+      if (err.code !== 'ENOENT') throw err;
+    });
+  }
+
+  private async readJournal(): Promise<PendingRef[]> {
+    const text = await readPrivateFile(this.journalFile).catch(() => undefined);
+    if (!text) return [];
+    try {
+      const parsed = JSON.parse(text) as { refs?: unknown };
+      return (Array.isArray(parsed.refs) ? parsed.refs : []).filter(isPendingRef);
+    } catch {
+      return []; // cannot be half-written (atomic), but a damaged one must not stop every command
+    }
+  }
+
+  /**
+   * Finishes what a killed command left (call under the lock): keys named in the journal that connections.json
+   * does not point at are deleted from their store, and so are entries of keys.enc for a connection and mode
+   * that connections.json points at a different key of (a rotation killed before dropping the old key, also by
+   * older versions). Entries of connections not in connections.json are left alone unless the journal names
+   * them: connections.json may have been moved aside, and its keys must survive that.
+   */
+  async reconcile(): Promise<{ deleted: number }> {
+    const metadata = await this.read();
+    const pointsAt = (store: StoreKind, ref: KeyRef) => {
+      const record = metadata.connections[ref.connection]?.[ref.mode];
+      return record?.store === store && record.keyId === ref.keyId;
+    };
+    const pending = await this.readJournal();
+    const left: PendingRef[] = [];
+    let deleted = 0;
+    const fileOrphans: KeyRef[] = [];
+    for (const ref of pending) {
+      if (pointsAt(ref.store, ref)) continue;
+      if (ref.store === 'file') {
+        fileOrphans.push(ref);
+        continue;
+      }
+      try {
+        await this.stores.of(ref.store).delete(ref);
+        deleted++;
+      } catch {
+        left.push(ref); // the keychain is locked now: try again next time
+      }
+    }
+    try {
+      for (const ref of await this.stores.file.entryRefs()) {
+        const record = metadata.connections[ref.connection]?.[ref.mode];
+        if (record && !pointsAt('file', ref) && !fileOrphans.some((o) => sameRef(o, ref))) fileOrphans.push(ref);
+      }
+      if (fileOrphans.length > 0) {
+        await this.stores.file.deleteMany(fileOrphans);
+        deleted += fileOrphans.length;
+      }
+    } catch {
+      for (const ref of fileOrphans) if (pending.some((p) => sameRef(p, ref))) left.push({ ...ref, store: 'file' });
+    }
+    if (left.length > 0) await this.journal(left);
+    else if (pending.length > 0) await this.clearJournal();
+    return { deleted };
   }
 
   async require(name: string, suggestAdd = true): Promise<{ metadata: Metadata; record: ConnectionRecord }> {
@@ -105,6 +185,7 @@ export class ConnectionManager {
       assertSlotFree(metadata, request.name, checked); // another process may have added it meanwhile
       const record = toRecord(checked, verification, store.store.kind);
       const ref = refOf(request.name, checked.mode, record);
+      await this.journal([{ ...ref, store: store.store.kind }]);
       await store.store.set(ref, checked.key);
       const isNew = !metadata.connections[request.name];
       const connection: ConnectionRecord = metadata.connections[request.name] ?? {};
@@ -118,6 +199,7 @@ export class ConnectionManager {
         await store.store.delete(ref).catch(() => {});
         throw err;
       }
+      await this.clearJournal().catch(() => {});
       return { name: request.name, mode: checked.mode, record, store, connection, isDefaultConnection: metadata.default === request.name, warnings: [] };
     });
   }
@@ -146,6 +228,12 @@ export class ConnectionManager {
       if (!connection || !old) throw noSuchMode(request.name, request.mode, connection ?? {}, 'rotate');
       const record = toRecord(checked, verification, store.store.kind);
       const ref = refOf(request.name, request.mode, record);
+      const oldRef = refOf(request.name, request.mode, old);
+      // Whichever of the two keys connections.json ends up not pointing at is dropped, now or after a crash.
+      await this.journal([
+        { ...ref, store: store.store.kind },
+        { ...oldRef, store: old.store },
+      ]);
       await store.store.set(ref, checked.key);
       connection[request.mode] = record;
       try {
@@ -156,15 +244,20 @@ export class ConnectionManager {
       }
       const warnings: string[] = [];
       try {
-        await this.stores.of(old.store).delete(refOf(request.name, request.mode, old));
+        await this.stores.of(old.store).delete(oldRef);
+        await this.clearJournal();
       } catch (err) {
-        warnings.push(`The new key is in use, but the old key's stored copy could not be deleted: ${(err as Error).message}`);
+        warnings.push(`The new key is in use, but the old key's stored copy could not be deleted (the next change tries again): ${(err as Error).message}`);
       }
       return { name: request.name, mode: request.mode, record, store, connection, isDefaultConnection: metadata.default === request.name, warnings };
     });
   }
 
-  /** Removes one mode's key, or the whole connection; each key leaves its store before its metadata goes. */
+  /**
+   * Removes one mode's key, or the whole connection. connections.json stops pointing at the keys first, then the
+   * keys leave their stores: a crash between leaves an unused key (cleaned by the next command, as the journal
+   * names it), never a connection whose key is gone.
+   */
   async remove(request: { name: string; mode?: Mode | undefined }): Promise<{ removed: Mode[]; connectionRemoved: boolean; newDefault: string | null }> {
     return this.locked(async () => {
       const metadata = await this.read();
@@ -172,11 +265,9 @@ export class ConnectionManager {
       if (!connection) throw noSuchConnection(request.name, metadata, false);
       if (request.mode && !connection[request.mode]) throw noSuchMode(request.name, request.mode, connection, 'remove');
       const modes = request.mode ? [request.mode] : modesOf(connection);
-      for (const mode of modes) {
-        const record = connection[mode]!;
-        await this.stores.of(record.store).delete(refOf(request.name, mode, record));
-        delete connection[mode];
-      }
+      const dropped = modes.map((mode) => ({ ...refOf(request.name, mode, connection[mode]!), store: connection[mode]!.store }));
+      await this.journal(dropped);
+      for (const mode of modes) delete connection[mode];
       const left = modesOf(connection);
       const connectionRemoved = left.length === 0;
       if (connectionRemoved) {
@@ -189,6 +280,8 @@ export class ConnectionManager {
         connection.defaultMode = left[0];
       }
       await writeMetadata(this.paths, metadata);
+      for (const ref of dropped) await this.stores.of(ref.store).delete(ref);
+      await this.clearJournal();
       return { removed: modes, connectionRemoved, newDefault: metadata.default };
     });
   }
@@ -231,6 +324,20 @@ export class ConnectionManager {
   async readKey(name: string, mode: Mode, record: ModeRecord): Promise<string> {
     return this.stores.of(record.store).get(refOf(name, mode, record));
   }
+}
+
+type PendingRef = KeyRef & { store: StoreKind };
+
+function isPendingRef(value: unknown): value is PendingRef {
+  const v = value as Partial<PendingRef> | null;
+  return (
+    typeof v === 'object' && v !== null && (v.store === 'file' || v.store === 'keychain') && typeof v.connection === 'string' &&
+    (v.mode === 'test' || v.mode === 'live') && typeof v.keyId === 'string' && /^[0-9a-f]{8,32}$/.test(v.keyId)
+  );
+}
+
+function sameRef(a: KeyRef, b: KeyRef): boolean {
+  return a.connection === b.connection && a.mode === b.mode && a.keyId === b.keyId;
 }
 
 function toRecord(key: CheckedKey, verification: Verification, store: ModeRecord['store']): ModeRecord {

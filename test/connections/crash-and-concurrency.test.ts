@@ -4,6 +4,7 @@
  * process is taken over, a live one is waited for and then named.
  */
 import { spawn } from 'node:child_process';
+import { createDecipheriv } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -16,10 +17,11 @@ import { withLock } from '../../src/connections/lock.js';
 import { modesOf, readMetadata } from '../../src/connections/metadata.js';
 import { resolveHome, type HomePaths } from '../../src/connections/paths.js';
 import { canaryKey, cleanEnv } from '../helpers/spawn.js';
-import { cliEnv, expectNoKeyInResult, makeHome, NO_DBUS, runCli, storeEnv } from './helpers.js';
+import { cliEnv, expectNoKeyInResult, makeHome, masterKeyFor, NO_DBUS, runCli, storeEnv } from './helpers.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 let writer: string;
+let worker: string;
 let emulator: EmulatorHandle;
 
 beforeAll(async () => {
@@ -37,11 +39,23 @@ beforeAll(async () => {
     packages: 'external',
     logLevel: 'warning',
   });
+  worker = join(outdir, `store-worker-${process.pid}.mjs`);
+  await build({
+    entryPoints: [join(ROOT, 'test/connections/fixtures/store-worker.ts')],
+    outfile: worker,
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    packages: 'external',
+    logLevel: 'warning',
+  });
   emulator = await startEmulator();
 });
 afterAll(async () => {
   await emulator?.close();
   rmSync(writer, { force: true });
+  rmSync(worker, { force: true });
 });
 
 /** Starts the writer, waits until it stands just before its rename, and kills it there. */
@@ -199,6 +213,46 @@ describe('the lock', () => {
     }
   });
 
+  it('admits one writer at a time when many waiters find a stale lock at once (50 rounds of 8)', async () => {
+    const tmp = makeHome();
+    try {
+      mkdirSync(tmp.home, { mode: 0o700 });
+      const lock = join(tmp.home, '.lock');
+      const host = (await import('node:os')).hostname();
+      let inside = 0;
+      let overlaps = 0;
+      let entered = 0;
+      for (let round = 0; round < 50; round++) {
+        // What a killed process leaves: a lock naming a pid that is gone (a lock file of an older version, or a claim).
+        rmSync(lock, { recursive: true, force: true });
+        if (round % 2 === 0) writeFileSync(lock, JSON.stringify({ pid: 2 ** 22 + round, host, at: Date.now() }));
+        else {
+          mkdirSync(lock, { mode: 0o700 });
+          writeFileSync(join(lock, `${Date.now() - 1000}-0000abcd.${2 ** 22 + round}@${host.replace(/[^A-Za-z0-9.-]/g, '_')}`), '');
+        }
+        await Promise.all(
+          Array.from({ length: 8 }, () =>
+            withLock(
+              lock,
+              async () => {
+                inside++;
+                entered++;
+                if (inside > 1) overlaps++;
+                await new Promise((r) => setTimeout(r, Math.random() * 3));
+                inside--;
+              },
+              { timeoutMs: 20_000 },
+            ),
+          ),
+        );
+      }
+      expect(entered).toBe(400);
+      expect(overlaps).toBe(0);
+    } finally {
+      tmp.cleanup();
+    }
+  }, 60_000);
+
   it('waits for a live holder, then names the lock file and how to clear it', async () => {
     const tmp = makeHome();
     try {
@@ -218,4 +272,142 @@ describe('the lock', () => {
       tmp.cleanup();
     }
   });
+});
+
+/**
+ * An independent reader of the two files, written from the file format alone (not FileStore): connections.json's
+ * test key per connection, and every entry of keys.enc decrypted with AES-256-GCM under the master key, with the
+ * entry's store id, connection, mode and key id as additional data.
+ */
+function readStoreIndependently(home: string): { pointers: Map<string, string>; entries: Map<string, string | null>; files: string[] } {
+  const files = readdirSync(home);
+  const metadata = files.includes('connections.json') ? JSON.parse(readFileSync(join(home, 'connections.json'), 'utf8')) : { connections: {} };
+  const pointers = new Map<string, string>();
+  for (const [name, record] of Object.entries(metadata.connections as Record<string, { test?: { keyId: string; store: string } }>)) {
+    if (record.test) {
+      expect(record.test.store).toBe('file');
+      pointers.set(name, `${name}/test/${record.test.keyId}`);
+    }
+  }
+  const entries = new Map<string, string | null>();
+  if (files.includes('keys.enc')) {
+    const file = JSON.parse(readFileSync(join(home, 'keys.enc'), 'utf8'));
+    const master = Buffer.from(masterKeyFor(home), 'base64');
+    for (const [entryName, entry] of Object.entries(file.entries as Record<string, { nonce: string; ciphertext: string; tag: string }>)) {
+      const [connection, mode, keyId] = entryName.split('/');
+      try {
+        const decipher = createDecipheriv('aes-256-gcm', master, Buffer.from(entry.nonce, 'base64'));
+        decipher.setAAD(Buffer.from(`stripe-readonly-mcp/keys v1\u0000${file.storeId}\u0000${connection}\u0000${mode}\u0000${keyId}`, 'utf8'));
+        decipher.setAuthTag(Buffer.from(entry.tag, 'base64'));
+        entries.set(entryName, Buffer.concat([decipher.update(Buffer.from(entry.ciphertext, 'base64')), decipher.final()]).toString('utf8'));
+      } catch {
+        entries.set(entryName, null);
+      }
+    }
+  }
+  return { pointers, entries, files };
+}
+
+interface Tracked {
+  /** The key stored now (null: no connection), as far as the user was told. */
+  key: string | null;
+  /** A change that had started (printed) but not returned when its process was killed. */
+  pending?: { after: string | null };
+}
+
+describe('writers killed at random points, several at once (issue 11 items 3 and 7)', () => {
+  it('never loses a key the user was told is saved, never leaves a pointer to a missing key, and a later command cleans up', async () => {
+    const tmp = makeHome();
+    const home = tmp.home;
+    const env = cleanEnv({ ...(storeEnv(home, emulator.url) as Record<string, string>), ...NO_DBUS });
+    const tracked = new Map<string, Tracked>();
+    const figures = { kills: 0, killedMidChange: 0, told: 0, checks: 0, failedCleanly: 0 };
+    // Bounded in time: on a loaded machine fewer writers are killed (the figures are printed).
+    const budgetMs = Number(process.env.KILL_TEST_BUDGET_MS ?? 45_000);
+    const maxKills = Number(process.env.KILL_TEST_MAX_KILLS ?? 400);
+    const started = Date.now();
+
+    type Running = { child: ReturnType<typeof spawn>; ready: Promise<void>; inChange: () => boolean };
+    const launch = (): Running => {
+      const child = spawn(process.execPath, [worker], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+      let open: string | undefined;
+      let readyResolve!: () => void;
+      const ready = new Promise<void>((r) => (readyResolve = r));
+      const lines = createInterface({ input: child.stdout! });
+      lines.on('line', (line) => {
+        const [verb, name, value] = line.split(' ');
+        if (verb === 'READY') return readyResolve();
+        const t = tracked.get(name!) ?? { key: null };
+        tracked.set(name!, t);
+        if (verb === 'ADD' || verb === 'ROTATE') t.pending = { after: value! };
+        else if (verb === 'REMOVE') t.pending = { after: null };
+        else if (verb === 'DONE') {
+          if (t.pending?.after) figures.told++;
+          t.key = t.pending!.after;
+          delete t.pending;
+        } else if (verb === 'FAIL') {
+          figures.failedCleanly++;
+          delete t.pending; // refused: nothing changed
+        }
+        open = verb === 'DONE' || verb === 'FAIL' ? undefined : name;
+      });
+      child.stderr!.on('data', (c) => process.env.KILL_TEST_DEBUG && process.stderr.write(c));
+      child.on('close', () => readyResolve()); // died before READY: nothing to wait for
+      return { child, ready, inChange: () => open !== undefined };
+    };
+    const kill = async (r: Running) => {
+      if (r.inChange()) figures.killedMidChange++;
+      r.child.kill('SIGKILL');
+      figures.kills++;
+      await new Promise<void>((resolve) => (r.child.exitCode !== null || r.child.signalCode !== null ? resolve() : r.child.once('close', () => resolve())));
+    };
+
+    /** With every writer dead: each tracked connection holds the key it held, or the one its killed change was making. */
+    const check = (strict: boolean) => {
+      figures.checks++;
+      const { pointers, entries, files } = readStoreIndependently(home);
+      for (const [name, t] of tracked) {
+        const pointer = pointers.get(name);
+        const actual = pointer === undefined ? null : entries.get(pointer);
+        if (pointer !== undefined) expect(actual, `${name} points at ${pointer}, which keys.enc does not hold (or cannot decrypt)`).toBeTruthy();
+        const allowed = [t.key, ...(t.pending ? [t.pending.after] : [])];
+        expect(allowed, `${name}: stored ${actual ? 'another key' : 'nothing'}`).toContain(actual ?? null);
+        t.key = actual ?? null;
+        delete t.pending;
+      }
+      for (const name of pointers.keys()) expect(tracked.has(name), `${name} in connections.json, never added`).toBe(true);
+      if (strict) {
+        // Nothing else: every entry is one connections.json points at; no journal, temp file or claim is left.
+        expect([...entries.keys()].sort()).toEqual([...pointers.values()].sort());
+        expect(files.filter((f) => f.endsWith('.tmp') || f === 'pending-keys.json')).toEqual([]);
+        expect(readdirSync(join(home, '.lock'))).toEqual([]);
+      }
+    };
+
+    // Three writers at a time; each is killed at a random moment after it started, and a fresh one takes its place.
+    // Every writer changes only connections of its own, so each connection's history is known exactly.
+    const slot = async () => {
+      while (Date.now() - started < budgetMs && figures.kills < maxKills) {
+        const w = launch();
+        await w.ready;
+        await new Promise((r) => setTimeout(r, Math.random() * 1500));
+        await kill(w);
+      }
+    };
+    await Promise.all([slot(), slot(), slot()]);
+    check(false);
+    // A later command (the real CLI) cleans what the crashes left.
+    const kept = [...tracked].find(([, t]) => t.key !== null)?.[0];
+    expect(kept).toBeDefined();
+    const later = await runCli(['connections', 'default', kept!], { env: cliEnv(home, emulator.url) });
+    expect(later.code, later.stderr).toBe(0);
+    check(true);
+    const stored = [...tracked.values()].filter((t) => t.key !== null).length;
+    console.log(`kill test: ${figures.kills} writers killed (${figures.killedMidChange} in the middle of a change), ${figures.told} keys confirmed saved, ` +
+      `${figures.failedCleanly} changes refused cleanly, ${figures.checks} checks, ${stored} connections stored at the end, nothing lost, in ${Date.now() - started} ms`);
+    expect(figures.kills).toBeGreaterThanOrEqual(20);
+    expect(figures.killedMidChange).toBeGreaterThanOrEqual(10);
+    expect(figures.told).toBeGreaterThanOrEqual(10);
+    tmp.cleanup();
+  }, 120_000);
 });

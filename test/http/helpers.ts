@@ -41,7 +41,7 @@ export interface HttpHarnessOptions {
   publicUrl?: string;
   allowedHosts?: string[];
   allowedOrigins?: string[];
-  server?: Partial<Pick<HttpServerOptions, 'maxBodyBytes' | 'maxConcurrent' | 'rateLimitPerMinute' | 'headerTimeoutMs' | 'idleTimeoutMs'>>;
+  server?: Partial<Pick<HttpServerOptions, 'maxBodyBytes' | 'maxConcurrent' | 'maxConcurrentPerCaller' | 'bodyTimeoutMs' | 'rateLimitPerMinute' | 'headerTimeoutMs' | 'idleTimeoutMs'>>;
   /** Default: "acme" with both keys, default mode LIVE (so a test-only caller is seen to be held to test), and "globex" (test only). */
   connections?: (emulator: EmulatorHandle) => ConnectionKeys[];
   emulator?: EmulatorHandle;

@@ -167,7 +167,7 @@ describe('the concurrency cap and timeouts', () => {
   let h: HttpHarness;
   let token: string;
   beforeAll(async () => {
-    h = await startHttpHarness({ server: { maxConcurrent: 2, headerTimeoutMs: 1000, idleTimeoutMs: 1000 } });
+    h = await startHttpHarness({ server: { maxConcurrent: 2, maxConcurrentPerCaller: 3, headerTimeoutMs: 1000, idleTimeoutMs: 1000 } });
     token = await h.token('cap');
   });
   afterAll(async () => {

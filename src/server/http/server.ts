@@ -20,7 +20,7 @@ import { createMcpServer } from '../create-server.js';
 import { grantsFromPin, ScopedRouter, type Access, type ServerPin } from './access.js';
 import type { Authenticator } from './auth.js';
 import { RateLimiter } from './limits.js';
-import { hostAllowed, isLoopbackHostname, type OriginPolicy } from './net.js';
+import { hostAllowed, hostHeaderWellFormed, isLoopbackHostname, urlHostOf, type OriginPolicy } from './net.js';
 
 export const MCP_PATH = '/mcp';
 export const HEALTH_PATH = '/healthz';
@@ -40,6 +40,10 @@ export interface HttpServerOptions {
   publicUrl?: string | undefined;
   maxBodyBytes: number;
   maxConcurrent: number;
+  /** Requests one caller (a token, an OAuth subject, or an address with --no-auth) may have in flight; default maxConcurrent / 8 (at least 1). */
+  maxConcurrentPerCaller?: number | undefined;
+  /** A request body must have arrived this long after its headers (default 10 s), else 408. */
+  bodyTimeoutMs?: number | undefined;
   /** Per token per minute; 0 turns the limit off. */
   rateLimitPerMinute: number;
   headerTimeoutMs: number;
@@ -104,6 +108,42 @@ function throttledLog(log: (line: string) => void, intervalMs = 5_000) {
   };
 }
 
+export function defaultPerCallerCap(maxConcurrent: number): number {
+  return Math.max(1, Math.ceil(maxConcurrent / 8));
+}
+
+type BodyRead = { kind: 'ok'; text: string } | { kind: 'too-large' } | { kind: 'timeout' } | { kind: 'aborted' };
+
+/** The whole body, read before any --max-concurrent slot is taken: at most maxBytes, and within timeoutMs. */
+function readBody(req: IncomingMessage, maxBytes: number, timeoutMs: number): Promise<BodyRead> {
+  return new Promise((resolve) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let settled = false;
+    const finish = (result: BodyRead) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      resolve(result);
+    };
+    const timer = setTimeout(() => finish({ kind: 'timeout' }), timeoutMs);
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > maxBytes) finish({ kind: 'too-large' });
+      else if (!settled) chunks.push(chunk);
+    });
+    req.on('end', () => finish({ kind: 'ok', text: Buffer.concat(chunks).toString('utf8') }));
+    req.on('error', () => finish({ kind: 'aborted' }));
+    req.on('close', () => finish({ kind: 'aborted' }));
+  });
+}
+
+/** Answers, then closes the connection (the rest of a body we will not read must not be taken as a next request). */
+function refuseAndClose(req: IncomingMessage, res: ServerResponse, status: number, message: string, headers: Record<string, string>): void {
+  res.on('finish', () => req.socket.destroy());
+  rpcError(res, status, message, { ...headers, connection: 'close' });
+}
+
 function remoteOf(req: IncomingMessage): string {
   return req.socket.remoteAddress ?? 'unknown';
 }
@@ -112,8 +152,14 @@ export async function startHttpServer(router: ConnectionRouter, options: HttpSer
   const log = options.log;
   const note = throttledLog(log);
   const limiter = new RateLimiter(options.rateLimitPerMinute);
+  // Filled in with the printed URL's own host once listening: the URL we print is always one we accept.
+  const allowedHosts = [...options.allowedHosts];
   let draining = false;
   let active = 0;
+  const perCaller = options.maxConcurrentPerCaller ?? defaultPerCallerCap(options.maxConcurrent);
+  const bodyTimeoutMs = options.bodyTimeoutMs ?? 10_000;
+  /** Requests in flight per caller, from the moment their body starts arriving. */
+  const callerInFlight = new Map<string, number>();
   let onIdle: (() => void) | undefined;
 
   // Without auth there is no caller's grant: the server's own pin is the grant (the router enforces it as well).
@@ -173,9 +219,14 @@ export async function startHttpServer(router: ConnectionRouter, options: HttpSer
       rpcError(res, 503, 'The server is shutting down; try again (another replica will answer).', { connection: 'close', 'retry-after': '1' });
       return;
     }
-    const host = hostAllowed(req.headers.host, options.allowedHosts);
+    if (!hostHeaderWellFormed(req.headers.host)) {
+      note('host-malformed', `400 for a malformed Host ${JSON.stringify(req.headers.host ?? '').slice(0, 80)} from ${remoteOf(req)}`);
+      rpcError(res, 400, `Bad Request: the Host header ${JSON.stringify(req.headers.host ?? '').slice(0, 200)} is not a host name with an optional port.`, { connection: 'close' });
+      return;
+    }
+    const host = hostAllowed(req.headers.host, allowedHosts);
     if (!host.ok) {
-      note('host', `403 for Host ${JSON.stringify(req.headers.host ?? '')} from ${remoteOf(req)}: accepted are ${options.allowedHosts.join(', ')} (add --allowed-host)`);
+      note('host', `403 for Host ${JSON.stringify(req.headers.host ?? '')} from ${remoteOf(req)}: accepted are ${allowedHosts.join(', ')} (add --allowed-host)`);
       rpcError(res, 403, `Forbidden: Host ${JSON.stringify(req.headers.host ?? '')} is not accepted by this server (DNS rebinding protection).`);
       return;
     }
@@ -235,14 +286,53 @@ export async function startHttpServer(router: ConnectionRouter, options: HttpSer
       rpcError(res, 429, `Too many requests: ${who} may make ${options.rateLimitPerMinute} requests per minute here. Retry after ${wait} s.`, { ...cors, 'retry-after': String(wait) });
       return;
     }
-    if (active >= options.maxConcurrent) {
-      note('busy', `503: ${active} requests in flight (--max-concurrent ${options.maxConcurrent})`);
-      rpcError(res, 503, 'The server is busy; retry in a moment.', { ...cors, 'retry-after': '1' });
+    const who = bucket.startsWith('addr:') ? 'each client address' : 'each token';
+    const mine = callerInFlight.get(bucket) ?? 0;
+    if (mine >= perCaller) {
+      note('caller-busy', `429 for ${bucket.replace(/^(token|oauth|addr):/, '$1 ')}: ${mine} requests in flight (the per-caller cap is ${perCaller})`);
+      refuseAndClose(req, res, 429, `Too many requests at once: ${who} may have ${perCaller} requests in flight here. Retry once one has finished.`, { ...cors, 'retry-after': '1' });
       return;
     }
     const declared = Number(req.headers['content-length']);
     if (Number.isFinite(declared) && declared > options.maxBodyBytes) {
-      rpcError(res, 413, `Request body too large: ${declared} bytes, the limit is ${options.maxBodyBytes}.`, { ...cors, connection: 'close' });
+      refuseAndClose(req, res, 413, `Request body too large: ${declared} bytes, the limit is ${options.maxBodyBytes}.`, cors);
+      return;
+    }
+    callerInFlight.set(bucket, mine + 1);
+    let released = false;
+    res.on('close', () => {
+      if (released) return;
+      released = true;
+      const n = (callerInFlight.get(bucket) ?? 1) - 1;
+      if (n <= 0) callerInFlight.delete(bucket);
+      else callerInFlight.set(bucket, n);
+    });
+
+    // The body first, within its deadline and size, holding no --max-concurrent slot: a caller trickling bodies
+    // ties up only its own per-caller share, never everyone's slots.
+    let parsedBody: unknown;
+    if (req.method === 'POST') {
+      const body = await readBody(req, options.maxBodyBytes, bodyTimeoutMs);
+      if (body.kind === 'aborted') return;
+      if (body.kind === 'timeout') {
+        note('body-timeout', `408 for ${remoteOf(req)}: the request body did not arrive within ${bodyTimeoutMs / 1000} s`);
+        refuseAndClose(req, res, 408, `Request Timeout: the request body did not arrive within ${bodyTimeoutMs / 1000} s.`, cors);
+        return;
+      }
+      if (body.kind === 'too-large') {
+        refuseAndClose(req, res, 413, `Request body too large: the limit is ${options.maxBodyBytes} bytes.`, cors);
+        return;
+      }
+      try {
+        parsedBody = JSON.parse(body.text);
+      } catch {
+        sendJson(res, 400, { jsonrpc: '2.0', error: { code: -32700, message: 'Parse error: the request body is not one JSON value.' }, id: null }, cors);
+        return;
+      }
+    }
+    if (active >= options.maxConcurrent) {
+      note('busy', `503: ${active} requests in flight (--max-concurrent ${options.maxConcurrent})`);
+      rpcError(res, 503, 'The server is busy; retry in a moment.', { ...cors, 'retry-after': '1' });
       return;
     }
 
@@ -258,7 +348,7 @@ export async function startHttpServer(router: ConnectionRouter, options: HttpSer
     for (const [k, v] of Object.entries(cors)) res.setHeader(k, v);
     if (authInfo) (req as IncomingMessage & { auth?: AuthInfo }).auth = authInfo;
     try {
-      await mcpNode(req as Parameters<typeof mcpNode>[0], res as unknown as Parameters<typeof mcpNode>[1]);
+      await mcpNode(req as Parameters<typeof mcpNode>[0], res as unknown as Parameters<typeof mcpNode>[1], parsedBody);
     } catch (err) {
       finish();
       throw err;
@@ -293,9 +383,9 @@ export async function startHttpServer(router: ConnectionRouter, options: HttpSer
     server.listen(options.port, options.host);
   });
   const address = server.address() as AddressInfo;
-  const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
-  const localHost = address.address === '0.0.0.0' || address.address === '::' ? '127.0.0.1' : shownHost;
+  const localHost = address.address === '0.0.0.0' || address.address === '::' ? '127.0.0.1' : urlHostOf(address.address);
   const url = `http://${localHost}:${address.port}${MCP_PATH}`;
+  if (!allowedHosts.includes(localHost)) allowedHosts.push(localHost);
 
   const oauth = options.auth?.oauth;
   if (oauth?.metadata) {

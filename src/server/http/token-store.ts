@@ -100,6 +100,10 @@ export class TokenAdmin {
     if (!TOKEN_NAME.test(name)) {
       throw new SetupError(`"${name}" cannot be a token name: use 1–64 letters, digits, "-", "_", ".", "@", starting with a letter or digit (e.g. alice, cursor-laptop).`);
     }
+    // A key given where a connection name goes would be kept in plain text: refused, never echoed.
+    if (grant.connection !== undefined && /^(sk|rk|pk)_(test|live|org)/.test(grant.connection)) {
+      throw new SetupError('That is a Stripe key, not a connection name: keys never go in tokens.json. Give the name of a stored connection (stripe-readonly-mcp connections list).');
+    }
     if (grant.connection !== undefined && !CONNECTION_NAME.test(grant.connection)) {
       throw new SetupError(`"${grant.connection}" is not a connection name (1–40 letters, digits, "-", "_" or ".").`);
     }
