@@ -7,6 +7,8 @@
  * sends it, so concurrent tool calls share the account's budget. A request goes out when every window it counts
  * against has room; one waiting on a busy endpoint does not hold back one for another endpoint.
  *
+ * Requests to one endpoint leave evenly spaced (40 ms apart at 25/s) rather than in bursts.
+ *
  * A window counts a request from the moment it is sent until its response arrives, and for a second after: Stripe
  * counts it when it arrives, some time in between, so counting it until its answer plus a second keeps any second
  * of arrivals within the limit however the network delays each request. The cost is the time to an answer per
@@ -65,14 +67,23 @@ interface Counted {
   answeredAt: number | undefined;
 }
 
-/** One limit: requests counted from their sending until a window after their answer. */
+/**
+ * One limit: requests counted from their sending until a window after their answer. With `spaced`, requests also
+ * leave at least windowMs / perWindow apart: a burst would queue at Stripe, and every request waiting there holds
+ * its place in the window longer, so spaced requests get through more in the end.
+ */
 export class RequestWindow {
   private counted: Counted[] = [];
+  private lastTaken = -Infinity;
+  private readonly spacingMs: number;
 
   constructor(
     readonly perWindow: number,
     private readonly windowMs = 1000,
-  ) {}
+    spaced = false,
+  ) {
+    this.spacingMs = spaced ? windowMs / perWindow : 0;
+  }
 
   private prune(now: number): void {
     if (this.counted.some((c) => c.answeredAt !== undefined && c.answeredAt <= now - this.windowMs)) {
@@ -82,19 +93,22 @@ export class RequestWindow {
 
   hasRoom(now: number): boolean {
     this.prune(now);
-    return this.counted.length < this.perWindow;
+    return this.counted.length < this.perWindow && now >= this.lastTaken + this.spacingMs;
   }
 
   /** When this window next has room (Infinity: when a request in flight is answered). */
   roomAt(now: number): number {
     if (this.hasRoom(now)) return now;
+    const spaced = this.lastTaken + this.spacingMs;
+    if (this.counted.length < this.perWindow) return spaced;
     const answered = this.counted.flatMap((c) => (c.answeredAt === undefined ? [] : [c.answeredAt]));
-    return answered.length ? Math.min(...answered) + this.windowMs : Infinity;
+    return answered.length ? Math.max(spaced, Math.min(...answered) + this.windowMs) : Infinity;
   }
 
-  take(): Counted {
+  take(now: number): Counted {
     const entry: Counted = { answeredAt: undefined };
     this.counted.push(entry);
+    this.lastTaken = now;
     return entry;
   }
 }
@@ -142,7 +156,7 @@ export class AccountLimiter {
   /** Waits until a request to this endpoint may go out. Paging requests also keep within the paging share. */
   acquire(endpoint: string, options: { paging?: boolean; signal?: AbortSignal | undefined } = {}): Promise<Permit> {
     let own = this.endpoints.get(endpoint);
-    if (!own) this.endpoints.set(endpoint, (own = new RequestWindow(this.limits.endpoint, this.windowMs)));
+    if (!own) this.endpoints.set(endpoint, (own = new RequestWindow(this.limits.endpoint, this.windowMs, true)));
     const windows = [this.global, own];
     if (isSearchEndpoint(endpoint)) windows.push(this.search);
     if (options.paging) windows.push(this.paging);
@@ -174,7 +188,7 @@ export class AccountLimiter {
       const waiter = this.queue[i]!;
       if (waiter.windows.every((w) => w.hasRoom(now))) {
         this.queue.splice(i, 1);
-        const entries = waiter.windows.map((w) => w.take());
+        const entries = waiter.windows.map((w) => w.take(now));
         let done = false;
         waiter.resolve({
           answered: () => {

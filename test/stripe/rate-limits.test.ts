@@ -96,7 +96,7 @@ describe('the emulator enforces Stripe\'s limits', () => {
 
   it('keeps Search to its limit over all search endpoints together', async () => {
     const e = await emulator({ rateLimits: { search: 2 } });
-    const q = encodeURIComponent('created>0');
+    const q = `${encodeURIComponent('created>0')}&limit=1`;
     const statuses = (await inOrder(e, [`/v1/customers/search?query=${q}`, `/v1/charges/search?query=${q}`, `/v1/invoices/search?query=${q}`])).map((r) => r.status);
     expect(statuses).toEqual([200, 200, 429]);
     const over = await get(e, `/v1/products/search?query=${q}`);
