@@ -136,9 +136,10 @@ function rssKiB(pid) {
 
 try {
   execFileSync(process.execPath, [`${root}scripts/build.mjs`], { stdio: 'inherit' });
-  // The emulator in a process of its own, serving both servers.
+  // The emulator in a process of its own, serving both servers; its limits raised as Stripe raises an account's, for
+  // the raised-limits row (the other servers keep to Stripe's usual limits on their own).
   const emu = await start(
-    ['--input-type=module', '-e', `import { startEmulator } from '${root}dist/emulator.js'; const e = await startEmulator({ anchor: new Date('2026-11-01T00:00:00Z') }); console.log('emulator ' + e.url + ' ' + e.keys.test);`],
+    ['--input-type=module', '-e', `import { startEmulator } from '${root}dist/emulator.js'; const e = await startEmulator({ anchor: new Date('2026-11-01T00:00:00Z'), rateLimits: { live: 10000, test: 10000, endpoint: 10000, search: 10000 } }); console.log('emulator ' + e.url + ' ' + e.keys.test);`],
     cleanEnv(),
     /emulator (http:\S+ rk_test_\S+|http:\S+ sk_test_\S+)/,
   );
@@ -152,7 +153,7 @@ try {
   const ours = await start([BIN, 'serve', '--http', '--port', '0', '--rate-limit', '0', '--max-concurrent', '1000'], env, /over HTTP at (http:\S+)/);
   // The same server for an account whose Stripe limits were raised (STRIPE_MCP_STRIPE_RATE_LIMITS): what our HTTP
   // layer, routing and projection cost per call, without the wait for Stripe's rate limit.
-  const RAISED = 'live=10000,test=10000';
+  const RAISED = 'live=10000,test=10000,endpoint=10000';
   const oursRaised = await start(
     [BIN, 'serve', '--http', '--port', '0', '--rate-limit', '0', '--max-concurrent', '1000'],
     { ...env, STRIPE_MCP_STRIPE_RATE_LIMITS: RAISED },

@@ -56,8 +56,9 @@ Environment:
   STRIPE_MCP_KEYSTORE   auto (default: the OS keychain if it works, else the encrypted file) | keychain | file
   STRIPE_MCP_MASTER_KEY The encrypted file's master key, 32 bytes in base64 (containers); default: keychain or a 0600 file
   STRIPE_MCP_STRIPE_RATE_LIMITS
-                        Requests per second the account may make, if not Stripe's usual live=100,test=25,search=20:
-                        e.g. live=300 where Stripe raised yours, live=40 to leave room for your own integration
+                        Requests per second the account may make, if not Stripe's usual
+                        live=100,test=25,endpoint=25,search=20 (live/test: the mode's global limit; endpoint: each
+                        endpoint's own): e.g. live=300,endpoint=50 where Stripe raised yours, live=40 to leave room
 
 Examples:
   stripe-readonly-mcp call list_customers '{"limit":5}' --demo

@@ -175,7 +175,7 @@ export class ConfiguredRouter implements ConnectionRouter {
         .get(ref)
         .then((apiKey) => {
           assertKeyMode(apiKey, name, mode);
-          return createStripeClient({ apiKey, mode, ...(this.apiBase ? { apiBase: this.apiBase } : {}) });
+          return createStripeClient({ apiKey, mode, account: modeRecord.accountId, ...(this.apiBase ? { apiBase: this.apiBase } : {}) });
         });
       this.clients.set(cacheKey, client);
       // A key that could not be read (keychain locked) is tried again on the next call, not remembered as failed.

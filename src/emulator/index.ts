@@ -7,6 +7,8 @@ export { EMULATOR_PERMISSIONS } from './permissions.js';
 export { parseSearchQuery, checkSearchQuery, compileSearch, SearchSyntaxError } from './search-query.js';
 export type { SearchQuery, SearchClause, SearchOperator } from './search-query.js';
 export { DEFAULT_DATASET_SIZE } from './types.js';
+export { EMULATOR_RATE_LIMITS } from './rate-limit.js';
+export type { EmulatorRateLimits } from './rate-limit.js';
 export type {
   Dataset,
   DatasetSize,

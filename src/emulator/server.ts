@@ -25,6 +25,7 @@ import {
 } from './errors.js';
 import { EMULATOR_PERMISSIONS, hasPermission, writePermission } from './permissions.js';
 import { parseStripeQuery } from './query.js';
+import { createRateLimiter } from './rate-limit.js';
 import type { QueryObject, QueryValue } from './query.js';
 import { COMMON_LIST_PARAMS, RESOURCE_BY_PATH, RESOURCES } from './resources.js';
 import type { AnyObject, FilterSpec, ResourceDef } from './resources.js';
@@ -549,8 +550,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const anchor = options.anchor ?? defaultAnchor();
   const keys: Record<string, EmulatorKeySpec> = { ...(options.keys ?? {}) };
   let latency = options.latencyMs ?? 0;
-  const faults: Array<{ status: FaultSpec['status']; remaining: number; pathPrefix: string }> = [];
+  const faults: Array<{ status: FaultSpec['status']; remaining: number; pathPrefix: string; headers: Record<string, string> }> = [];
   const requests: RecordedRequest[] = [];
+  const rateLimiter = createRateLimiter(options.rateLimits);
   const stores: Partial<Record<Mode, Store>> = {};
   const storeFor = (mode: Mode): Store => {
     let s = stores[mode];
@@ -599,17 +601,19 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     };
     const idem = req.headers['idempotency-key'];
     if (typeof idem === 'string') headers['Idempotency-Key'] = idem;
-    const fail = (e: ApiError): Promise<void> => {
+    const fail = (e: ApiError, extra: Record<string, string> = {}): Promise<void> => {
       const body = { ...e.body };
       if (mode) body.request_log_url = `https://dashboard.stripe.com/${mode === 'test' ? 'test/' : ''}logs/${requestId}?t=${Math.floor(rec.at / 1000)}`;
-      return send(res, rec, e.status, { error: body }, headers);
+      return send(res, rec, e.status, { error: body }, { ...headers, ...extra });
     };
     const fault = faults.find((f) => f.remaining > 0 && path.startsWith(f.pathPrefix));
     if (fault) {
       fault.remaining--;
-      return fail(faultError(fault.status));
+      return fail(faultError(fault.status), fault.headers);
     }
     if (auth instanceof ApiError) return fail(auth);
+    const limited = rateLimiter.admit(accountId, auth.mode, method, path, rec.at);
+    if (limited) return fail(limited.error, { 'Stripe-Rate-Limited-Reason': limited.reason });
     try {
       const store = storeFor(auth.mode);
       const ctx: Ctx = { auth, store, accountId };
@@ -650,7 +654,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     keys: { test: EMULATOR_TEST_KEY, live: EMULATOR_LIVE_KEY },
     requests,
     injectFault(f: FaultSpec): void {
-      faults.push({ status: f.status, remaining: f.times ?? 1, pathPrefix: f.pathPrefix ?? '' });
+      faults.push({ status: f.status, remaining: f.times ?? 1, pathPrefix: f.pathPrefix ?? '', headers: f.headers ?? {} });
     },
     setLatency(ms: number): void {
       latency = Math.max(0, ms);

@@ -1,4 +1,5 @@
 import type Stripe from 'stripe';
+import type { EmulatorRateLimits } from './rate-limit.js';
 
 export type Mode = 'test' | 'live';
 
@@ -165,6 +166,12 @@ export interface EmulatorOptions {
   latencyMs?: number;
   /** Extra specific keys (restricted permissions, revoked, expired). */
   keys?: Record<string, EmulatorKeySpec>;
+  /**
+   * Stripe's rate limits are enforced by default (src/emulator/rate-limit.ts); figures given here replace Stripe's
+   * (an account whose limits Stripe raised). `false` turns them off: only for a benchmark or test that measures
+   * our own overhead.
+   */
+  rateLimits?: false | Partial<EmulatorRateLimits>;
 }
 
 export interface RecordedRequest {
@@ -188,6 +195,8 @@ export interface FaultSpec {
   times?: number;
   /** Only requests whose path starts with this (e.g. '/v1/charges'). */
   pathPrefix?: string;
+  /** Response headers to add, e.g. `{ 'Stripe-Should-Retry': 'true' }`. */
+  headers?: Record<string, string>;
 }
 
 export interface EmulatorHandle {

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type Stripe from 'stripe';
 import { createReadOnlyHttpClient } from './http.js';
 import type { Mode } from './keys.js';
@@ -12,6 +13,11 @@ export interface StripeClientOptions {
   mode: Mode;
   /** Base URL of the Stripe API or of an emulator/proxy (STRIPE_API_BASE). */
   apiBase?: string;
+  /**
+   * The Stripe account the key reads (acct_…), when known: clients of one account and mode share its rate limits.
+   * Without it, clients share limits when they hold the same key.
+   */
+  account?: string | null | undefined;
   backoffBaseMs?: number;
 }
 
@@ -51,8 +57,11 @@ export async function createStripeClient(options: StripeClientOptions): Promise<
     httpClient: createReadOnlyHttpClient(StripeClass.createNodeHttpClient(), {
       mode: options.mode,
       limits,
+      account: options.account || `key:${createHash('sha256').update(options.apiKey).digest('hex').slice(0, 16)}`,
       ...(options.backoffBaseMs !== undefined ? { backoffBaseMs: options.backoffBaseMs } : {}),
     }),
+    // stripe-node retries connection errors and 5xx; a 429 is retried only by our HTTP layer, which hands it up
+    // marked not to be retried again, so the two never stack (http.ts).
     maxNetworkRetries: 2,
     timeout: 30_000,
     telemetry: false,

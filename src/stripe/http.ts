@@ -1,5 +1,5 @@
 import type Stripe from 'stripe';
-import { sleep, STRIPE_RATE_LIMITS, WindowLimiter, type RateLimits } from './rate-limit.js';
+import { accountLimiter, endpointOf, pagingScope, sleep, STRIPE_RATE_LIMITS, type RateLimits } from './rate-limit.js';
 import type { Mode } from './keys.js';
 
 type HttpClientInterface = Stripe.HttpClient;
@@ -16,6 +16,8 @@ export interface ReadOnlyHttpOptions {
   mode: Mode;
   /** Requests per second this account may make (default: Stripe's usual limits). */
   limits?: RateLimits;
+  /** Names the account the key reads (its id when known): clients of one account share its limits. */
+  account: string;
   /** Tests shorten the backoff; production keeps Stripe's recommended 0.5 s doubling to 5 s. */
   backoffBaseMs?: number;
 }
@@ -23,24 +25,31 @@ export interface ReadOnlyHttpOptions {
 /**
  * The HTTP layer under the Stripe client. It is what makes the server read-only by construction:
  * any method but GET is answered locally and never reaches the network. It also spaces requests
- * under Stripe's rate limits and retries 429s with backoff (stripe-node does not retry a plain 429).
+ * under Stripe's rate limits (rate-limit.ts) and retries 429s with backoff. It is the only place a 429 is retried:
+ * a 429 handed up always says `Stripe-Should-Retry: false`, so stripe-node's own retries (maxNetworkRetries, for
+ * connection errors and 5xx) never repeat it, and one 429 costs at most 1 + MAX_RATE_LIMIT_RETRIES requests.
  */
 export function createReadOnlyHttpClient(inner: HttpClientInterface, options: ReadOnlyHttpOptions): HttpClientInterface {
   const limits = options.limits ?? STRIPE_RATE_LIMITS;
-  const apiLimiter = new WindowLimiter(limits[options.mode]);
-  const searchLimiter = new WindowLimiter(limits.search);
   const backoffBase = options.backoffBaseMs ?? BACKOFF_BASE_MS;
 
   return {
     getClientName: () => `readonly-${inner.getClientName()}`,
     async makeRequest(host, port, path, method, headers, requestData, protocol, timeout) {
       if (method.toUpperCase() !== 'GET') return writeBlockedResponse(method, path);
-      const limiter = /^\/v1\/[a-z_]+\/search(\?|$)/.test(path) ? searchLimiter : apiLimiter;
+      const limiter = accountLimiter(`${protocol}://${host}:${port}`, options.account, options.mode, limits);
+      const endpoint = endpointOf('GET', path);
+      const scope = pagingScope.getStore();
       for (let attempt = 0; ; attempt++) {
-        await limiter.acquire();
-        const response = await inner.makeRequest(host, port, path, 'GET', headers, requestData, protocol, timeout);
-        if (response.getStatusCode() !== 429 || attempt >= MAX_RATE_LIMIT_RETRIES) return response;
-        if (response.getHeaders()['stripe-should-retry'] === 'false') return response;
+        const permit = await limiter.acquire(endpoint, { paging: scope !== undefined, signal: scope?.signal });
+        let response: HttpClientResponse;
+        try {
+          response = await inner.makeRequest(host, port, path, 'GET', headers, requestData, protocol, timeout);
+        } finally {
+          permit.answered();
+        }
+        if (response.getStatusCode() !== 429) return response;
+        if (attempt >= MAX_RATE_LIMIT_RETRIES || response.getHeaders()['stripe-should-retry'] === 'false') return notRetriedAgain(response);
         response.dispose?.();
         await sleep(retryDelayMs(response, attempt, backoffBase));
       }
@@ -53,6 +62,12 @@ function retryDelayMs(response: HttpClientResponse, attempt: number, base: numbe
   if (Number.isFinite(retryAfter) && retryAfter > 0) return Math.min(retryAfter * 1000, BACKOFF_CAP_MS);
   const exponential = Math.min(base * 2 ** attempt, BACKOFF_CAP_MS);
   return exponential / 2 + (Math.random() * exponential) / 2; // jitter spreads concurrent retries
+}
+
+/** The 429 as Stripe sent it, but telling stripe-node not to retry it: our backoff already did. */
+function notRetriedAgain(response: HttpClientResponse): HttpClientResponse {
+  const headers = { ...response.getHeaders(), 'stripe-should-retry': 'false' };
+  return Object.assign(Object.create(response) as HttpClientResponse, { getHeaders: () => headers });
 }
 
 /** A Stripe-shaped error answered locally: stripe-node raises it as an API error we map by code. */

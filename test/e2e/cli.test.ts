@@ -88,8 +88,8 @@ describe('command line', () => {
     const ok = await cli(['call', 'get_balance', '--demo', '--json'], { STRIPE_MCP_STRIPE_RATE_LIMITS: 'test=50' });
     expect(ok.code, ok.stderr).toBe(0);
     const home = { STRIPE_MCP_HOME: join(mkdtempSync(join(tmpdir(), 'srm-limits-')), 'home'), STRIPE_MCP_KEYSTORE: 'file' };
-    expect((await cli(['doctor', '--offline'], home)).stdout).toMatch(/Stripe request limits: live 100\/s, test 25\/s, search 20\/s \(Stripe's usual limits/);
-    expect((await cli(['doctor', '--offline'], { ...home, STRIPE_MCP_STRIPE_RATE_LIMITS: 'live=300' })).stdout).toMatch(/Stripe request limits: live 300\/s, test 25\/s, search 20\/s \(from STRIPE_MCP_STRIPE_RATE_LIMITS\)/);
+    expect((await cli(['doctor', '--offline'], home)).stdout).toMatch(/Stripe request limits: live 100\/s, test 25\/s, each endpoint 25\/s, search 20\/s \(Stripe's usual limits/);
+    expect((await cli(['doctor', '--offline'], { ...home, STRIPE_MCP_STRIPE_RATE_LIMITS: 'live=300' })).stdout).toMatch(/Stripe request limits: live 300\/s, test 25\/s, each endpoint 25\/s, search 20\/s \(from STRIPE_MCP_STRIPE_RATE_LIMITS\)/);
     const doctor = await cli(['doctor', '--offline'], { ...home, ...bad });
     expect(doctor.code).toBe(1);
     expect(doctor.stdout).toMatch(/FAIL\s+STRIPE_MCP_STRIPE_RATE_LIMITS="live=fast" is not understood/);

@@ -1,13 +1,34 @@
 import Stripe from 'stripe';
 import { startEmulator } from '../../src/emulator/index.js';
 import type { EmulatorHandle, EmulatorOptions } from '../../src/emulator/index.js';
+import { accountLimiter, endpointOf, STRIPE_RATE_LIMITS, type AccountLimiter } from '../../src/stripe/rate-limit.js';
 
 /** Fixed "now" so every test sees the same dataset. */
 export const ANCHOR = new Date(Date.UTC(2026, 9, 15));
 
+/**
+ * A plain stripe-node client on the emulator, pacing itself under Stripe's rate limits as our HTTP layer does (the
+ * emulator enforces them): it shares the key's limiter with every other client of the process on that key.
+ */
 export function clientFor(handle: EmulatorHandle, key: string = handle.keys.test): Stripe {
   const u = new URL(handle.url);
-  return new Stripe(key, { host: u.hostname, port: u.port, protocol: 'http', maxNetworkRetries: 0 });
+  const mode = /_live_/.test(key) ? 'live' : 'test';
+  const limiter = accountLimiter(handle.url, `test-helper:${key}`, mode, STRIPE_RATE_LIMITS);
+  return new Stripe(key, { host: u.hostname, port: u.port, protocol: 'http', maxNetworkRetries: 0, httpClient: paced(Stripe.createNodeHttpClient(), limiter) });
+}
+
+function paced(inner: Stripe.HttpClient, limiter: AccountLimiter): Stripe.HttpClient {
+  return Object.assign(Object.create(inner) as Stripe.HttpClient, {
+    async makeRequest(...args: Parameters<Stripe.HttpClient['makeRequest']>) {
+      const [, , path, method] = args;
+      const permit = await limiter.acquire(endpointOf(method, path));
+      try {
+        return await inner.makeRequest(...args);
+      } finally {
+        permit.answered();
+      }
+    },
+  });
 }
 
 export async function start(options: EmulatorOptions = {}): Promise<EmulatorHandle> {

@@ -100,7 +100,7 @@ describe('date slices', () => {
     Array.from({ length: 100 }, (_, i) => ({ id: `txn_${i}`, created: Math.round(newest - ((newest - oldest) * i) / 99) }));
 
   it('cuts the rest of a known range by the density of the first page, continuing the first slice after its cursor', () => {
-    const slices = planSlices(page(10_000, 9_001), { gte: 0, lt: 10_001 }, 'test');
+    const slices = planSlices(page(10_000, 9_001), { gte: 0, lt: 10_001 }, 4);
     // 1000 s per page over 9001 s left ≈ 9 pages ≈ 5 slices of about 2 pages.
     expect(slices.length).toBe(5);
     expect(slices[0]).toMatchObject({ lt: 9_002, after: 'txn_99' });
@@ -109,9 +109,9 @@ describe('date slices', () => {
   });
 
   it('caps the slices at four per parallel reader, and reads in order when the start is unknown', () => {
-    expect(planSlices(page(1_000_000, 999_901), { gte: 0 }, 'test').length).toBe(16);
-    expect(planSlices(page(1_000_000, 999_901), { gte: 0 }, 'live').length).toBe(32);
-    expect(planSlices(page(10_000, 9_001), undefined, 'test')).toEqual([{ after: 'txn_99' }]);
+    expect(planSlices(page(1_000_000, 999_901), { gte: 0 }, 4).length).toBe(16);
+    expect(planSlices(page(1_000_000, 999_901), { gte: 0 }, 8).length).toBe(32);
+    expect(planSlices(page(10_000, 9_001), undefined, 4)).toEqual([{ after: 'txn_99' }]);
   });
 });
 
@@ -204,11 +204,11 @@ describe('the aggregator', () => {
 });
 
 describe('the paging pacer', () => {
-  it('uses 80 % of the limits: Stripe\'s usual live 80, test 20, search 16 requests a second, or of the ones set', () => {
+  it("keeps one endpoint within its own limit and all paging within 80 % of the mode's: live 25, test 20, search 20 a second", () => {
     const usual = STRIPE_RATE_LIMITS;
-    expect([pagingRate(usual, 'live', 'api'), pagingRate(usual, 'test', 'api'), pagingRate(usual, 'test', 'search')]).toEqual([80, 20, 16]);
-    const set = { live: 300, test: 2, search: 20 };
-    expect([pagingRate(set, 'live', 'api'), pagingRate(set, 'test', 'api'), pagingRate(set, 'live', 'search')]).toEqual([240, 1, 16]);
+    expect([pagingRate(usual, 'live', 'api'), pagingRate(usual, 'test', 'api'), pagingRate(usual, 'test', 'search')]).toEqual([25, 20, 20]);
+    const set = { live: 300, test: 2, endpoint: 50, search: 20 };
+    expect([pagingRate(set, 'live', 'api'), pagingRate(set, 'test', 'api'), pagingRate(set, 'live', 'search')]).toEqual([50, 1, 20]);
   });
 });
 

@@ -8,7 +8,7 @@ import { ToolInputError } from '../../stripe/errors.js';
 import type { UnixRange } from '../../stripe/time.js';
 import { assertMode } from './mode.js';
 import type { ToolContext } from '../define-tool.js';
-import { paced, SLICE_CONCURRENCY, throwIfCancelled, type PaceKind } from './pacer.js';
+import { paced, sliceConcurrency, throwIfCancelled, type PaceKind } from './pacer.js';
 
 export const PAGE_SIZE = 100;
 
@@ -126,7 +126,7 @@ const PAGES_PER_SLICE = 2;
 /**
  * Reads every object matching the filters, in no particular order (for aggregation). The first page is read
  * alone; if more remain and the creation range has a start, the rest of the range is cut into slices by the
- * density of that first page, and the slices are read in parallel within the paging rate.
+ * density of that first page, and the slices are read in parallel, as many at once as the endpoint's limit allows.
  */
 export async function scanAll<T extends ListedObject>(scan: FullScan<T>): Promise<{ slices: number }> {
   const { ctx } = scan;
@@ -143,7 +143,9 @@ export async function scanAll<T extends ListedObject>(scan: FullScan<T>): Promis
   const last = first.data[first.data.length - 1];
   if (!first.has_more || !last) return { slices: 0 };
 
-  const slices = planSlices(first.data, scan.created, ctx.mode);
+  // Planned within the endpoint's limit: more slices in flight than it lets through in a second would only queue.
+  const concurrency = sliceConcurrency(ctx.stripe, ctx.mode);
+  const slices = planSlices(first.data, scan.created, concurrency);
   if (slices.length <= 1) {
     await readSlice({ gte: scan.created?.gte, lt: scan.created?.lt, after: last.id });
     return { slices: 1 };
@@ -161,7 +163,7 @@ export async function scanAll<T extends ListedObject>(scan: FullScan<T>): Promis
     }
   };
   try {
-    await Promise.all(Array.from({ length: Math.min(SLICE_CONCURRENCY[ctx.mode], slices.length) }, worker));
+    await Promise.all(Array.from({ length: Math.min(concurrency, slices.length) }, worker));
   } catch (err) {
     stop.abort();
     throw err;
@@ -200,7 +202,7 @@ interface Slice {
  * Splits what is left after the first page into date slices. The first page spans [oldest, newest] of its
  * objects; the rest of the range is assumed about as dense, so it gets about one slice per PAGES_PER_SLICE pages.
  */
-export function planSlices(firstPage: ReadonlyArray<ListedObject>, created: UnixRange | undefined, mode: 'test' | 'live'): Slice[] {
+export function planSlices(firstPage: ReadonlyArray<ListedObject>, created: UnixRange | undefined, concurrency: number): Slice[] {
   const last = firstPage[firstPage.length - 1];
   const newest = firstPage[0]?.created;
   const oldest = last?.created;
@@ -210,7 +212,7 @@ export function planSlices(firstPage: ReadonlyArray<ListedObject>, created: Unix
   if (end - start <= 1) return [{ gte: start, lt: end, after: last.id }];
   const span = Math.max(1, newest - oldest + 1);
   const pagesLeft = ((end - start) / span) * (firstPage.length / PAGE_SIZE);
-  const maxSlices = SLICE_CONCURRENCY[mode] * 4;
+  const maxSlices = concurrency * 4;
   const count = Math.max(1, Math.min(maxSlices, Math.ceil(pagesLeft / PAGES_PER_SLICE), end - start));
   if (count === 1) return [{ gte: start, lt: end, after: last.id }];
   const width = Math.ceil((end - start) / count);
