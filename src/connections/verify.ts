@@ -33,7 +33,7 @@ function stripeErrorType(err: unknown): string | undefined {
 export async function verifyKey(key: string, mode: Mode, options: { apiBase?: string | undefined; stripe?: Stripe } = {}): Promise<Verification> {
   const stripe = options.stripe ?? (await createStripeClient({ apiKey: key, mode, ...(options.apiBase ? { apiBase: options.apiBase } : {}) }));
   const fail = (err: unknown): never => {
-    throw new VerificationError(describeError(err, { tool: 'verification', dashboardResource: 'Balance', mode }));
+    throw new VerificationError(describeError(err, { tool: 'verification', mode }));
   };
 
   let livemode: boolean | undefined;
@@ -69,7 +69,7 @@ export async function verifyKey(key: string, mode: Mode, options: { apiBase?: st
     const why =
       stripeErrorType(err) === 'StripePermissionError'
         ? 'the key does not have Account: Read. That is fine for every tool; add Account: Read to the key to see the business name and currency here.'
-        : describeError(err, { tool: 'verification', dashboardResource: 'Account', mode });
+        : describeError(err, { tool: 'verification', mode });
     return { accountId: null, businessName: null, currency: null, accountNote: `${ACCOUNT_INFO_UNAVAILABLE}: ${why}`, verifiedAt };
   }
 }

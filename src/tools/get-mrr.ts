@@ -1,14 +1,21 @@
 import { z } from 'zod';
 import { defineTool } from './define-tool.js';
 import { computeMrr, MRR_GROUPS } from './metrics/mrr.js';
+import { COUPONS_UNREADABLE } from './metrics/read.js';
 
 const row = z.record(z.string(), z.union([z.string(), z.number(), z.null()]));
 const month = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'must be a month as YYYY-MM, e.g. 2026-05');
 
 export const getMrr = defineTool({
   name: 'get_mrr',
+  permissions: {
+    needs: ['rak_subscription_read'],
+    mayUse: [
+      { permission: 'rak_coupon_read', without: COUPONS_UNREADABLE },
+      { permission: 'rak_product_read', without: 'grouped rows name products by id, not by name' },
+    ],
+  },
   title: 'Get MRR',
-  dashboardResource: 'Subscriptions',
   description: [
     'Monthly recurring revenue as Stripe Billing defines it, computed on the server over every subscription: active and past_due subscriptions; trials, metered prices, one-off items and free plans excluded; quantity and billing interval normalised to a month; only forever coupons reduce it.',
     'Per currency (never converted), optionally grouped by product, price or plan (product + billing interval), with subscriber counts.',
