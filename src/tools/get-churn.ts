@@ -2,7 +2,6 @@ import { z } from 'zod';
 import { dateInput } from './common.js';
 import { defineTool } from './define-tool.js';
 import { computeChurn } from './metrics/churn.js';
-import { COUPONS_UNREADABLE } from './metrics/read.js';
 
 const counts = z.object({
   active_at_start: z.number().int().describe('Paying at the start of the window'),
@@ -14,7 +13,15 @@ const counts = z.object({
 
 export const getChurn = defineTool({
   name: 'get_churn',
-  permissions: { needs: ['rak_subscription_read'], mayUse: [{ permission: 'rak_coupon_read', without: COUPONS_UNREADABLE }] },
+  permissions: {
+    needs: ['rak_subscription_read'],
+    mayUse: [
+      {
+        permission: 'rak_coupon_read',
+        without: 'no coupon is applied: discounted subscriptions count at list price, so lost MRR and the churn counts may be overstated',
+      },
+    ],
+  },
   title: 'Get churn',
   description: [
     'Customers and subscriptions that churned in a period (canceled, or turned unpaid, after having paid), the MRR they took with them per currency, and the churn rate as Stripe defines it: churned in the window ÷ (active at its start + new in it).',

@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import { defineTool } from './define-tool.js';
 import { computeMrr, MRR_GROUPS } from './metrics/mrr.js';
-import { COUPONS_UNREADABLE } from './metrics/read.js';
 
 const row = z.record(z.string(), z.union([z.string(), z.number(), z.null()]));
 const month = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'must be a month as YYYY-MM, e.g. 2026-05');
@@ -11,7 +10,10 @@ export const getMrr = defineTool({
   permissions: {
     needs: ['rak_subscription_read'],
     mayUse: [
-      { permission: 'rak_coupon_read', without: COUPONS_UNREADABLE },
+      {
+        permission: 'rak_coupon_read',
+        without: 'no coupon is applied: discounted subscriptions count at list price, so MRR and the subscription and customer counts may be overstated',
+      },
       { permission: 'rak_product_read', without: 'grouped rows name products by id, not by name' },
     ],
   },

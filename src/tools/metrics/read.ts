@@ -9,10 +9,6 @@ import { PAGE_SIZE, ScanProgress, scanInOrder } from '../engine/scan.js';
 
 export type SubscriptionStatusFilter = 'all' | 'active' | 'past_due';
 
-/** What get_mrr and get_churn lack without Coupons: Read (their `mayUse`). */
-export const COUPONS_UNREADABLE =
-  'no coupon is applied: discounted subscriptions count at list price, so MRR, lost MRR and the subscriber counts may be overstated';
-
 /**
  * The subscriptions' expansions, richest first. A coupon is a resource of its own (Coupons: Read, rak_coupon_read);
  * without it the discounts are still read (their dates, and how many there are), then, if even that is refused,
