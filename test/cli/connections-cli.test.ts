@@ -333,6 +333,9 @@ describe('connections test', () => {
       expect(r.stdout).toMatch(/Connection "acme", live mode/);
       const checked = CHECKED_TOOLS.length;
       expect(r.stdout.match(new RegExp(`Can serve ${checked} of ${checked} tools`, 'g'))).toHaveLength(2);
+      // Optional permissions too.
+      expect(r.stdout).toMatch(/    get_mrr +→ Coupons: Read   \(Stripe: rak_coupon_read\)  set/);
+      expect(r.stdout).not.toMatch(/not set/);
       expectNoKeyInResult(key, r);
       const one = await h.cli(['connections', 'test', 'acme', '--mode', 'live']);
       expect(one.stdout).not.toMatch(/test mode/);
@@ -390,20 +393,10 @@ describe('connections test', () => {
       const mrr = (json.results[0].tools as Array<{ tool: string; ok: boolean; optional: Array<{ stripePermission: string; status: string }> }>).find((t) => t.tool === 'get_mrr')!;
       expect(mrr.ok).toBe(true);
       expect(mrr.optional.map((o) => [o.stripePermission, o.status])).toEqual([['rak_coupon_read', 'missing'], ['rak_product_read', 'ok']]);
-      // A key with every permission has them all.
-      const full = home();
-      try {
-        await full.add('acme', canaryKey());
-        const all = await full.cli(['connections', 'test', 'acme']);
-        expect(all.stdout).toMatch(/    get_mrr +→ Coupons: Read   \(Stripe: rak_coupon_read\)  set/);
-        expect(all.stdout).not.toMatch(/not set/);
-      } finally {
-        full.cleanup();
-      }
     } finally {
       h.cleanup();
     }
-  });
+  }, 60_000); // three CLI runs, slow when the machine is loaded
 
   it('a key revoked since it was added fails with what to do; unknown names and modes are clear', async () => {
     const h = home();
