@@ -92,11 +92,6 @@ export function declaredPermissions(p: ToolPermissions): ReadPermission[] {
   return [...new Set(all)];
 }
 
-/** "Subscriptions (rak_subscription_read)": how errors and tables name a permission. */
-export function labelled(permission: ReadPermission): string {
-  return `${READ_PERMISSION_LABELS[permission]} (${permission})`;
-}
-
 /** One line for people: what a tool needs at Read and what it may also use. */
 export function describePermissions(p: ToolPermissions): string {
   const needs = [...p.needs.map((n) => READ_PERMISSION_LABELS[n]), ...(p.byChoice ? [p.byChoice.of] : [])];
