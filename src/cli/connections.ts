@@ -348,10 +348,22 @@ async function test(p: Parsed): Promise<number> {
       }
     }
     for (const s of summaries.filter((x) => x.errors.length > 0)) out(`  Could not check ${s.tool}: ${s.errors[0]}`);
+    printOptional(summaries);
     if (served.length === summaries.length) out('  Every tool can be served.');
   }
   if (p.json) out(JSON.stringify({ connection: name, results: report }, null, 2));
   return failures > 0 ? 1 : 0;
+}
+
+/** The optional permissions: what each tool's answer lacks without it, and whether this key has it. */
+function printOptional(summaries: ToolSummary[]): void {
+  const rows = summaries.flatMap((s) => s.optional.map((o) => ({ tool: s.tool, ...o })));
+  if (rows.length === 0) return;
+  out('  Optional (the tool answers without it, with less):');
+  for (const o of rows) {
+    const state = o.status === 'missing' ? `not set: without it, ${o.without}` : o.status === 'ok' ? 'set' : 'not checked (the tool could not run)';
+    out(`    ${o.tool.padEnd(26)} → ${o.permission}: Read   (Stripe: ${o.stripePermission})  ${state}`);
+  }
 }
 
 async function rotate(p: Parsed): Promise<number> {

@@ -8,6 +8,7 @@ import { parseToolArguments, runTool } from '../server/tool-runner.js';
 import { describeError, ToolInputError } from '../stripe/errors.js';
 import { describeRateLimits, RATE_LIMITS_ENV } from '../stripe/rate-limit-setting.js';
 import { redactKeys } from '../stripe/keys.js';
+import { describePermissions } from '../stripe/permissions.js';
 import { TOOLS } from '../tools/index.js';
 import { PACKAGE_VERSION } from '../version.js';
 import { configCommand } from './config-snippets.js';
@@ -90,7 +91,7 @@ async function call(toolName: string | undefined, json: string | undefined, demo
     try {
       args = parseToolArguments(tool, raw, setup.router.connectionNames());
     } catch (err) {
-      process.stderr.write(`${describeError(err, { tool: tool.name, dashboardResource: tool.dashboardResource })}\n`);
+      process.stderr.write(`${describeError(err, { tool: tool.name, permissions: tool.permissions })}\n`);
       return 2;
     }
     const result = await runTool(tool, args, { router: setup.router, signal: new AbortController().signal });
@@ -109,7 +110,7 @@ async function call(toolName: string | undefined, json: string | undefined, demo
 
 function listTools(): void {
   for (const tool of TOOLS) {
-    process.stdout.write(`${tool.name.padEnd(26)} ${tool.title}  (needs ${tool.dashboardResource}: Read)\n`);
+    process.stdout.write(`${tool.name.padEnd(26)} ${tool.title}  (${describePermissions(tool.permissions)})\n`);
   }
 }
 
@@ -224,7 +225,7 @@ export function run(): void {
     (err: unknown) => {
       const usage = err instanceof UsageError || (err instanceof TypeError && 'code' in err && String(err.code).startsWith('ERR_PARSE_ARGS'));
       const plain = err instanceof ToolInputError || err instanceof CancelledError || usage;
-      const message = plain ? (err as Error).message : describeError(err, { tool: 'cli', dashboardResource: 'the resource' });
+      const message = plain ? (err as Error).message : describeError(err, { tool: 'cli' });
       process.stderr.write(`stripe-readonly-mcp: ${redactKeys(message)}${usage ? '\nRun stripe-readonly-mcp --help for usage.' : ''}\n`);
       process.exitCode = usage ? 2 : err instanceof CancelledError ? 130 : 1;
     },

@@ -1,21 +1,31 @@
 import { SetupError } from '../stripe/errors.js';
 import { describeKey, keyHint, type Mode } from '../stripe/keys.js';
+import { READ_PERMISSION_LABELS } from '../stripe/permissions.js';
 import { TOOLS } from '../tools/index.js';
 
-/** The Dashboard resources the thirteen tools read (search reads whichever resource it searches). */
+/** The Dashboard resources the tools need at Read (search and fetch read whichever resource they are asked for). */
 export function readPermissions(): string[] {
-  const seen: string[] = [];
+  return [...new Set(TOOLS.flatMap((tool) => tool.permissions.needs.map((p) => READ_PERMISSION_LABELS[p])))];
+}
+
+/** Resources only some tools' answers use, when the key has them, with those tools: "Coupons (for get_mrr, get_churn)". */
+function optionalPermissions(): string[] {
+  const needed = new Set(readPermissions());
+  const users = new Map<string, string[]>();
   for (const tool of TOOLS) {
-    if (tool.dashboardResource.startsWith('the ')) continue;
-    if (!seen.includes(tool.dashboardResource)) seen.push(tool.dashboardResource);
+    for (const { permission } of tool.permissions.mayUse) {
+      const label = READ_PERMISSION_LABELS[permission];
+      if (!needed.has(label)) users.set(label, [...(users.get(label) ?? []), tool.name]);
+    }
   }
-  return seen;
+  return [...users].map(([label, tools]) => `${label} (for ${tools.join(', ')})`);
 }
 
 export function restrictedKeyHowTo(): string {
+  const optional = [...optionalPermissions(), "Account (for the account's name)"];
   return (
     'Create one in the Stripe Dashboard: Developers → API keys → Create restricted key, and set these to Read: ' +
-    `${readPermissions().join(', ')} (and Account, optional, for the account's name); leave everything else None.`
+    `${readPermissions().join(', ')}; optionally also ${optional.join(', ')}; leave everything else None.`
   );
 }
 

@@ -1,6 +1,7 @@
 import type Stripe from 'stripe';
 import type { Mode } from '../stripe/keys.js';
 import { describeError } from '../stripe/errors.js';
+import { dashboardLabel, deniedPermission, READ_PERMISSION_LABELS, type ReadPermission } from '../stripe/permissions.js';
 import type { AnyTool } from '../tools/define-tool.js';
 import { TOOLS } from '../tools/index.js';
 import { SEARCH_RESOURCES, type SearchResource } from '../tools/search.js';
@@ -10,12 +11,14 @@ export interface ToolCheck {
   /** For search: which resource was searched. */
   resource?: SearchResource;
   status: 'ok' | 'permission' | 'error';
-  /** The Dashboard resource to set to Read (permission). */
+  /** The Dashboard resource to set to Read (permission): the one Stripe's 403 named, which may be an expanded object's. */
   permission?: string;
   /** Stripe's name for it, from the 403 (e.g. rak_subscription_read). */
   stripePermission?: string;
   /** What went wrong otherwise (error). */
   message?: string;
+  /** Optional permissions (the tool's `mayUse`) Stripe refused while the tool still answered. */
+  optionalMissing?: ReadPermission[];
 }
 
 /** A key Stripe no longer accepts: checking the other tools would only repeat it. */
@@ -41,11 +44,11 @@ export function minimalArguments(tool: AnyTool, resource?: SearchResource): Reco
   return undefined;
 }
 
-/** The Dashboard resource behind a searched resource: the list tool of the same objects names it. */
-function searchPermission(resource: SearchResource): string {
-  const object = resource.replace(/s$/, '');
-  const lister = TOOLS.find((t) => t.name === `list_${resource}`) ?? TOOLS.find((t) => t.name.startsWith('list_') && t.name.includes(object));
-  return lister?.dashboardResource ?? resource;
+/** What the Dashboard calls the permission Stripe named; when it named none, what the tool declares it needs. */
+function resourceToSet(tool: AnyTool, rak: string | null, resource?: SearchResource): string {
+  if (rak) return dashboardLabel(rak) ?? rak;
+  const choice = resource ? tool.permissions.byChoice?.permissions[resource] : undefined;
+  return [...tool.permissions.needs, ...(choice ? [choice] : [])].map((p) => READ_PERMISSION_LABELS[p]).join(', ') || 'the resource it reads';
 }
 
 /**
@@ -58,29 +61,41 @@ export async function checkTools(stripe: Stripe, connection: string, mode: Mode)
   for (const tool of CHECKED_TOOLS) {
     const resources: Array<SearchResource | undefined> = tool.name === 'search' ? [...SEARCH_RESOURCES] : [undefined];
     for (const resource of resources) {
-      const permission = resource ? searchPermission(resource) : tool.dashboardResource;
       const base = { tool: tool.name, ...(resource ? { resource } : {}) };
       const args = minimalArguments(tool, resource);
       if (!args) {
         results.push({ ...base, status: 'error', message: 'it needs arguments, so it cannot be tried on its own' });
         continue;
       }
+      const optionalMissing = new Set<ReadPermission>();
+      const context = { tool: tool.name, permissions: tool.permissions, mode };
       try {
-        await tool.handler(args, { stripe, connection, mode, signal });
-        results.push({ ...base, status: 'ok' });
+        await tool.handler(args, { stripe, connection, mode, signal, permissionMissing: (p) => optionalMissing.add(p) });
+        results.push({ ...base, status: 'ok', ...(optionalMissing.size ? { optionalMissing: [...optionalMissing] } : {}) });
       } catch (err) {
         const type = (err as { type?: string }).type;
-        if (type === 'StripeAuthenticationError') throw new KeyRejectedError(describeError(err, { tool: tool.name, dashboardResource: permission, mode }));
+        if (type === 'StripeAuthenticationError') throw new KeyRejectedError(describeError(err, context));
         if (type === 'StripePermissionError') {
-          const rak = /'(rak_[a-z_]+)'/.exec((err as Error).message)?.[1];
-          results.push({ ...base, status: 'permission', permission, ...(rak ? { stripePermission: rak } : {}) });
+          const rak = deniedPermission(err);
+          results.push({ ...base, status: 'permission', permission: resourceToSet(tool, rak, resource), ...(rak ? { stripePermission: rak } : {}) });
         } else {
-          results.push({ ...base, status: 'error', message: describeError(err, { tool: tool.name, dashboardResource: permission, mode }) });
+          results.push({ ...base, status: 'error', message: describeError(err, context) });
         }
       }
     }
   }
   return results;
+}
+
+/** An optional permission of a tool, and whether the key has it. */
+export interface OptionalCheck {
+  /** Dashboard resource, e.g. "Coupons". */
+  permission: string;
+  stripePermission: ReadPermission;
+  /** missing: Stripe refused it; ok: the key has it (or Stripe never refused it); unknown: the tool could not run. */
+  status: 'missing' | 'ok' | 'unknown';
+  /** What the tool's answer lacks without it. */
+  without: string;
 }
 
 /** One line per tool: search is served when every searchable resource is. */
@@ -89,9 +104,31 @@ export interface ToolSummary {
   ok: boolean;
   /** Dashboard resources to set to Read for this tool (empty when ok or when the failure is not a permission). */
   missing: Array<{ permission: string; stripePermission?: string; resource?: SearchResource }>;
+  /** The tool's optional permissions (its declaration's `mayUse`), each with what the key has. */
+  optional: OptionalCheck[];
   errors: string[];
   /** search only: resources it can search. */
   searchable?: SearchResource[];
+}
+
+/**
+ * What the checks learnt of each permission: refused when a 403 named it or a tool went without it; held when a
+ * tool that needs it answered, or a tool that may use it answered without being refused it.
+ */
+function permissionsSeen(checks: ToolCheck[]): { refused: Set<string>; held: Set<string> } {
+  const refused = new Set<string>();
+  const held = new Set<string>();
+  for (const check of checks) {
+    if (check.stripePermission) refused.add(check.stripePermission);
+    for (const p of check.optionalMissing ?? []) refused.add(p);
+    if (check.status !== 'ok') continue;
+    const tool = CHECKED_TOOLS.find((t) => t.name === check.tool);
+    const declared = tool?.permissions;
+    if (!declared) continue;
+    for (const p of [...declared.needs, ...declared.mayUse.map((o) => o.permission)]) held.add(p);
+    if (check.resource && declared.byChoice?.permissions[check.resource]) held.add(declared.byChoice.permissions[check.resource]!);
+  }
+  return { refused, held };
 }
 
 export function summarise(checks: ToolCheck[]): ToolSummary[] {
@@ -99,7 +136,7 @@ export function summarise(checks: ToolCheck[]): ToolSummary[] {
   for (const check of checks) {
     let summary = byTool.get(check.tool);
     if (!summary) {
-      summary = { tool: check.tool, ok: true, missing: [], errors: [], ...(check.resource ? { searchable: [] } : {}) };
+      summary = { tool: check.tool, ok: true, missing: [], optional: [], errors: [], ...(check.resource ? { searchable: [] } : {}) };
       byTool.set(check.tool, summary);
     }
     if (check.status === 'ok') {
@@ -116,6 +153,16 @@ export function summarise(checks: ToolCheck[]): ToolSummary[] {
     } else {
       summary.errors.push(check.message ?? 'unknown error');
     }
+  }
+  const { refused, held } = permissionsSeen(checks);
+  for (const summary of byTool.values()) {
+    const tool = CHECKED_TOOLS.find((t) => t.name === summary.tool);
+    summary.optional = (tool?.permissions.mayUse ?? []).map(({ permission, without }) => ({
+      permission: READ_PERMISSION_LABELS[permission],
+      stripePermission: permission,
+      status: refused.has(permission) ? 'missing' : held.has(permission) ? 'ok' : 'unknown',
+      without,
+    }));
   }
   return [...byTool.values()];
 }

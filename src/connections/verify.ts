@@ -2,6 +2,7 @@ import type Stripe from 'stripe';
 import { createStripeClient } from '../stripe/client.js';
 import { describeError, SetupError } from '../stripe/errors.js';
 import { keyHint, type Mode } from '../stripe/keys.js';
+import { dashboardLabel, deniedPermission } from '../stripe/permissions.js';
 
 export const ACCOUNT_INFO_UNAVAILABLE = 'Connected, but account info not available';
 
@@ -33,7 +34,7 @@ function stripeErrorType(err: unknown): string | undefined {
 export async function verifyKey(key: string, mode: Mode, options: { apiBase?: string | undefined; stripe?: Stripe } = {}): Promise<Verification> {
   const stripe = options.stripe ?? (await createStripeClient({ apiKey: key, mode, ...(options.apiBase ? { apiBase: options.apiBase } : {}) }));
   const fail = (err: unknown): never => {
-    throw new VerificationError(describeError(err, { tool: 'verification', dashboardResource: 'Balance', mode }));
+    throw new VerificationError(describeError(err, { tool: 'verification', mode }));
   };
 
   let livemode: boolean | undefined;
@@ -66,10 +67,13 @@ export async function verifyKey(key: string, mode: Mode, options: { apiBase?: st
       verifiedAt,
     };
   } catch (err) {
+    // The resource Stripe named (its 403 says which permission; Account unless it named another).
+    const rak = deniedPermission(err);
+    const resource = (rak && dashboardLabel(rak)) ?? 'Account';
     const why =
       stripeErrorType(err) === 'StripePermissionError'
-        ? 'the key does not have Account: Read. That is fine for every tool; add Account: Read to the key to see the business name and currency here.'
-        : describeError(err, { tool: 'verification', dashboardResource: 'Account', mode });
+        ? `the key does not have ${resource}: Read${rak ? ` (Stripe asked for '${rak}')` : ''}. That is fine for every tool; add ${resource}: Read to the key to see the business name and currency here.`
+        : describeError(err, { tool: 'verification', mode });
     return { accountId: null, businessName: null, currency: null, accountNote: `${ACCOUNT_INFO_UNAVAILABLE}: ${why}`, verifiedAt };
   }
 }

@@ -20,6 +20,24 @@ export const EMULATOR_PERMISSIONS: Record<string, string> = {
   '/v1/account': 'rak_account_read',
 };
 
+/**
+ * Expandable references to objects the emulator does not serve as an endpoint, and the permission expanding one
+ * needs (an expanded object is read like its own endpoint). Names as integrations pre-fill them on Stripe's
+ * create-key form; references whose permission name is not known (application, destination, test_clock, …) are
+ * not listed and so not checked.
+ */
+export const EXPANSION_PERMISSIONS: Record<string, string> = {
+  coupon: 'rak_coupon_read',
+  promotion_code: 'rak_promotion_code_read',
+  payment_method: 'rak_payment_method_read',
+  default_payment_method: 'rak_payment_method_read',
+  transfer: 'rak_transfer_read',
+  source_transfer: 'rak_transfer_read',
+  application_fee: 'rak_application_fee_read',
+  review: 'rak_review_read',
+  pending_setup_intent: 'rak_setup_intent_read',
+};
+
 /** True when `granted` ('all' or a list) allows `permission` (`rak_x_read` is also allowed by `rak_x_write`). */
 export function hasPermission(granted: 'all' | ReadonlySet<string>, permission: string): boolean {
   if (granted === 'all') return true;

@@ -23,7 +23,7 @@ import {
   unknownParameter,
   unrecognizedUrl,
 } from './errors.js';
-import { EMULATOR_PERMISSIONS, hasPermission, writePermission } from './permissions.js';
+import { EMULATOR_PERMISSIONS, EXPANSION_PERMISSIONS, hasPermission, writePermission } from './permissions.js';
 import { parseStripeQuery } from './query.js';
 import { createRateLimiter } from './rate-limit.js';
 import type { QueryObject, QueryValue } from './query.js';
@@ -124,29 +124,32 @@ function inRange(v: number | null | undefined, r: Range): boolean {
 
 type Resolver = (ctx: Ctx, id: string) => unknown;
 
+/** Expandable references to an emulated resource: property → the resource's path (and so its permission). */
+const EXPANDED_RESOURCES: Record<string, string> = {
+  customer: '/v1/customers',
+  payment_intent: '/v1/payment_intents',
+  charge: '/v1/charges',
+  latest_charge: '/v1/charges',
+  balance_transaction: '/v1/balance_transactions',
+  failure_balance_transaction: '/v1/balance_transactions',
+  invoice: '/v1/invoices',
+  latest_invoice: '/v1/invoices',
+  subscription: '/v1/subscriptions',
+  product: '/v1/products',
+  default_price: '/v1/prices',
+  price: '/v1/prices',
+  original_payout: '/v1/payouts',
+  reversed_by: '/v1/payouts',
+};
+
 function fromResource(path: string): Resolver {
   const def = RESOURCE_BY_PATH.get(path) as ResourceDef;
-  return (ctx, id) => {
-    requirePermission(ctx, EMULATOR_PERMISSIONS[path] as string);
-    return ctx.store.collectionFor(def).byId.get(id) ?? id;
-  };
+  return (ctx, id) => ctx.store.collectionFor(def).byId.get(id) ?? id;
 }
 
 const EXPANDERS: Record<string, Resolver> = {
-  customer: fromResource('/v1/customers'),
-  payment_intent: fromResource('/v1/payment_intents'),
-  charge: fromResource('/v1/charges'),
-  latest_charge: fromResource('/v1/charges'),
-  balance_transaction: fromResource('/v1/balance_transactions'),
-  failure_balance_transaction: fromResource('/v1/balance_transactions'),
-  invoice: fromResource('/v1/invoices'),
-  latest_invoice: fromResource('/v1/invoices'),
-  subscription: fromResource('/v1/subscriptions'),
-  product: fromResource('/v1/products'),
-  default_price: fromResource('/v1/prices'),
-  price: fromResource('/v1/prices'),
-  original_payout: fromResource('/v1/payouts'),
-  reversed_by: fromResource('/v1/payouts'),
+  ...Object.fromEntries(Object.entries(EXPANDED_RESOURCES).map(([property, path]) => [property, fromResource(path)])),
+  // Polymorphic: the permission is that of the object it points to.
   source: (ctx, id) => {
     const hit = ctx.store.byAnyId(id);
     if (!hit) return id;
@@ -156,6 +159,17 @@ const EXPANDERS: Record<string, Resolver> = {
   discounts: (ctx, id) => ctx.store.discounts.get(id) ?? id,
   coupon: (ctx, id) => ctx.store.coupons.get(id) ?? id,
 };
+
+/**
+ * The permission expanding `property` needs: the resource it points to is read, so a restricted key needs Read on
+ * it as on the endpoint (docs.stripe.com/api/expanding_objects; ../shared/stripe/facts.md). Undefined for
+ * `source` (checked by what it points to), for discounts (part of the subscription, invoice or customer they sit
+ * on) and for references whose permission name we do not know.
+ */
+function expansionPermission(property: string): string | undefined {
+  const path = EXPANDED_RESOURCES[property];
+  return path ? EMULATOR_PERMISSIONS[path] : EXPANSION_PERMISSIONS[property];
+}
 
 /** Expandable on Stripe, but the emulator holds no such objects: the id stays as it is. */
 const EXPANDABLE_WITHOUT_DATA = new Set([
@@ -199,6 +213,10 @@ function expandPath(ctx: Ctx, value: unknown, segs: string[]): unknown {
   const expandable = expander !== undefined || EXPANDABLE_WITHOUT_DATA.has(head);
   if (rest.length === 0 && !expandable) throw cannotExpand(head);
   let child = obj[head];
+  // Checked for every reference asked for, set or not (null, or an empty list of ids): stricter than a check only
+  // of objects found. An object Stripe embeds whole (a subscription item's price) is not an expansion.
+  const permission = expansionPermission(head);
+  if (permission && (child === null || typeof child === 'string' || Array.isArray(child))) requirePermission(ctx, permission);
   if (expander) {
     if (typeof child === 'string') child = expander(ctx, child);
     else if (Array.isArray(child)) child = child.map((c) => (typeof c === 'string' ? expander(ctx, c) : c));

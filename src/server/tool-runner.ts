@@ -83,7 +83,7 @@ export async function runTool(tool: AnyTool, args: Record<string, unknown>, opti
     if (text.length > OUTPUT_LIMIT_CHARS) return { isError: true, content: [{ type: 'text', text: tooLargeMessage(tool, text.length) }] };
     return { content: [{ type: 'text', text }], structuredContent: structured };
   } catch (err) {
-    const message = describeError(err, { tool: tool.name, dashboardResource: tool.dashboardResource, ...(routedMode ? { mode: routedMode } : {}) });
+    const message = describeError(err, { tool: tool.name, permissions: tool.permissions, ...(routedMode ? { mode: routedMode } : {}) });
     // A cancelled call is not a failure worth an operator's attention.
     if (isUnexpectedError(err) && !options.signal.aborted) logLine(`${tool.name} failed: ${message}`);
     return { isError: true, content: [{ type: 'text', text: message }] };

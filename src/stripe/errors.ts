@@ -1,6 +1,7 @@
 import { redactKeys } from './keys.js';
 import { DateInputError } from './time.js';
 import { WRITE_BLOCKED_CODE } from './http.js';
+import { dashboardLabel, deniedPermission, describePermissions, type ToolPermissions } from './permissions.js';
 
 /** Bad input a person or model can fix: answered as a clear message, nothing is sent to Stripe. */
 export class ToolInputError extends Error {
@@ -26,29 +27,10 @@ export class ModeMismatchError extends Error {
 /** What the error mapper needs to know about the call that failed. */
 export interface ErrorContext {
   tool: string;
-  /** Dashboard resource the tool reads, for restricted-key advice (e.g. "Customers"). */
-  dashboardResource: string;
+  /** The tool's declared permissions: named only when Stripe's 403 names none (the 403's own name comes first). */
+  permissions?: ToolPermissions;
   mode?: 'test' | 'live';
 }
-
-/** Stripe's restricted-key permissions we know, by the name its 403 message uses → Dashboard resource. */
-const DASHBOARD_RESOURCE: Record<string, string> = {
-  rak_customer_read: 'Customers',
-  rak_charge_read: 'Charges',
-  rak_payment_intent_read: 'PaymentIntents',
-  rak_invoice_read: 'Invoices',
-  rak_subscription_read: 'Subscriptions',
-  rak_product_read: 'Products',
-  rak_plan_read: 'Prices',
-  rak_price_read: 'Prices',
-  rak_refund_read: 'Refunds',
-  rak_dispute_read: 'Disputes',
-  rak_payout_read: 'Payouts',
-  rak_balance_read: 'Balance',
-  rak_balance_transaction_source_read: 'Balance transaction sources',
-  rak_account_read: 'Account',
-  rak_connected_account_read: 'Account',
-};
 
 interface StripeLikeError {
   type?: string;
@@ -102,15 +84,8 @@ function describe(err: unknown, context: ErrorContext): string {
         `Stripe did not accept the API key: ${message} Check that the key is copied whole and has not been deleted or rolled in the Dashboard (Developers → API keys).`,
         err,
       );
-    case 'StripePermissionError': {
-      const permission = /'(rak_[a-z_]+)'/.exec(message)?.[1];
-      const resource = (permission && DASHBOARD_RESOURCE[permission]) ?? context.dashboardResource;
-      return withRequestId(
-        `The restricted key is not allowed to read ${resource}${permission ? ` (Stripe asked for '${permission}')` : ''}. ` +
-          `Open the key in the Stripe Dashboard (Developers → API keys → your restricted key → Edit) and set "${resource}" to Read; other tools keep working meanwhile.`,
-        err,
-      );
-    }
+    case 'StripePermissionError':
+      return withRequestId(permissionAdvice(err, context), err);
     case 'StripeRateLimitError':
       return withRequestId(
         'Stripe is rate-limiting this account right now (HTTP 429) and retries with backoff did not get through. Wait a few seconds and try again, or narrow the request (smaller date range or limit).',
@@ -138,4 +113,27 @@ function describe(err: unknown, context: ErrorContext): string {
     default:
       return withRequestId(`Stripe returned an error: ${message}`, err);
   }
+}
+
+const EDIT_KEY = 'Open the key in the Stripe Dashboard (Developers → API keys → your restricted key → Edit)';
+
+/**
+ * A restricted key's 403: the resource Stripe named (its `rak_…` permission, which may be an expanded object's,
+ * not the tool's main resource), and where to set it. When Stripe names none, what the tool declares it reads.
+ */
+function permissionAdvice(err: StripeLikeError, context: ErrorContext): string {
+  const permission = deniedPermission(err);
+  if (permission) {
+    const label = dashboardLabel(permission);
+    const resource = label ? `"${label}"` : `the resource Stripe calls '${permission}'`;
+    return (
+      `The restricted key is not allowed to read ${label ?? permission} (Stripe asked for '${permission}'). ` +
+      `${EDIT_KEY} and set ${resource} to Read; other tools keep working meanwhile.`
+    );
+  }
+  const declared = context.permissions ? ` ${context.tool} ${describePermissions(context.permissions)}.` : '';
+  return (
+    `The restricted key is not allowed to make this request, and Stripe did not say which permission is missing: ${err.message ?? ''}${declared} ` +
+    `${EDIT_KEY} and set what it needs to Read; \`connections test\` lists what the key lacks.`
+  );
 }

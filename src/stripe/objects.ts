@@ -1,5 +1,6 @@
 import type Stripe from 'stripe';
 import type { Mode } from './keys.js';
+import type { ReadPermission } from './permissions.js';
 import { compactBalanceTransaction } from './compact/balance-transaction.js';
 import { compactCharge } from './compact/charge.js';
 import { compactCustomer } from './compact/customer.js';
@@ -16,8 +17,8 @@ import { compactSubscription } from './compact/subscription.js';
 interface ObjectKind {
   /** Singular, for people: "customer", "payment intent". */
   label: string;
-  /** The Dashboard resource a restricted key needs at Read to fetch it. */
-  dashboardResource: string;
+  /** The permission a restricted key needs to retrieve it (its Dashboard label: src/stripe/permissions.ts). */
+  permission: ReadPermission;
   /** Path under dashboard.stripe.com/(test/) (Stripe shows charges and payment intents under payments/). */
   dashboardPath: string;
   retrieve: (stripe: Stripe, id: string) => Promise<{ id: string; livemode?: boolean }>;
@@ -32,53 +33,53 @@ const amountTitle = (label: string) => (c: Record<string, unknown>) =>
 
 const KINDS: Record<string, ObjectKind> = {
   customer: {
-    label: 'customer', dashboardResource: 'Customers', dashboardPath: 'customers',
+    label: 'customer', permission: 'rak_customer_read', dashboardPath: 'customers',
     retrieve: (s, id) => s.customers.retrieve(id) as Promise<Stripe.Customer>,
     compact: compactCustomer,
     title: (c) => `Customer ${[c.name, c.email ? `<${c.email}>` : null].filter(Boolean).join(' ') || c.id}`,
   },
   charge: {
-    label: 'charge', dashboardResource: 'Charges', dashboardPath: 'payments',
+    label: 'charge', permission: 'rak_charge_read', dashboardPath: 'payments',
     retrieve: (s, id) => s.charges.retrieve(id), compact: compactCharge, title: amountTitle('Charge'),
   },
   payment_intent: {
-    label: 'payment intent', dashboardResource: 'PaymentIntents', dashboardPath: 'payments',
+    label: 'payment intent', permission: 'rak_payment_intent_read', dashboardPath: 'payments',
     retrieve: (s, id) => s.paymentIntents.retrieve(id), compact: compactPaymentIntent, title: amountTitle('Payment'),
   },
   invoice: {
-    label: 'invoice', dashboardResource: 'Invoices', dashboardPath: 'invoices',
+    label: 'invoice', permission: 'rak_invoice_read', dashboardPath: 'invoices',
     retrieve: (s, id) => s.invoices.retrieve(id), compact: compactInvoice,
     title: (c) => [`Invoice ${c.number ?? c.id}`, c.total && c.currency ? `${c.total} ${String(c.currency).toUpperCase()}` : null, c.status].filter(Boolean).join(' · '),
   },
   subscription: {
-    label: 'subscription', dashboardResource: 'Subscriptions', dashboardPath: 'subscriptions',
+    label: 'subscription', permission: 'rak_subscription_read', dashboardPath: 'subscriptions',
     retrieve: (s, id) => s.subscriptions.retrieve(id, { expand: ['discounts'] }), compact: compactSubscription,
     title: (c) => `Subscription ${c.id} · ${c.status} · customer ${c.customer}`,
   },
   product: {
-    label: 'product', dashboardResource: 'Products', dashboardPath: 'products',
+    label: 'product', permission: 'rak_product_read', dashboardPath: 'products',
     retrieve: (s, id) => s.products.retrieve(id), compact: compactProduct,
     title: (c) => `Product ${c.name ?? c.id}${c.active === false ? ' (archived)' : ''}`,
   },
   price: {
-    label: 'price', dashboardResource: 'Prices', dashboardPath: 'prices',
+    label: 'price', permission: 'rak_plan_read', dashboardPath: 'prices',
     retrieve: (s, id) => s.prices.retrieve(id), compact: compactPrice,
     title: (c) => ['Price', c.nickname, c.unit_amount && c.currency ? `${c.unit_amount} ${String(c.currency).toUpperCase()}${c.interval ? `/${c.interval}` : ''}` : null].filter(Boolean).join(' · '),
   },
   refund: {
-    label: 'refund', dashboardResource: 'Refunds', dashboardPath: 'refunds',
+    label: 'refund', permission: 'rak_refund_read', dashboardPath: 'refunds',
     retrieve: (s, id) => s.refunds.retrieve(id), compact: compactRefund, title: amountTitle('Refund'),
   },
   dispute: {
-    label: 'dispute', dashboardResource: 'Disputes', dashboardPath: 'disputes',
+    label: 'dispute', permission: 'rak_dispute_read', dashboardPath: 'disputes',
     retrieve: (s, id) => s.disputes.retrieve(id), compact: compactDispute, title: amountTitle('Dispute'),
   },
   payout: {
-    label: 'payout', dashboardResource: 'Payouts', dashboardPath: 'payouts',
+    label: 'payout', permission: 'rak_payout_read', dashboardPath: 'payouts',
     retrieve: (s, id) => s.payouts.retrieve(id), compact: compactPayout, title: amountTitle('Payout'),
   },
   balance_transaction: {
-    label: 'balance transaction', dashboardResource: 'Balance transaction sources', dashboardPath: 'balance/history',
+    label: 'balance transaction', permission: 'rak_balance_transaction_source_read', dashboardPath: 'balance/history',
     retrieve: (s, id) => s.balanceTransactions.retrieve(id), compact: compactBalanceTransaction,
     title: (c) => `Balance transaction · ${c.type} · ${c.amount} ${String(c.currency).toUpperCase()} (fee ${c.fee}, net ${c.net})`,
   },
@@ -90,6 +91,11 @@ const PREFIXES: Array<[string, keyof typeof KINDS]> = [
   ['sub_', 'subscription'], ['prod_', 'product'], ['price_', 'price'], ['plan_', 'price'], ['re_', 'refund'],
   ['pyr_', 'refund'], ['dp_', 'dispute'], ['du_', 'dispute'], ['po_', 'payout'], ['txn_', 'balance_transaction'],
 ];
+
+/** Kind → the permission retrieving one needs: what fetch declares it may need, by the kind its id names. */
+export const RETRIEVE_PERMISSIONS: Readonly<Record<string, ReadPermission>> = Object.fromEntries(
+  Object.entries(KINDS).map(([kind, k]) => [kind, k.permission]),
+);
 
 export const FETCHABLE_PREFIXES = PREFIXES.map(([prefix]) => prefix);
 

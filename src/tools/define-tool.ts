@@ -1,6 +1,7 @@
 import type Stripe from 'stripe';
 import type { z } from 'zod';
 import type { Mode } from '../stripe/keys.js';
+import type { ReadPermission, ToolPermissions } from '../stripe/permissions.js';
 
 /** What a handler gets besides its arguments: the routed client and the call's cancellation signal. */
 export interface ToolContext {
@@ -14,6 +15,11 @@ export interface ToolContext {
    * for them. Absent outside MCP (the CLI); the server throttles and orders the notifications.
    */
   progress?: (done: number, message: string) => void;
+  /**
+   * Told when the call went without an optional permission (`mayUse`) because Stripe refused it: `connections test`
+   * listens, so it can list what the key lacks even where the tool still answered.
+   */
+  permissionMissing?: (permission: ReadPermission) => void;
 }
 
 export interface ToolDefinition<Input extends z.ZodObject = z.ZodObject, Output extends z.ZodObject = z.ZodObject> {
@@ -23,8 +29,11 @@ export interface ToolDefinition<Input extends z.ZodObject = z.ZodObject, Output 
   title: string;
   /** Written for a model choosing a tool: what it returns, units, date format, filters, an example. */
   description: string;
-  /** The Stripe Dashboard resource a restricted key must have at Read for this tool (README, errors). */
-  dashboardResource: string;
+  /**
+   * The `rak_…_read` permissions a restricted key needs for this tool, and those it may use (labels:
+   * src/stripe/permissions.ts). Errors, `connections test`, the README's key table and the emulator are held to it.
+   */
+  permissions: ToolPermissions;
   /** The tool's own arguments; `connection` and `mode` are added by the server for every tool. */
   input: Input;
   /** The result's shape; `connection` and `mode` are added by the server. */

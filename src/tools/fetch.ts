@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ToolInputError } from '../stripe/errors.js';
-import { dashboardUrl, FETCHABLE_PREFIXES, objectKindOf } from '../stripe/objects.js';
+import { dashboardUrl, FETCHABLE_PREFIXES, objectKindOf, RETRIEVE_PERMISSIONS } from '../stripe/objects.js';
 import { defineTool } from './define-tool.js';
 import { assertMode } from './common.js';
 
@@ -14,8 +14,8 @@ function summarise(compact: Record<string, unknown>): string {
 
 export const fetchObject = defineTool({
   name: 'fetch',
+  permissions: { needs: [], mayUse: [], byChoice: { of: "the fetched object's resource", permissions: RETRIEVE_PERMISSIONS } },
   title: 'Fetch a Stripe object',
-  dashboardResource: 'the fetched object\'s resource',
   description: [
     'Fetches one Stripe object by id and returns {id, title, text, url, metadata}: a title, a readable summary (amounts as exact decimals in major units, times ISO 8601 UTC), a Stripe Dashboard link, and the object\'s kind and metadata.',
     `Ids any tool returns work: ${FETCHABLE_PREFIXES.join(', ')}.`,

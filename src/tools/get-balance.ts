@@ -7,8 +7,8 @@ export const BALANCE_NOTE = 'Each currency is a separate balance: amounts in dif
 
 export const getBalance = defineTool({
   name: 'get_balance',
+  permissions: { needs: ['rak_balance_read'], mayUse: [] },
   title: 'Get balance',
-  dashboardResource: 'Balance',
   description: [
     'Returns the Stripe account balance right now, one entry per currency: available (can be paid out now) and pending (still settling), each with a source_types split (card, bank_account, …) when Stripe gives one;',
     'connect_reserved and instant_available when the account has them. Amounts are exact decimal strings in major units of their currency; currencies are never added together.',

@@ -13,8 +13,16 @@ const counts = z.object({
 
 export const getChurn = defineTool({
   name: 'get_churn',
+  permissions: {
+    needs: ['rak_subscription_read'],
+    mayUse: [
+      {
+        permission: 'rak_coupon_read',
+        without: 'no coupon is applied: discounted subscriptions count at list price, so lost MRR and the churn counts may be overstated',
+      },
+    ],
+  },
   title: 'Get churn',
-  dashboardResource: 'Subscriptions',
   description: [
     'Customers and subscriptions that churned in a period (canceled, or turned unpaid, after having paid), the MRR they took with them per currency, and the churn rate as Stripe defines it: churned in the window ÷ (active at its start + new in it).',
     'Computed on the server over every subscription. The window is a calendar month (month + timezone), or start (inclusive) / end (exclusive) as ISO dates or Unix seconds; default the last 30 days, as in Stripe\'s dashboard.',
@@ -41,6 +49,7 @@ export const getChurn = defineTool({
     churned_subscriptions: z.array(z.record(z.string(), z.unknown())).describe('The churned subscriptions, oldest first (at most 100)'),
     churned_listed: z.number().int(),
     note: z.string().optional(),
+    caveats: z.array(z.string()).optional().describe('What this answer could not read (a permission the key lacks) and which figures it may change'),
     cannot_know: z.array(z.string()),
     scanned: z.number().int().describe('Subscriptions read'),
     amounts: z.string(),

@@ -7,8 +7,17 @@ const month = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'must be a month as YY
 
 export const getMrr = defineTool({
   name: 'get_mrr',
+  permissions: {
+    needs: ['rak_subscription_read'],
+    mayUse: [
+      {
+        permission: 'rak_coupon_read',
+        without: 'no coupon is applied: discounted subscriptions count at list price, so MRR and the subscription and customer counts may be overstated',
+      },
+      { permission: 'rak_product_read', without: 'grouped rows name products by id, not by name' },
+    ],
+  },
   title: 'Get MRR',
-  dashboardResource: 'Subscriptions',
   description: [
     'Monthly recurring revenue as Stripe Billing defines it, computed on the server over every subscription: active and past_due subscriptions; trials, metered prices, one-off items and free plans excluded; quantity and billing interval normalised to a month; only forever coupons reduce it.',
     'Per currency (never converted), optionally grouped by product, price or plan (product + billing interval), with subscriber counts.',

@@ -21,8 +21,8 @@ const objectId = (what: string) =>
 
 export const listBalanceTransactions = defineTool({
   name: 'list_balance_transactions',
+  permissions: { needs: ['rak_balance_transaction_source_read'], mayUse: [] },
   title: 'List balance transactions',
-  dashboardResource: 'Balance transaction sources',
   description: [
     'Lists every movement of the Stripe balance (the ledger), newest first: id, amount, fee, net (amount − fee), currency, type, reporting_category, status (available or pending), available_on and created (ISO 8601 UTC), source id, description, fee_details, exchange_rate.',
     'Filters: type (charge, refund, payout, stripe_fee, adjustment, …), currency, payout (po_…: what an automatic payout paid out), source (ch_…, re_…: the transaction of that object), created_after (inclusive) / created_before (exclusive) as ISO dates (2026-05-01 = UTC midnight), date-times with offset, or Unix seconds.',

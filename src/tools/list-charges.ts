@@ -6,8 +6,8 @@ import { aggregateInput, createdRangeInput, listInput, listOutput, listPage, ran
 
 export const listCharges = defineTool({
   name: 'list_charges',
+  permissions: { needs: ['rak_charge_read'], mayUse: [] },
   title: 'List charges',
-  dashboardResource: 'Charges',
   description: [
     'Lists Stripe charges (each payment attempt, failed ones included), newest first: amount, captured, refunded, currency, status, failure code/message and outcome (why declined, risk level), customer, payment intent, balance transaction, card brand/last4, created (ISO 8601 UTC), metadata.',
     'Filters: customer (cus_…), payment_intent (pi_…), created_after (inclusive) / created_before (exclusive) as ISO dates (2026-05-01 = UTC midnight), date-times with offset, or Unix seconds; status (succeeded, pending, failed), refunded, disputed (read while paging: the result says how many were scanned).',

@@ -5,8 +5,8 @@ import { aggregateInput, createdRangeInput, listInput, listOutput, listPage, ran
 
 export const listCustomers = defineTool({
   name: 'list_customers',
+  permissions: { needs: ['rak_customer_read'], mayUse: [] },
   title: 'List customers',
-  dashboardResource: 'Customers',
   description: [
     'Lists Stripe customers, newest first: id, name, email, phone, description, created (ISO 8601 UTC), currency, balance, delinquent, country, metadata (detail "full" adds the rest, such as the default payment method).',
     'Filters: email (exact, case-sensitive as Stripe stores it), created_after (inclusive) / created_before (exclusive) as ISO dates (2026-05-01 = UTC midnight), date-times with offset, or Unix seconds.',

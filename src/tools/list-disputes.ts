@@ -19,8 +19,8 @@ const STATUSES = [
 
 export const listDisputes = defineTool({
   name: 'list_disputes',
+  permissions: { needs: ['rak_dispute_read'], mayUse: [] },
   title: 'List disputes',
-  dashboardResource: 'Disputes',
   description: [
     'Lists Stripe disputes (chargebacks and inquiries), newest first: amount, currency, status, reason, disputed charge and payment intent, created, evidence due date (ISO 8601 UTC), whether evidence was given or is past due, whether the charge can still be refunded, balance transaction ids.',
     'Filters: charge (ch_…), payment_intent (pi_…), created_after (inclusive) / created_before (exclusive) as ISO dates (2026-05-01 = UTC midnight), date-times with offset, or Unix seconds; status, read while paging (the result says how many were scanned). Needing a reply: needs_response, warning_needs_response.',

@@ -5,8 +5,8 @@ import { aggregateInput, createdRangeInput, dateInput, listInput, listOutput, li
 
 export const listInvoices = defineTool({
   name: 'list_invoices',
+  permissions: { needs: ['rak_invoice_read'], mayUse: [] },
   title: 'List invoices',
-  dashboardResource: 'Invoices',
   description: [
     'Lists Stripe invoices, newest first: number, status, amount due/paid/remaining, subtotal, discount, tax, total, currency, customer (id, email, name), subscription, billing reason, created, due date, period, paid_at (ISO 8601 UTC), payment attempts, hosted link, the first line items.',
     'Filters: customer (cus_…), subscription (sub_…), status (draft, open, paid, uncollectible, void), collection_method, created_after / due_after (inclusive) and created_before / due_before (exclusive) as ISO dates (2026-05-01 = UTC midnight), date-times with offset, or Unix seconds. Overdue = status open with due_before now.',

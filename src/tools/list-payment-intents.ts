@@ -17,8 +17,8 @@ const STATUSES = [
 
 export const listPaymentIntents = defineTool({
   name: 'list_payment_intents',
+  permissions: { needs: ['rak_payment_intent_read'], mayUse: [] },
   title: 'List payment intents',
-  dashboardResource: 'PaymentIntents',
   description: [
     'Lists Stripe payment intents (one per payment a customer is asked to make, across retries), newest first: amount, amount received, currency, status, last payment error (code, decline code, message), latest charge, customer, created (ISO 8601 UTC), metadata.',
     'Filters: customer (cus_…), created_after (inclusive) / created_before (exclusive) as ISO dates (2026-05-01 = UTC midnight), date-times with offset, or Unix seconds; status, read while paging (the result says how many were scanned): a Stripe status, or "failed" = an attempt failed and the payment has not succeeded (last_payment_error set).',

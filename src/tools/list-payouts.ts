@@ -7,8 +7,8 @@ export const PAYOUT_STATUSES = ['paid', 'pending', 'in_transit', 'canceled', 'fa
 
 export const listPayouts = defineTool({
   name: 'list_payouts',
+  permissions: { needs: ['rak_payout_read'], mayUse: [] },
   title: 'List payouts',
-  dashboardResource: 'Payouts',
   description: [
     'Lists payouts from the Stripe balance to the bank account or card, newest first: id, amount, currency, status, arrival_date and created (ISO 8601 UTC), method (standard or instant), type, automatic, destination id, failure_code and failure_message, balance_transaction id, description, statement_descriptor.',
     'Filters: status (paid, pending, in_transit, canceled, failed), arrival_after / arrival_before (expected bank arrival date), created_after / created_before; *_after is inclusive, *_before exclusive; ISO dates (2026-05-01 = UTC midnight), date-times with offset, or Unix seconds.',

@@ -7,8 +7,8 @@ import { aggregateInput, createdRangeInput, listInput, listOutput, listPage, ran
 
 export const listPrices = defineTool({
   name: 'list_prices',
+  permissions: { needs: ['rak_plan_read'], mayUse: [] },
   title: 'List prices',
-  dashboardResource: 'Prices',
   description: [
     'Lists Stripe prices (what a product costs), newest first: id, product id, active, currency, unit_amount, type (one_time or recurring), interval and interval_count, usage_type (licensed or metered), billing_scheme, nickname, lookup_key, tax_behavior, created (ISO 8601 UTC), metadata.',
     'Filters: product (id), type, currency (e.g. usd), active (false = archived), recurring_interval (day, week, month, year), created_after (inclusive) / created_before (exclusive) as ISO dates (2026-05-01 = UTC midnight), date-times with offset, or Unix seconds.',

@@ -5,8 +5,8 @@ import { aggregateInput, createdRangeInput, listInput, listOutput, listPage, ran
 
 export const listProducts = defineTool({
   name: 'list_products',
+  permissions: { needs: ['rak_product_read'], mayUse: [] },
   title: 'List products',
-  dashboardResource: 'Products',
   description: [
     'Lists Stripe products (what is sold), newest first: id, name, description, active, default price id, type, unit label, url, created and updated (ISO 8601 UTC), metadata.',
     'Filters: active (true = on sale, false = archived; omit for both), created_after (inclusive) / created_before (exclusive) as ISO dates (2026-05-01 = UTC midnight), date-times with offset, or Unix seconds.',

@@ -5,8 +5,8 @@ import { aggregateInput, createdRangeInput, listInput, listOutput, listPage, ran
 
 export const listRefunds = defineTool({
   name: 'list_refunds',
+  permissions: { needs: ['rak_refund_read'], mayUse: [] },
   title: 'List refunds',
-  dashboardResource: 'Refunds',
   description: [
     'Lists Stripe refunds, newest first: amount, currency, status (pending, succeeded, failed, canceled, requires_action), reason, failure reason, the refunded charge and payment intent, customer, balance transaction, created (ISO 8601 UTC), metadata.',
     'Filters: charge (ch_…), payment_intent (pi_…), created_after (inclusive) / created_before (exclusive) as ISO dates (2026-05-01 = UTC midnight), date-times with offset, or Unix seconds.',

@@ -7,8 +7,8 @@ const STATUSES = ['active', 'past_due', 'unpaid', 'canceled', 'incomplete', 'inc
 
 export const listSubscriptions = defineTool({
   name: 'list_subscriptions',
+  permissions: { needs: ['rak_subscription_read'], mayUse: [] },
   title: 'List subscriptions',
-  dashboardResource: 'Subscriptions',
   description: [
     'Lists Stripe subscriptions, newest first: status, customer, items (price, product, unit amount, interval, quantity, current period), cancellation (cancel_at_period_end, cancel_at, canceled_at, ended_at, reason), trial, start, created (ISO 8601 UTC), discounts (coupon id, end), latest invoice, metadata.',
     'Without status Stripe lists only subscriptions that have not ended (no canceled ones): use status "canceled", "ended" (canceled or incomplete_expired) or "all". Filters: customer (cus_…), price (price_…), status, created_after (inclusive) / created_before (exclusive) as ISO dates (2026-05-01 = UTC midnight), date-times with offset, or Unix seconds.',

@@ -9,6 +9,7 @@ import { compactProduct, compactProductSchema, productFacets } from '../stripe/c
 import { compactSubscription, compactSubscriptionSchema, subscriptionFacets } from '../stripe/compact/subscription.js';
 import type { Facets } from '../stripe/compact/facets.js';
 import { emptyFieldsOptional, withoutEmptyFields } from '../stripe/compact/shared.js';
+import type { ReadPermission } from '../stripe/permissions.js';
 import { defineTool } from './define-tool.js';
 import { AMOUNTS_FULL, COMPACT_LIST_NOTE, DEFAULT_LIMIT, MAX_RESULTS, assertMode, detailInput, rawStripeObject } from './common.js';
 import { ToolInputError } from '../stripe/errors.js';
@@ -22,6 +23,17 @@ import { SEARCH_RESOURCES, SEARCH_SYNTAX, describeSearchFields, searchQueryProbl
 const FIELDS_BY_RESOURCE = SEARCH_RESOURCES.map((r) => `${r}: ${describeSearchFields(r)}`).join(' · ');
 
 export { SEARCH_RESOURCES, type SearchResource } from '../stripe/search-query.js';
+
+/** The permission searching each resource needs (the same as listing it). */
+const SEARCH_PERMISSIONS = {
+  customers: 'rak_customer_read',
+  charges: 'rak_charge_read',
+  invoices: 'rak_invoice_read',
+  payment_intents: 'rak_payment_intent_read',
+  prices: 'rak_plan_read',
+  products: 'rak_product_read',
+  subscriptions: 'rak_subscription_read',
+} as const satisfies Record<SearchResource, ReadPermission>;
 
 export const SEARCH_NOTE =
   'Search results can be up to a minute stale (longer during Stripe outages), so very recent changes may be missing; Stripe Search is not available to accounts in India.';
@@ -60,8 +72,16 @@ function assertStripeAccepts(resource: SearchResource, query: string): void {
 
 export const search = defineTool({
   name: 'search',
+  permissions: {
+    needs: [],
+    mayUse: [],
+    byChoice: {
+      of: 'the resource searched',
+      permissions: SEARCH_PERMISSIONS,
+      otherwise: { of: 'plain-text search (no resource)', permissions: ['rak_customer_read', 'rak_invoice_read', 'rak_charge_read', 'rak_payment_intent_read', 'rak_product_read'] },
+    },
+  },
   title: 'Search Stripe',
-  dashboardResource: 'the searched resource',
   description: [
     "Finds customers, charges, invoices, payment_intents, prices, products or subscriptions with Stripe's Search Query Language: partial names or emails, metadata, amounts, statuses.",
     'Without resource, query is plain text (name, email, invoice number, amount, id) looked up across resources; the answer is results [{id, title, url}], opened with fetch.',

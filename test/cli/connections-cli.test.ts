@@ -333,6 +333,9 @@ describe('connections test', () => {
       expect(r.stdout).toMatch(/Connection "acme", live mode/);
       const checked = CHECKED_TOOLS.length;
       expect(r.stdout.match(new RegExp(`Can serve ${checked} of ${checked} tools`, 'g'))).toHaveLength(2);
+      // Optional permissions too.
+      expect(r.stdout).toMatch(/    get_mrr +→ Coupons: Read   \(Stripe: rak_coupon_read\)  set/);
+      expect(r.stdout).not.toMatch(/not set/);
       expectNoKeyInResult(key, r);
       const one = await h.cli(['connections', 'test', 'acme', '--mode', 'live']);
       expect(one.stdout).not.toMatch(/test mode/);
@@ -373,6 +376,27 @@ describe('connections test', () => {
       h.cleanup();
     }
   });
+
+  it('lists the optional permissions: Coupons missing with what it changes, while get_mrr and get_churn are still served', async () => {
+    const h = home();
+    try {
+      await h.add('acme', keys.noAccount); // every tool's Read, no Coupons
+      const r = await h.cli(['connections', 'test', 'acme']);
+      expect(r.code, r.stderr).toBe(0);
+      const checked = CHECKED_TOOLS.length;
+      expect(r.stdout).toContain(`Can serve ${checked} of ${checked} tools`);
+      expect(r.stdout).toMatch(/  Optional \(the tool answers without it, with less\):/);
+      expect(r.stdout).toMatch(/    get_mrr +→ Coupons: Read   \(Stripe: rak_coupon_read\)  not set: without it, no coupon is applied: discounted subscriptions count at list price/);
+      expect(r.stdout).toMatch(/    get_churn +→ Coupons: Read   \(Stripe: rak_coupon_read\)  not set: without it, .*lost MRR/);
+      expect(r.stdout).toMatch(/    get_mrr +→ Products: Read   \(Stripe: rak_product_read\)  set/);
+      const json = JSON.parse((await h.cli(['connections', 'test', 'acme', '--json'])).stdout);
+      const mrr = (json.results[0].tools as Array<{ tool: string; ok: boolean; optional: Array<{ stripePermission: string; status: string }> }>).find((t) => t.tool === 'get_mrr')!;
+      expect(mrr.ok).toBe(true);
+      expect(mrr.optional.map((o) => [o.stripePermission, o.status])).toEqual([['rak_coupon_read', 'missing'], ['rak_product_read', 'ok']]);
+    } finally {
+      h.cleanup();
+    }
+  }, 60_000); // three CLI runs, slow when the machine is loaded
 
   it('a key revoked since it was added fails with what to do; unknown names and modes are clear', async () => {
     const h = home();

@@ -10,6 +10,9 @@ const K = {
   chargesOnly: ['rk', 'test', 'chargesonlyabcd'].join('_'),
   writer: ['rk', 'test', 'customerwriter99'].join('_'),
   noAccount: ['rk', 'test', 'noaccountkey5678'].join('_'),
+  subscriptionsOnly: ['rk', 'test', 'subsonlykey2468'].join('_'),
+  subscriptionsCoupons: ['rk', 'test', 'subscoupons1357'].join('_'),
+  balanceOnly: ['rk', 'test', 'btxnonlykey9753'].join('_'),
   revoked: ['rk', 'test', 'revokedkeyWXYZ'].join('_'),
   expired: ['rk', 'live', 'expiredkeyQRST'].join('_'),
 };
@@ -23,6 +26,9 @@ beforeAll(async () => {
       [K.chargesOnly]: { mode: 'test', permissions: ['rak_charge_read'] },
       [K.writer]: { mode: 'test', permissions: ['rak_customer_write'] },
       [K.noAccount]: { mode: 'test', permissions: Object.values(EMULATOR_PERMISSIONS).filter((p) => p !== 'rak_account_read') },
+      [K.subscriptionsOnly]: { mode: 'test', permissions: ['rak_subscription_read'] },
+      [K.subscriptionsCoupons]: { mode: 'test', permissions: ['rak_subscription_read', 'rak_coupon_read'] },
+      [K.balanceOnly]: { mode: 'test', permissions: ['rak_balance_transaction_source_read'] },
       [K.revoked]: { mode: 'test', revoked: true },
       [K.expired]: { mode: 'live', expired: true },
     },
@@ -103,6 +109,57 @@ describe('keys', () => {
     expect((await noAccount.balance.retrieve()).object).toBe('balance');
     const e = await failure(noAccount.accounts.retrieveCurrent());
     expect(e).toBeInstanceOf(Stripe.errors.StripePermissionError);
+  });
+});
+
+/** Stripe's 403 for a restricted key: its message names the one permission that would let the request continue. */
+async function expectRefusal(p: Promise<unknown>, permission: string): Promise<void> {
+  const e = await failure(p);
+  expect(e).toBeInstanceOf(Stripe.errors.StripePermissionError);
+  expect(e.statusCode).toBe(403);
+  expect(e.type).toBe('StripePermissionError');
+  expect(PERMISSION_MESSAGE.exec(e.message)?.[1], e.message).toBe(permission);
+}
+
+// An expanded object is another resource: the key needs Read on it too (docs.stripe.com/api/expanding_objects,
+// docs.stripe.com/keys/restricted-api-keys; ../shared/stripe/facts.md, "Restricted keys and expand").
+describe('expanded objects need their own permission', () => {
+  const discounted = () => handle.dataset('test').subscriptions.find((s) => (s.discounts ?? []).length > 0)!;
+
+  it('a coupon expanded through a discount needs Coupons (rak_coupon_read), in a list (data.…) and on one object', async () => {
+    const subscriptionsOnly = clientFor(handle, K.subscriptionsOnly);
+    const sub = discounted();
+    expect(sub, 'the dataset has a subscription with a discount').toBeDefined();
+    const customer = sub.customer as string;
+    await expectRefusal(subscriptionsOnly.subscriptions.retrieve(sub.id, { expand: ['discounts.source.coupon'] }), 'rak_coupon_read');
+    await expectRefusal(subscriptionsOnly.subscriptions.list({ customer, status: 'all', expand: ['data.discounts.source.coupon'] }), 'rak_coupon_read');
+    // The discounts themselves are part of the subscription: expanding them asks for nothing more.
+    const withDiscounts = await subscriptionsOnly.subscriptions.retrieve(sub.id, { expand: ['discounts'] });
+    const discount = withDiscounts.discounts[0] as Stripe.Discount;
+    expect(typeof discount.source.coupon).toBe('string');
+    // With Coupons: Read, the same request answers with the coupon.
+    const full = await clientFor(handle, K.subscriptionsCoupons).subscriptions.retrieve(sub.id, { expand: ['discounts.source.coupon'] });
+    expect(((full.discounts[0] as Stripe.Discount).source.coupon as Stripe.Coupon).object).toBe('coupon');
+  });
+
+  it('each expanded reference asks for its resource, set or not; an object Stripe embeds whole asks for nothing', async () => {
+    const subscriptionsOnly = clientFor(handle, K.subscriptionsOnly);
+    await expectRefusal(subscriptionsOnly.subscriptions.list({ expand: ['data.latest_invoice'] }), 'rak_invoice_read');
+    await expectRefusal(subscriptionsOnly.subscriptions.list({ expand: ['data.customer'] }), 'rak_customer_read');
+    // items.data.price is embedded in every subscription item: only the product behind it is another resource.
+    await expectRefusal(subscriptionsOnly.subscriptions.list({ expand: ['data.items.data.price.product'] }), 'rak_product_read');
+    await expectRefusal(subscriptionsOnly.subscriptions.list({ expand: ['data.default_payment_method'] }), 'rak_payment_method_read');
+    const unexpanded = await subscriptionsOnly.subscriptions.list({ limit: 3 });
+    expect(unexpanded.data).toHaveLength(3);
+  });
+
+  it("a balance transaction's source asks for the permission of the object it is", async () => {
+    const balanceOnly = clientFor(handle, K.balanceOnly);
+    const txn = handle.dataset('test').balanceTransactions.find((t) => typeof t.source === 'string' && t.source.startsWith('ch_'))!;
+    expect((await balanceOnly.balanceTransactions.retrieve(txn.id)).source).toBe(txn.source);
+    await expectRefusal(balanceOnly.balanceTransactions.retrieve(txn.id, { expand: ['source'] }), 'rak_charge_read');
+    const charges = await clientFor(handle, K.chargesOnly).charges.list({ limit: 1 });
+    await expectRefusal(clientFor(handle, K.chargesOnly).charges.retrieve(charges.data[0]!.id, { expand: ['balance_transaction'] }), 'rak_balance_transaction_source_read');
   });
 });
 

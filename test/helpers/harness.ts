@@ -87,9 +87,13 @@ export interface RestrictedHarness extends Harness {
  * A harness whose only connection ("demo", test mode) holds a restricted key with just these `rak_…` permissions,
  * for checking what a user is told when a tool needs a permission the key lacks.
  */
-export async function startRestrictedHarness(permissions: string[], key = 'rk_test_RestrictedTestKey01'): Promise<RestrictedHarness> {
+export async function startRestrictedHarness(
+  permissions: string[],
+  key = 'rk_test_RestrictedTestKey01',
+  emulator: Omit<EmulatorOptions, 'keys'> = {},
+): Promise<RestrictedHarness> {
   const harness = await startHarness({
-    emulator: { keys: { [key]: { mode: 'test', permissions } } },
+    emulator: { ...emulator, keys: { [key]: { mode: 'test', permissions } } },
     connections: (e) => [{ name: 'demo', keys: { test: key }, apiBase: e.url }],
   });
   return { ...harness, key };

@@ -3,7 +3,7 @@
  * rate. Checked by hand on eight customers and against a separate computation over the demo dataset.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startHarness, type Harness } from '../helpers/harness.js';
+import { startHarness, startRestrictedHarness, type Harness } from '../helpers/harness.js';
 import { major } from '../helpers/expected.js';
 import { referenceChurn, rounded } from '../helpers/subscription-reference.js';
 import type { Dataset } from '../../src/emulator/index.js';
@@ -54,6 +54,29 @@ describe('get_churn on the eight-customer business (see get-mrr.test.ts for its 
     expect(december.structured.note).toBeUndefined(); // exactly 30 days
     const early = await h.call('get_churn', { month: '2025-01' });
     expect(early.structured.customers).toEqual({ active_at_start: 0, new_in_window: 0, churned: 0, churn_rate: null, churn_rate_percent: null });
+  });
+});
+
+describe('get_churn with a restricted key that cannot read Coupons', () => {
+  it('answers with the same counts, and says lost MRR and the churn counts may be overstated and what to set', async () => {
+    const noCoupons = await startRestrictedHarness(['rak_subscription_read'], 'rk_test_NoCouponsChurn01', { size: { customers: 8 } });
+    const full = await startHarness({ emulator: { size: { customers: 8 } } });
+    try {
+      const r = await noCoupons.call('get_churn', { month: '2025-10' });
+      expect(r.isError, r.text).toBe(false);
+      const reference = await full.call('get_churn', { month: '2025-10' });
+      expect(reference.structured.caveats).toBeUndefined();
+      // D, the one churned subscription, had no coupon: the figures agree; the caveat says what could differ.
+      expect(r.structured.subscriptions).toEqual(reference.structured.subscriptions);
+      expect(r.structured.lost_mrr).toEqual([{ currency: 'usd', mrr: '345.00' }]);
+      expect(r.structured.caveats).toHaveLength(1);
+      expect(r.structured.caveats[0]).toMatch(/^The key cannot read Coupons \(Stripe asked for 'rak_coupon_read'\), so no coupon is applied: 2 subscriptions have discounts/);
+      expect(r.structured.caveats[0]).toMatch(/lost MRR and the churn counts and rates may be overstated/);
+      expect(r.structured.caveats[0]).toMatch(/Set "Coupons" to Read/);
+    } finally {
+      await noCoupons.close();
+      await full.close();
+    }
   });
 });
 

@@ -3,7 +3,7 @@
  * hand on a business of eight customers, and against a separate computation over the demo dataset.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { expectDashboardAdvice, startHarness, startRestrictedHarness, type Harness } from '../helpers/harness.js';
+import { expectDashboardAdvice, startHarness, startRestrictedHarness, type Harness, type RestrictedHarness } from '../helpers/harness.js';
 import { iso, major } from '../helpers/expected.js';
 import { referenceAt, referenceCurrent, rounded, totalsByCurrency, type RefSubscription } from '../helpers/subscription-reference.js';
 import type { Dataset } from '../../src/emulator/index.js';
@@ -216,3 +216,42 @@ describe('get_mrr input and permissions', () => {
     }
   });
 });
+
+describe('get_mrr with a restricted key that cannot read Coupons', () => {
+  // The eight-customer business above: C ($10 off, forever) and E (20 % off, forever) carry coupons the key cannot read.
+  let noCoupons: RestrictedHarness;
+  let withCoupons: RestrictedHarness;
+  beforeAll(async () => {
+    noCoupons = await startRestrictedHarness(['rak_subscription_read'], 'rk_test_NoCouponsKey0001', { size: { customers: 8 } });
+    withCoupons = await startRestrictedHarness(['rak_subscription_read', 'rak_coupon_read'], 'rk_test_CouponsKey000002', { size: { customers: 8 } });
+  });
+  afterAll(async () => {
+    await noCoupons?.close();
+    await withCoupons?.close();
+  });
+
+  it('still answers, at list price for the discounted subscriptions, and says which figures may be overstated and what to set', async () => {
+    const r = await noCoupons.call('get_mrr', { group_by: 'product' });
+    expect(r.isError, r.text).toBe(false);
+    expect(r.structured.current).toEqual([
+      { currency: 'eur', mrr: '112.00', subscriptions: 1, customers: 1 }, // E at list price: €14 × 8
+      { currency: 'jpy', mrr: '5833', subscriptions: 1, customers: 1 },
+      { currency: 'usd', mrr: '879.00', subscriptions: 4, customers: 4 }, // C at list price: $15 × 27 = $405
+    ]);
+    const caveat = r.structured.caveats.find((c: string) => /Coupons/.test(c));
+    expect(caveat).toMatch(/^The key cannot read Coupons \(Stripe asked for 'rak_coupon_read'\), so no coupon is applied: 2 subscriptions have discounts/);
+    expect(caveat).toMatch(/current MRR, its groups and the subscription and customer counts may be overstated/);
+    expect(caveat).toMatch(/Set "Coupons" to Read on the restricted key/);
+    // The caveat names the resource Stripe asked for, not the tool's main one.
+    expect(caveat).not.toMatch(/Subscriptions/);
+    expect(r.text).not.toContain(noCoupons.key);
+  });
+
+  it('with Coupons: Read the same call applies the coupons and has no such caveat', async () => {
+    const r = await withCoupons.call('get_mrr', {});
+    expect(r.isError, r.text).toBe(false);
+    expect(r.structured.current.map((c: { currency: string; mrr: string }) => `${c.currency} ${c.mrr}`)).toEqual(['eur 89.60', 'jpy 5833', 'usd 869.00']);
+    expect(r.structured.caveats.join(' ')).not.toMatch(/Coupons/);
+  });
+});
+

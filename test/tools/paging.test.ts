@@ -129,7 +129,7 @@ describe('answers too large for a client', () => {
     const huge = defineTool({
       name: 'huge',
       title: 'Huge answer',
-      dashboardResource: 'Nothing',
+      permissions: { needs: [], mayUse: [] },
       description: 'Test tool',
       input: z.strictObject({}),
       output: z.object({ text: z.string() }),

@@ -11,7 +11,7 @@ import { isoTime, parseDateInput } from '../../stripe/time.js';
 import type { ToolContext } from '../define-tool.js';
 import { checkTimeZone, monthStart } from '../engine/buckets.js';
 import { Fraction } from './fraction.js';
-import { readSubscriptions } from './read.js';
+import { couponsCaveat, readSubscriptions } from './read.js';
 import { paidInterval, subscriptionMrr } from './subscription-mrr.js';
 
 const DAY = 86_400;
@@ -109,7 +109,7 @@ export async function computeChurn(ctx: ToolContext, args: ChurnArgs) {
   const churned: Array<Record<string, string | number | null | string[]>> = [];
   let churnedTotal = 0;
 
-  const scanned = await readSubscriptions(ctx, { statuses: ['all'] }, (subscription: Stripe.Subscription) => {
+  const read = await readSubscriptions(ctx, { statuses: ['all'] }, (subscription: Stripe.Subscription) => {
     const interval = paidInterval(subscription);
     if (!interval) return;
     const mrr = subscriptionMrr(subscription, interval.end !== null ? interval.end - 1 : now);
@@ -149,8 +149,9 @@ export async function computeChurn(ctx: ToolContext, args: ChurnArgs) {
     churned_subscriptions: churned.slice(0, CHURNED_LISTED),
     churned_listed: Math.min(churnedTotal, CHURNED_LISTED),
     ...(Math.abs(days - 30) > 0.01 ? { note: `Stripe's dashboard computes churn over 30-day windows; this window is ${Math.round(days * 100) / 100} days.` } : {}),
+    ...(read.discountedWithoutCoupons !== null ? { caveats: [couponsCaveat(read.discountedWithoutCoupons, 'lost MRR and the churn counts and rates')] } : {}),
     cannot_know: CHURN_LIMITS,
-    scanned,
+    scanned: read.scanned,
     amounts: 'Lost MRR per currency, exact decimal strings in major units; currencies are never added together.',
   };
 }

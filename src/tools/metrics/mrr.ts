@@ -6,7 +6,8 @@ import { isoTime } from '../../stripe/time.js';
 import type { ToolContext } from '../define-tool.js';
 import { checkTimeZone, monthStart } from '../engine/buckets.js';
 import { Fraction } from './fraction.js';
-import { readProductNames, readSubscriptions } from './read.js';
+import { readIfAllowed } from '../engine/optional-permission.js';
+import { couponsCaveat, readProductNames, readSubscriptions } from './read.js';
 import { MRR_STATUSES, paidAt, paidInterval, subscriptionMrr, type ItemMrr, type SubscriptionMrr } from './subscription-mrr.js';
 
 export const MRR_GROUPS = ['none', 'product', 'price', 'plan'] as const;
@@ -152,7 +153,7 @@ export async function computeMrr(ctx: ToolContext, args: MrrArgs) {
   let unreadDiscounts = 0;
   const statuses = monthEnds.length > 0 ? (['all'] as const) : MRR_STATUSES;
 
-  const scanned = await readSubscriptions(ctx, { statuses: [...statuses], customer: args.customer }, (subscription: Stripe.Subscription) => {
+  const read = await readSubscriptions(ctx, { statuses: [...statuses], customer: args.customer }, (subscription: Stripe.Subscription) => {
     if ((MRR_STATUSES as readonly string[]).includes(subscription.status)) {
       const m = subscriptionMrr(subscription, now);
       current.add(m);
@@ -173,14 +174,13 @@ export async function computeMrr(ctx: ToolContext, args: MrrArgs) {
 
   let names: Map<string, string> | null = null;
   const caveats: string[] = [];
+  if (read.discountedWithoutCoupons !== null) {
+    caveats.push(couponsCaveat(read.discountedWithoutCoupons, `current MRR${args.group_by !== 'none' ? ', its groups' : ''}${monthEnds.length ? ', the history' : ''} and the subscription and customer counts`));
+  }
   if (args.group_by === 'product' || args.group_by === 'plan' || args.group_by === 'price') {
-    try {
-      names = await readProductNames(ctx);
-    } catch (err) {
-      // Names only label the rows: a key without Products read still gets the figures, by product id.
-      if ((err as { type?: string }).type !== 'StripePermissionError') throw err;
-      caveats.push('Product names are missing: the key cannot read Products (set "Products" to Read to see them); rows show product ids.');
-    }
+    // Names only label the rows: a key without Products read still gets the figures, by product id.
+    names = await readIfAllowed(ctx, 'rak_product_read', () => readProductNames(ctx));
+    if (!names) caveats.push('Product names are missing: the key cannot read Products (Stripe asked for \'rak_product_read\'; set "Products" to Read to see them); rows show product ids.');
   }
   if (itemsHasMore) caveats.push(`${itemsHasMore} subscriptions have more items than Stripe listed; only the listed items are counted.`);
   if (unreadDiscounts) caveats.push(`${unreadDiscounts} discounts could not be applied (item-level discounts, coupons not readable, or an amount off in another currency): MRR may be overstated by them.`);
@@ -208,7 +208,7 @@ export async function computeMrr(ctx: ToolContext, args: MrrArgs) {
       : {}),
     excluded,
     caveats,
-    scanned,
+    scanned: read.scanned,
     filters: { ...(args.customer ? { customer: args.customer } : {}), statuses: [...statuses] },
     amounts: 'MRR figures are exact decimal strings in major units of their currency, per currency; currencies are never added together.',
   };
