@@ -3,9 +3,10 @@
 // so the host runs no install step) and no native module: keytar is left out, and without it the server takes the
 // keys the host passes in its environment (the host keeps them in the OS keychain; see manifest.user_config).
 //
-//   node scripts/bundle.mjs [--out FILE] [--server-json]
+//   node scripts/bundle.mjs [--out FILE] [--server-json [FILE]]
 //     --out FILE      where to write the bundle (default: stripe-readonly-mcp.mcpb in the checkout; git ignores it)
-//     --server-json   also write the bundle's SHA-256 and this version into server.json (for a release)
+//     --server-json   for a release: also write this version and the bundle's SHA-256 into server.json (or FILE);
+//                     then attach the bundle to the GitHub release v<version> that server.json names
 //
 // It never touches dist/ (tests may be running the built CLI from there).
 import { execFileSync } from 'node:child_process';
@@ -17,7 +18,7 @@ import { parseArgs } from 'node:util';
 import { build } from 'esbuild';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const { values } = parseArgs({ options: { out: { type: 'string' }, 'server-json': { type: 'boolean' } } });
+const { values, positionals } = parseArgs({ options: { out: { type: 'string' }, 'server-json': { type: 'boolean' } }, allowPositionals: true });
 const out = resolve(values.out ?? join(ROOT, 'stripe-readonly-mcp.mcpb'));
 const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
 const MCPB_CLI = join(ROOT, 'node_modules', '@anthropic-ai', 'mcpb', 'dist', 'cli', 'cli.js');
@@ -136,7 +137,7 @@ try {
   console.log(`${out}: ${(statSync(out).size / 1024).toFixed(0)} KiB, ${TOOLS.length} tools, sha256 ${sha256}`);
 
   if (values['server-json']) {
-    const file = join(ROOT, 'server.json');
+    const file = resolve(positionals[0] ?? join(ROOT, 'server.json'));
     const serverJson = JSON.parse(readFileSync(file, 'utf8'));
     serverJson.version = pkg.version;
     for (const p of serverJson.packages) {
