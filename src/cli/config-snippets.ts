@@ -67,7 +67,8 @@ export function detectLaunch(entry: string | undefined = process.argv[1], execPa
     // keep the path as given
   }
   const root = real ? packageRoot(real) : undefined;
-  const absolute = (kind: Launch['kind'], note: string): Launch => ({ kind, command: execPath, args: [join(root!, 'bin', `${PACKAGE_NAME}.js`)], note });
+  // The running entry itself (bin/stripe-readonly-mcp.js, or the bundle's server/index.js), links resolved.
+  const absolute = (kind: Launch['kind'], note: string): Launch => ({ kind, command: execPath, args: [real!], note });
   if (!root) return { kind: 'npx', command: 'npx', args: ['-y', PACKAGE_NAME], note: `This copy's folder could not be found, so the snippet runs the published package with npx.` };
   if (/[\\/]_npx[\\/][^\\/]+[\\/]node_modules[\\/]stripe-readonly-mcp$/.test(root)) {
     const spec = npxSpec(root) ?? PACKAGE_NAME;
