@@ -15,7 +15,8 @@ await build({
   platform: 'node',
   target: 'node20',
   packages: 'external',
-  sourcemap: true,
+  // No source maps: they were half the tarball, and the CLI never prints a stack trace to map.
+  sourcemap: false,
   logLevel: 'warning',
 });
 

@@ -1,3 +1,5 @@
+import { existsSync, readFileSync, realpathSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ENV_CONNECTION } from '../connections/env.js';
 import { CLI, ConnectionManager, noSuchConnection } from '../connections/manager.js';
@@ -10,9 +12,84 @@ import type { Mode } from '../stripe/keys.js';
 export const CLIENTS = ['claude', 'cursor', 'vscode', 'claude-code'] as const;
 export type ClientName = (typeof CLIENTS)[number];
 
-/** The server's launch arguments: `npx -y stripe-readonly-mcp`, pinned to a connection (and mode) when named. */
-export function serverArgs(connection?: string, mode?: Mode): string[] {
-  return ['-y', CLI, ...(connection ? ['--connection', connection] : []), ...(mode ? ['--mode', mode] : [])];
+/** How an MCP client starts this copy of the server: a command and the arguments before ours. */
+export interface Launch {
+  /** npx: from npm's npx cache; clone: a git checkout; installed: `npm install` (global, or from a tarball). */
+  kind: 'npx' | 'clone' | 'installed' | 'copy';
+  command: string;
+  args: string[];
+  /** Where this copy is, said to the user under the snippet. */
+  note: string;
+}
+
+const PACKAGE_NAME = 'stripe-readonly-mcp';
+
+/** The folder holding this package's package.json, from the running entry point's real path (links resolved). */
+function packageRoot(entry: string): string | undefined {
+  let dir = dirname(entry);
+  for (let i = 0; i < 6; i++) {
+    try {
+      if ((JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { name?: string }).name === PACKAGE_NAME) return dir;
+    } catch {
+      // no package.json here, or not ours: look further up
+    }
+    const up = dirname(dir);
+    if (up === dir) break;
+    dir = up;
+  }
+  return undefined;
+}
+
+/** What `npx` was given for this package (npx records it in its cache folder's package.json), if it can be read. */
+function npxSpec(root: string): string | undefined {
+  try {
+    const manifest = JSON.parse(readFileSync(join(root, '..', '..', 'package.json'), 'utf8')) as { _npx?: { packages?: string[] } };
+    const specs = manifest._npx?.packages ?? [];
+    return specs.find((s) => s === PACKAGE_NAME || s.startsWith(`${PACKAGE_NAME}@`)) ?? specs[0];
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * How this copy was installed, told from the real path of the running entry point: inside npm's npx cache
+ * (…/_npx/HASH/node_modules/stripe-readonly-mcp), a git clone (a .git beside package.json; `npm install -g .` links
+ * the global bin to the clone, so it lands here too), or under a node_modules folder (`npm install -g` from the
+ * registry or a tarball; npm keeps no record of which). Every way but npx is launched as this Node and this entry
+ * by absolute path: MCP clients do not start servers from the shell, so the shell's PATH (nvm, Homebrew) may not
+ * be theirs.
+ */
+export function detectLaunch(entry: string | undefined = process.argv[1], execPath: string = process.execPath): Launch {
+  let real = entry;
+  try {
+    if (entry) real = realpathSync(entry);
+  } catch {
+    // keep the path as given
+  }
+  const root = real ? packageRoot(real) : undefined;
+  // The running entry itself (bin/stripe-readonly-mcp.js, or the bundle's server/index.js), links resolved.
+  const absolute = (kind: Launch['kind'], note: string): Launch => ({ kind, command: execPath, args: [real!], note });
+  if (!root) return { kind: 'npx', command: 'npx', args: ['-y', PACKAGE_NAME], note: `This copy's folder could not be found, so the snippet runs the published package with npx.` };
+  if (/[\\/]_npx[\\/][^\\/]+[\\/]node_modules[\\/]stripe-readonly-mcp$/.test(root)) {
+    const spec = npxSpec(root) ?? PACKAGE_NAME;
+    const fromRegistry = spec === PACKAGE_NAME || spec.startsWith(`${PACKAGE_NAME}@`);
+    return {
+      kind: 'npx',
+      command: 'npx',
+      args: fromRegistry ? ['-y', spec] : ['-y', `--package=${spec}`, PACKAGE_NAME],
+      note: fromRegistry ? 'This copy runs through npx from the npm registry.' : `This copy runs through npx from ${spec}: keep that file where it is.`,
+    };
+  }
+  if (existsSync(join(root, '.git'))) return absolute('clone', `This copy is a git clone in ${root}, run with the Node.js at ${execPath}: run config again if you move the folder or change Node.`);
+  if (basename(dirname(root)) === 'node_modules') {
+    return absolute('installed', `This copy is installed in ${root} (npm install), run with the Node.js at ${execPath}: run config again after reinstalling it elsewhere or changing Node.`);
+  }
+  return absolute('copy', `This copy is in ${root}, run with the Node.js at ${execPath}: run config again if you move it or change Node.`);
+}
+
+/** The server's launch arguments after the command: pinned to a connection (and mode) when named. */
+export function serverArgs(launch: Launch, connection?: string, mode?: Mode): string[] {
+  return [...launch.args, ...(connection ? ['--connection', connection] : []), ...(mode ? ['--mode', mode] : [])];
 }
 
 function serverName(connection?: string, mode?: Mode): string {
@@ -22,12 +99,14 @@ function serverName(connection?: string, mode?: Mode): string {
 /** The text to paste into a client's config: it launches the server, which reads keys from the store. No key. */
 export function snippet(
   client: ClientName,
-  options: { connection?: string | undefined; mode?: Mode | undefined; env?: Record<string, string> } = {},
+  options: { connection?: string | undefined; mode?: Mode | undefined; env?: Record<string, string>; launch?: Launch } = {},
   platform: NodeJS.Platform = process.platform,
 ): string {
   const { connection, mode } = options;
+  const launch = options.launch ?? detectLaunch();
+  const { command } = launch;
   const name = serverName(connection, mode);
-  const args = serverArgs(connection, mode);
+  const args = serverArgs(launch, connection, mode);
   const env = options.env && Object.keys(options.env).length ? { env: options.env } : {};
   const json = (value: unknown) => JSON.stringify(value, null, 2);
   switch (client) {
@@ -41,23 +120,27 @@ export function snippet(
       return [
         `Claude Desktop: add this under "mcpServers" in ${where} (Settings → Developer → Edit Config), then restart Claude:`,
         '',
-        json({ mcpServers: { [name]: { command: 'npx', args, ...env } } }),
+        json({ mcpServers: { [name]: { command, args, ...env } } }),
       ].join('\n');
     }
     case 'cursor':
       return [
         'Cursor: add this under "mcpServers" in ~/.cursor/mcp.json (all projects) or .cursor/mcp.json (this project):',
         '',
-        json({ mcpServers: { [name]: { command: 'npx', args, ...env } } }),
+        json({ mcpServers: { [name]: { command, args, ...env } } }),
       ].join('\n');
     case 'vscode':
       return [
         'VS Code: add this under "servers" in .vscode/mcp.json (this workspace), or run "MCP: Open User Configuration":',
         '',
-        json({ servers: { [name]: { type: 'stdio', command: 'npx', args, ...env } } }),
+        json({ servers: { [name]: { type: 'stdio', command, args, ...env } } }),
       ].join('\n');
     case 'claude-code':
-      return ['Claude Code: run this once (add --scope user to use it in every project):', '', `claude mcp add ${name}${Object.entries(options.env ?? {}).map(([k, v]) => ` --env ${k}=${shellQuote(v)}`).join('')} -- npx ${args.join(' ')}`].join('\n');
+      return [
+        'Claude Code: run this once (add --scope user to use it in every project):',
+        '',
+        `claude mcp add ${name}${Object.entries(options.env ?? {}).map(([k, v]) => ` --env ${k}=${shellQuote(v)}`).join('')} -- ${[command, ...args].map(shellQuote).join(' ')}`,
+      ].join('\n');
   }
 }
 
@@ -99,9 +182,11 @@ export async function configCommand(argv: string[]): Promise<number> {
   }
   // MCP clients do not inherit this shell's environment: a non-default folder has to be named in the entry.
   const env: Record<string, string> = process.env.STRIPE_MCP_HOME?.trim() ? { STRIPE_MCP_HOME: manager.paths.dir } : {};
-  out(snippet(client as ClientName, { connection, mode, env }));
+  const launch = detectLaunch();
+  out(snippet(client as ClientName, { connection, mode, env, launch }));
   out('');
   out('The snippet holds no key: the server reads it from the OS keychain or the encrypted file when a tool needs it.');
+  out(launch.note);
   for (const note of notes) out(note);
   return 0;
 }

@@ -218,14 +218,11 @@ async function list(p: Parsed): Promise<number> {
   const entries: ListEntry[] = [];
   if (env.ok) {
     const mode = env.connection.defaultMode ?? 'test';
-    const key = env.connection.keys[mode] ?? '';
-    entries.push({
-      name: ENV_CONNECTION,
-      source: 'STRIPE_API_KEY',
-      default: effectiveDefault === ENV_CONNECTION,
-      defaultMode: mode,
-      modes: { [mode]: { keyHint: keyHint(key), keyKind: key.startsWith('sk_') ? 'secret' : 'restricted', store: 'environment' } },
-    });
+    const modes: ListEntry['modes'] = {};
+    for (const [m, key] of Object.entries(env.connection.keys)) {
+      if (key) modes[m as Mode] = { keyHint: keyHint(key), keyKind: key.startsWith('sk_') ? 'secret' : 'restricted', store: 'environment' };
+    }
+    entries.push({ name: ENV_CONNECTION, source: 'STRIPE_API_KEY', default: effectiveDefault === ENV_CONNECTION, defaultMode: mode, modes });
   }
   for (const [name, record] of Object.entries(metadata.connections)) {
     const modes: ListEntry['modes'] = {};

@@ -1,6 +1,10 @@
+import { existsSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { connectionFromEnv } from '../connections/env.js';
+import { connectionFromEnv, envKeySource } from '../connections/env.js';
 import { MASTER_KEY_ENV } from '../connections/file-store.js';
 import { checkPrivate } from '../connections/fsutil.js';
 import { loadKeytar, probeKeychain } from '../connections/keychain.js';
@@ -18,9 +22,68 @@ interface Check {
   text: string;
   /** Shown, but neither a pass nor a failure. */
   info?: boolean;
+  /** Works, but should be fixed: "Everything looks fine" is then not said. */
+  warn?: boolean;
 }
 
-const mark = (c: Check) => `${c.info ? '    ' : c.ok ? 'ok  ' : 'FAIL'}  ${c.text}`;
+const mark = (c: Check) => `${c.info ? '    ' : c.warn ? 'WARN' : c.ok ? 'ok  ' : 'FAIL'}  ${c.text}`;
+
+/** The folder this copy runs from (dist/cli.js, or the bundle's server/index.js, is one level down). */
+const PACKAGE_DIR = dirname(dirname(fileURLToPath(import.meta.url)));
+
+/** Where keytar's package is, if npm left it in place (it may be there but unbuilt). */
+function keytarFolder(): string | undefined {
+  try {
+    return dirname(createRequire(import.meta.url).resolve('keytar/package.json'));
+  } catch {
+    return undefined;
+  }
+}
+
+/** What building keytar needs here (keytar compiles against libsecret / the platform's keychain API). */
+function buildTools(): string {
+  if (process.platform === 'darwin') return "Xcode's command line tools (xcode-select --install)";
+  if (process.platform === 'win32') return 'Visual Studio Build Tools ("Desktop development with C++") and Python 3';
+  return 'libsecret, pkg-config, python3, make and g++ (Debian/Ubuntu: sudo apt-get install libsecret-1-dev pkg-config python3 make g++; Fedora: libsecret-devel)';
+}
+
+const FILE_IS_FINE =
+  'the encrypted file is used instead, which is fine: keys.enc is AES-256-GCM encrypted and only you can read it (0600), as long as its master key is kept apart from it (below)';
+
+/**
+ * Why keytar cannot be used, and what to do: installed but unbuilt (or built for another Node) can be fixed in
+ * place with `npm rebuild`; absent means npm dropped it when it could not be built, and the file is a sound store.
+ */
+function keytarAdvice(reason: string, setting: string): Check {
+  const folder = keytarFolder();
+  if (folder && existsSync(folder)) {
+    const what = /another Node/.test(reason) ? `was built for another Node.js version than this one (${process.version})` : 'is installed but not built (its install script did not run, or failed)';
+    return {
+      ok: true,
+      warn: setting !== 'file',
+      info: setting === 'file',
+      text: `keytar in ${folder} ${what}, so ${FILE_IS_FINE}. To use the OS keychain, install ${buildTools()}, then run: cd '${PACKAGE_DIR}' && npm rebuild keytar`,
+    };
+  }
+  return {
+    ok: true,
+    info: true,
+    text: `keytar (optional) is not installed: npm leaves it out where it cannot be built, and the MCP Bundle never has it; ${FILE_IS_FINE}. To use the OS keychain, install ${buildTools()}, then install this package again.`,
+  };
+}
+
+/** master.key in the same folder as keys.enc: whoever gets a copy of the folder can decrypt every key. */
+function masterKeyBeside(paths: { dir: string; keysFile: string; masterKeyFile: string }): Check | undefined {
+  if (!existsSync(paths.keysFile) || !existsSync(paths.masterKeyFile)) return undefined;
+  return {
+    ok: true,
+    warn: true,
+    text:
+      `The encrypted file's master key ${paths.masterKeyFile} sits beside ${paths.keysFile}: anyone who gets a copy of ${paths.dir} (a backup, a synced or copied home folder) can decrypt the keys. ` +
+      `Keep it apart: give every server and command ${MASTER_KEY_ENV}="$(cat '${paths.masterKeyFile}')" in its environment (from a secret manager, or the "env" of the client's entry), ` +
+      `run doctor again with it set, then move master.key out of ${paths.dir} to somewhere safe.`,
+  };
+}
 
 async function fileCheck(path: string, kind: 'file' | 'dir', what: string): Promise<Check> {
   try {
@@ -74,6 +137,7 @@ export async function doctorCommand(argv: string[]): Promise<number> {
     info: !probe.ok && setting !== 'keychain',
     text: `OS keychain: ${probe.ok ? 'usable (write-read-delete test passed)' : `not usable: ${'reason' in probe ? probe.reason : ''}`}${keytar.ok ? '' : ' (the encrypted file is used instead)'}`,
   });
+  if (!keytar.ok) say(keytarAdvice(keytar.reason, setting));
   try {
     const choice = await manager.stores.forNewKeys();
     say({ ok: true, text: `Key store for new keys: ${choice.store.describe()} (${setting === 'auto' && !process.env[KEYSTORE_ENV] ? `${KEYSTORE_ENV} not set, so ` : ''}${choice.reason})` });
@@ -83,6 +147,8 @@ export async function doctorCommand(argv: string[]): Promise<number> {
   try {
     if (await checkPrivate(paths.keysFile, 'file')) {
       say({ ok: true, text: `Encrypted file's master key: ${await manager.stores.file.masterKeyLocation()}` });
+      const beside = masterKeyBeside(paths);
+      if (beside) say(beside);
     } else if (process.env[MASTER_KEY_ENV]) {
       out(`      ${MASTER_KEY_ENV} is set: a new encrypted file will use it as its master key.`);
     }
@@ -99,11 +165,12 @@ export async function doctorCommand(argv: string[]): Promise<number> {
   // STRIPE_API_KEY and STRIPE_API_BASE.
   const env = connectionFromEnv();
   if (env.ok) {
-    const mode = env.connection.defaultMode ?? 'test';
-    const key = env.connection.keys[mode]!;
-    say(await keyStatus(`env (STRIPE_API_KEY, ${mode})`, key, mode, manager.apiBase, offline));
+    for (const mode of ['test', 'live'] as const) {
+      const key = env.connection.keys[mode];
+      if (key) say(await keyStatus(`env (${envKeySource(process.env, mode)}, ${mode})`, key, mode, manager.apiBase, offline));
+    }
   } else if (env.problem) {
-    say({ ok: false, text: `STRIPE_API_KEY: ${env.problem}` });
+    say({ ok: false, text: `Keys from the environment: ${env.problem}` });
   } else {
     out('      STRIPE_API_KEY: not set');
   }
@@ -136,7 +203,10 @@ export async function doctorCommand(argv: string[]): Promise<number> {
   }
 
   const failed = checks.filter((c) => !c.ok).length;
-  out(failed === 0 ? 'Everything looks fine.' : `${failed} problem${failed === 1 ? '' : 's'} found: see the FAIL lines above.`);
+  const warned = checks.filter((c) => c.ok && c.warn).length;
+  const warnings = `${warned} warning${warned === 1 ? '' : 's'}: see the WARN lines above`;
+  if (failed > 0) out(`${failed} problem${failed === 1 ? '' : 's'} found: see the FAIL lines above${warned ? `; and ${warnings}` : ''}.`);
+  else out(warned ? `Working, with ${warnings}.` : 'Everything looks fine.');
   return failed === 0 ? 0 : 1;
 }
 

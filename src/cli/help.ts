@@ -51,6 +51,9 @@ connection, else the only one) and its "mode" argument (default: the connection'
 Environment:
   STRIPE_API_KEY        A key served as the connection "env", touching no store (containers, trials): a restricted
                         key (rk_test_… / rk_live_…) with Read access is recommended; sk_… can write, pk_… cannot read.
+  STRIPE_API_KEY_TEST, STRIPE_API_KEY_LIVE
+                        One key per mode for the connection "env" (what the MCP Bundle passes); each of its own mode
+  STRIPE_MCP_MODE       test | live: pins serve and call to that mode, as --mode does
   STRIPE_API_BASE       Where the Stripe API is (default https://api.stripe.com), e.g. http://127.0.0.1:12111 for the emulator
   STRIPE_MCP_HOME       Folder for connections.json (and the encrypted key file); default: the OS config folder
   STRIPE_MCP_KEYSTORE   auto (default: the OS keychain if it works, else the encrypted file) | keychain | file

@@ -1,6 +1,8 @@
 import { parseArgs } from 'node:util';
 import { serveStdio } from '@modelcontextprotocol/server/stdio';
 import { ConfiguredRouter, type Pin } from '../connections/configured-router.js';
+import { envValue, MODE_ENV } from '../connections/env.js';
+import type { Mode } from '../stripe/keys.js';
 import { StaticRouter, type ConnectionRouter } from '../connections/router.js';
 import { createMcpServer } from '../server/create-server.js';
 import { logLine } from '../server/log.js';
@@ -130,6 +132,16 @@ async function emulator(portText: string | undefined, seedText: string | undefin
   process.on('SIGTERM', stop);
 }
 
+/**
+ * STRIPE_MCP_MODE=test|live pins the mode as --mode does (the MCP Bundle passes its "mode" setting this way; empty or
+ * an unfilled placeholder means no pin). A flag that disagrees with it is refused, never quietly preferred.
+ */
+function modePin(flag: Mode | undefined): Mode | undefined {
+  const fromEnv = parseMode(envValue(process.env, MODE_ENV), MODE_ENV);
+  if (flag && fromEnv && flag !== fromEnv) throw new UsageError(`--mode ${flag} disagrees with ${MODE_ENV}=${fromEnv}: give one of them.`);
+  return flag ?? fromEnv;
+}
+
 interface Subcommand {
   run: (argv: string[]) => Promise<number>;
   usage: string;
@@ -198,6 +210,7 @@ export async function main(argv: string[]): Promise<number | undefined> {
   const [command = 'serve', ...rest] = positionals;
   const pinned = pin.connection !== undefined || pin.mode !== undefined;
   if (pinned && command !== 'serve' && command !== 'call') throw new UsageError(`--connection and --mode go with serve and call, not ${command}.`);
+  if (command === 'serve' || command === 'call') pin.mode = modePin(pin.mode);
   switch (command) {
     case 'serve':
       if (rest.length > 0) throw new UsageError(`serve takes no arguments (got: ${rest.join(' ')})`);

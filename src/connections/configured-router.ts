@@ -2,7 +2,7 @@ import type Stripe from 'stripe';
 import { apiBaseFromEnv, createStripeClient } from '../stripe/client.js';
 import { SetupError } from '../stripe/errors.js';
 import { describeKey, keyHint, type Mode } from '../stripe/keys.js';
-import { connectionFromEnv, ENV_CONNECTION } from './env.js';
+import { connectionFromEnv, ENV_CONNECTION, ENV_MODE_KEY, envKeySource } from './env.js';
 import { CLI, noSuchConnection, noSuchMode, refOf } from './manager.js';
 import { modesOf, readMetadata, storedDefault, type Metadata } from './metadata.js';
 import { resolveHome, type HomePaths } from './paths.js';
@@ -97,8 +97,10 @@ export class ConfiguredRouter implements ConnectionRouter {
     const lines: string[] = [];
     const pinned = (name: string) => !this.pin.connection || this.pin.connection === name;
     if (this.envConnection && pinned(ENV_CONNECTION)) {
-      const mode = this.envConnection.defaultMode ?? 'test';
-      lines.push(`connection "env": ${mode} mode, key ${keyHint(this.envConnection.keys[mode] ?? '')} from STRIPE_API_KEY${this.apiBase ? `, API at ${this.apiBase}` : ''}`);
+      const env = this.envConnection;
+      const modes = (['test', 'live'] as const).filter((m) => env.keys[m] && (!this.pin.mode || m === this.pin.mode));
+      const parts = modes.map((m) => `${m} mode, key ${keyHint(env.keys[m]!)} from ${envKeySource(this.env, m)}`);
+      lines.push(`connection "env": ${parts.join('; ') || 'no key for the pinned mode'}${this.apiBase ? `, API at ${this.apiBase}` : ''}`);
     }
     if (this.envProblem) lines.push(this.envProblem);
     if (this.loadProblem) lines.push(this.loadProblem);
@@ -190,8 +192,8 @@ export class ConfiguredRouter implements ConnectionRouter {
     const apiKey = connection.keys[mode];
     if (!apiKey) {
       throw new SetupError(
-        `Connection "env" (STRIPE_API_KEY) holds a ${keyMode}-mode key, so it has no ${mode}-mode key. Call again with mode "${keyMode}", ` +
-          `or store both keys under one connection: ${CLI} connections add NAME --mode ${mode}`,
+        `Connection "env" (keys from the environment) has only a ${keyMode}-mode key, so it has no ${mode}-mode key. Call again with mode "${keyMode}", ` +
+          `set ${ENV_MODE_KEY[mode]} in this server's environment, or store both keys under one connection: ${CLI} connections add NAME --mode ${mode}`,
       );
     }
     const cacheKey = `${ENV_CONNECTION}\u0000${mode}`;

@@ -34,8 +34,15 @@ export function loadKeytar(): Promise<Loaded> {
       return { ok: true, keytar };
     } catch (err) {
       const e = err as NodeJS.ErrnoException;
+      // keytar's own require of its native part fails with the same code when the package is there but unbuilt.
+      if (/keytar\.node/.test(e.message ?? '')) {
+        return { ok: false, reason: 'keytar (the optional keychain module) is installed but not built: its native part (build/Release/keytar.node) is missing' };
+      }
       if (e.code === 'ERR_MODULE_NOT_FOUND' || e.code === 'MODULE_NOT_FOUND') {
         return { ok: false, reason: 'keytar (the optional keychain module) is not installed: it could not be built on this machine' };
+      }
+      if (/NODE_MODULE_VERSION/.test(e.message ?? '')) {
+        return { ok: false, reason: `keytar (the optional keychain module) was built for another Node.js version than this one (${process.version})` };
       }
       return { ok: false, reason: `keytar could not be loaded (${firstLine(e.message)})` };
     }

@@ -2,7 +2,7 @@
  * doctor, config and serve with stored connections, through the built CLI: what a user sees, what an MCP client
  * is told to launch (never a key), and a served session that reads keys from the store (pinned and not).
  */
-import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
 import { Client } from '@modelcontextprotocol/client';
 import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -109,7 +109,8 @@ describe('config', () => {
       expect(r.code, r.stderr).toBe(0);
       const json = jsonOf(r.stdout);
       const entry = client === 'vscode' ? json.servers['stripe-acme'] : json.mcpServers['stripe-acme'];
-      expect(entry).toMatchObject({ command: 'npx', args: ['-y', 'stripe-readonly-mcp', '--connection', 'acme'], env: { STRIPE_MCP_HOME: tmp.home } });
+      // This checkout is a clone: the entry runs this Node and this entry point (test/cli/install-ways.test.ts has the others).
+      expect(entry).toMatchObject({ command: process.execPath, args: [realpathSync(BIN), '--connection', 'acme'], env: { STRIPE_MCP_HOME: tmp.home } });
       if (client === 'vscode') expect(entry.type).toBe('stdio');
       expect(r.stdout).not.toMatch(/STRIPE_API_KEY|rk_|sk_/);
       expect(r.stdout).toMatch(/holds no key/);
@@ -118,7 +119,7 @@ describe('config', () => {
     const claude = await cli(['config', 'claude', '--connection', 'acme']);
     expect(claude.stdout).toMatch(/claude_desktop_config\.json/);
     const code = await cli(['config', 'claude-code', '--connection', 'acme', '--mode', 'live']);
-    expect(code.stdout).toContain(`claude mcp add stripe-acme-live --env STRIPE_MCP_HOME=${tmp.home} -- npx -y stripe-readonly-mcp --connection acme --mode live`);
+    expect(code.stdout).toContain(`claude mcp add stripe-acme-live --env STRIPE_MCP_HOME=${tmp.home} -- ${process.execPath} ${realpathSync(BIN)} --connection acme --mode live`);
   });
 
   it('refuses connections and modes that do not exist, and explains what an unpinned entry serves', async () => {
@@ -135,7 +136,7 @@ describe('config', () => {
       const r = await runCli(['config', 'vscode'], { env: cliEnv(empty.home, emulator.url) });
       expect(r.code).toBe(0);
       expect(r.stdout).toMatch(/No connection is stored yet: add one first/);
-      expect(jsonOf(r.stdout).servers.stripe.args).toEqual(['-y', 'stripe-readonly-mcp']);
+      expect(jsonOf(r.stdout).servers.stripe.args).toEqual([realpathSync(BIN)]);
     } finally {
       empty.cleanup();
     }

@@ -1,17 +1,17 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type Stripe from 'stripe';
 import { generateDataset } from '../../src/emulator/index.js';
 import type { Dataset } from '../../src/emulator/index.js';
 import { ANCHOR } from './helpers.js';
+import { describeWithShared, sharedFile } from '../helpers/shared.js';
 
 const test = generateDataset({ seed: 42, anchor: ANCHOR, mode: 'test' });
 const live = generateDataset({ seed: 42, anchor: ANCHOR, mode: 'live' });
 const now = Math.floor(ANCHOR.getTime() / 1000);
 
+const FIXTURES = sharedFile('stripe/fixtures3.json');
 function fixtures(): Record<string, Record<string, unknown>> {
-  const url = new URL('../../../shared/stripe/fixtures3.json', import.meta.url);
-  return (JSON.parse(readFileSync(url, 'utf8')) as { resources: Record<string, Record<string, unknown>> }).resources;
+  return FIXTURES.json<{ resources: Record<string, Record<string, unknown>> }>().resources;
 }
 
 /** The demo customers still listed (customers with metadata demo = true). */
@@ -65,7 +65,7 @@ describe('determinism', () => {
   });
 });
 
-describe('shapes match Stripe', () => {
+describeWithShared('shapes match Stripe', FIXTURES, () => {
   const fx = fixtures();
   // Keys in the official fixture that the current API version no longer returns.
   const removedFromApi: Record<string, string[]> = {
