@@ -92,17 +92,16 @@ export function invoiceShape(f: InvoiceSeed = {}, ids: IdSource = BUILDER_IDS): 
   const subtotal = f.subtotal ?? lines.reduce((s, l) => s + l.amount, 0);
   const total = f.total ?? subtotal;
   const facts: InvoiceFacts = { id, created, status: f.status ?? 'draft', subId, lines, subtotal, total, amountDue: f.amount_due ?? total };
-  const cus = typeof customer === 'object' ? customer : null;
-  return {
-    ...invoiceHead(facts, cus, idOf(customer) ?? ids.shortId('cus_')),
-    discounts: (discounts ?? []).map((d) => idOf(d) as string) as unknown as Stripe.Discount[],
-    ...invoiceTail(facts),
-    ...rest,
-  } as Stripe.Invoice;
+  const inv = invoiceLiteral(facts, typeof customer === 'object' ? customer : null, idOf(customer) ?? ids.shortId('cus_'));
+  inv.discounts = (discounts ?? []).map((d) => idOf(d) as string) as unknown as Stripe.Discount[];
+  // Assigning keys the literal already has keeps the object in V8's fast mode (spreading two halves did not).
+  return Object.assign(inv, rest);
 }
 
-function invoiceHead(x: InvoiceFacts, cus: Stripe.Customer | null, customerId: string): Partial<Stripe.Invoice> {
+/** Every field of an invoice, in one literal (the generator makes thousands; one shape keeps them fast). */
+function invoiceLiteral(x: InvoiceFacts, cus: Stripe.Customer | null, customerId: string): Stripe.Invoice {
   const paid = x.status === 'paid';
+  const finalized = x.status !== 'draft';
   return {
     id: x.id,
     object: 'invoice',
@@ -138,12 +137,7 @@ function invoiceHead(x: InvoiceFacts, cus: Stripe.Customer | null, customerId: s
     default_source: null,
     default_tax_rates: [],
     description: null,
-  };
-}
-
-function invoiceTail(x: InvoiceFacts): Partial<Stripe.Invoice> {
-  const finalized = x.status !== 'draft';
-  return {
+    discounts: [],
     due_date: null,
     effective_at: finalized ? x.created : null,
     ending_balance: finalized ? 0 : null,
@@ -176,7 +170,7 @@ function invoiceTail(x: InvoiceFacts): Partial<Stripe.Invoice> {
     status_transitions: {
       finalized_at: finalized ? x.created : null,
       marked_uncollectible_at: x.status === 'uncollectible' ? x.created : null,
-      paid_at: x.status === 'paid' ? x.created : null,
+      paid_at: paid ? x.created : null,
       voided_at: x.status === 'void' ? x.created : null,
     },
     subtotal: x.subtotal,
