@@ -8,7 +8,7 @@
 // The server runs as users run it (stdio, its own process); requests and 429s are counted at the emulator.
 // Run with `node scripts/build.mjs && node bench/rate-limits.mjs`.
 import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
@@ -87,6 +87,7 @@ const row = (label, m) =>
   `| ${label} | ${n(m.objects)} objects, ${n(m.requests)} requests | ${(m.wallMs / 1000).toFixed(1)} s | ${(m.ceilingMs / 1000).toFixed(1)} s | ` +
   `${m.ratio.toFixed(2)}× | ${m.busiest} | ${m.limited} | ${m.limited === 0 && m.ratio <= GOAL ? 'met' : 'NOT met'} |`;
 
+const loadBefore = loadavg()[0];
 const emulator = await startEmulator({ anchor: ANCHOR, size: { balanceTransactions: OBJECTS } });
 const live = emulator.dataset('live');
 const client = await startServer(emulator);
@@ -128,5 +129,8 @@ ${row('Charges, beside balance transactions', charges)}
 
 - Both aggregations together: ${n(together.length)} requests, busiest second ${busiestSecond(together)} (the account's limit is 100), ${together.filter((r) => r.status === 429).length} answered 429.
 - The client counts a request from its sending until a second after its answer, so the time per request above the
-  ceiling is about the emulator's time to answer a page (no request can arrive early in a window).`,
+  ceiling is about the emulator's time to answer a page (no request can arrive early in a window). Each page costs
+  CPU in both processes (the emulator writes it, the server parses it): two endpoints at 25 pages/s each need more
+  CPU than a loaded machine gives, and then the answers, not the limiter, set the pace.
+- Machine load (1-minute average) at the start: ${loadBefore.toFixed(1)}, at the end: ${loadavg()[0].toFixed(1)}, on ${cpus().length} CPUs.`,
 );
