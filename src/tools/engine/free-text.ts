@@ -1,6 +1,6 @@
 import type Stripe from 'stripe';
 import type { Mode } from '../../stripe/keys.js';
-import { dashboardUrl, objectKindOf } from '../../stripe/objects.js';
+import { dashboardUrl, kindOfObject, objectKindOf } from '../../stripe/objects.js';
 import { assertMode } from './mode.js';
 
 /** One hit as ChatGPT's deep research expects it: id, title, url. */
@@ -72,9 +72,9 @@ export async function searchFreeText(stripe: Stripe, mode: Mode, connection: str
   for (const page of pages) {
     assertMode(page.data, { mode, connection });
     for (const object of page.data) {
-      const objectKind = objectKindOf(object.id);
+      const objectKind = kindOfObject(object); // by `object`: custom product/price ids carry no prefix
       if (!objectKind) continue;
-      hits.push({ id: object.id, title: objectKind.title(objectKind.compact(object)), url: dashboardUrl(object.id, mode) });
+      hits.push({ id: object.id, title: objectKind.title(objectKind.compact(object)), url: dashboardUrl(object.id, mode, objectKind) });
     }
   }
   return hits.slice(0, limit);
