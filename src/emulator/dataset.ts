@@ -2319,3 +2319,8 @@ export function defaultAnchor(): Date {
 export function generateDataset(opts: { seed: number; anchor: Date; mode: Mode; size?: Partial<DatasetSize> }): Dataset {
   return new Generator(opts.seed, opts.anchor, opts.mode, opts.size).run();
 }
+
+/** The emulated account (the same in both modes, derived from the seed alone). */
+export function defaultAccount(seed: number, anchor: Date): Stripe.Account {
+  return new Generator(seed, anchor, 'test', undefined).account();
+}

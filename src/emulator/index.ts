@@ -1,5 +1,7 @@
 export { startEmulator, EMULATOR_API_VERSION, EMULATOR_TEST_KEY, EMULATOR_LIVE_KEY } from './server.js';
 export { generateDataset, defaultAnchor, CURRENCY_DECIMALS } from './dataset.js';
+export { seed, seededDataset, planOf, cardDetails, SEED_EPOCH } from './seed.js';
+export type { PriceSeed, DiscountSeed, SubscriptionSeed, SubscriptionItemSeed, InvoiceSeed, InvoiceLineSeed, PaymentIntentSeed, ChargeSeed, RefundSeed, DisputeSeed, CardSeed } from './seed.js';
 export { formatEmulatorBanner } from './banner.js';
 export { EMULATOR_PERMISSIONS } from './permissions.js';
 export { parseSearchQuery, compileSearch, SearchQueryError, SearchFieldError } from './search-query.js';
@@ -14,4 +16,6 @@ export type {
   FaultSpec,
   Mode,
   RecordedRequest,
+  SeedCollectionName,
+  SeedData,
 } from './types.js';

@@ -7,7 +7,8 @@ import { createServer } from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
-import { defaultAnchor, generateDataset } from './dataset.js';
+import { defaultAccount, defaultAnchor, generateDataset } from './dataset.js';
+import { seededDataset } from './seed.js';
 import {
   ApiError,
   expiredApiKey,
@@ -553,7 +554,12 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const storeFor = (mode: Mode): Store => {
     let s = stores[mode];
     if (!s) {
-      s = new Store(generateDataset({ seed, anchor, mode, ...(options.size ? { size: options.size } : {}) }));
+      const objects = options.objects?.[mode];
+      s = new Store(
+        objects
+          ? seededDataset(objects, { mode, seed, now: Math.floor(anchor.getTime() / 1000), account: defaultAccount(seed, anchor) })
+          : generateDataset({ seed, anchor, mode, ...(options.size ? { size: options.size } : {}) }),
+      );
       stores[mode] = s;
     }
     return s;

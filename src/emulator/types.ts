@@ -71,6 +71,29 @@ export interface Dataset {
   };
 }
 
+/** Collections of the Dataset a test may fill by hand (see `seed` builders in src/emulator/seed.ts). */
+export type SeedCollectionName =
+  | 'customers'
+  | 'products'
+  | 'prices'
+  | 'coupons'
+  | 'discounts'
+  | 'subscriptions'
+  | 'invoices'
+  | 'invoicePayments'
+  | 'paymentIntents'
+  | 'charges'
+  | 'refunds'
+  | 'disputes'
+  | 'payouts'
+  | 'balanceTransactions';
+
+/**
+ * Hand-written objects for one mode: any of the Dataset's collections (missing ones are empty), and optionally the
+ * account (default: the generated one), the balance (default: summed from `balanceTransactions`) and `paidOutBy`.
+ */
+export type SeedData = Partial<Pick<Dataset, SeedCollectionName | 'account' | 'balance' | 'paidOutBy'>>;
+
 export interface EmulatorKeySpec {
   mode: Mode;
   /** 'all' (default) or the list of `rak_…` permissions the restricted key holds (write implies read). */
@@ -87,6 +110,11 @@ export interface EmulatorOptions {
   /** The dataset's "now". Default: start of the current UTC day. */
   anchor?: Date;
   size?: Partial<DatasetSize>;
+  /**
+   * Hand-written objects per mode. A mode given here serves exactly these objects (plus the default account and a
+   * balance) instead of the generated business; `seed` and `size` then only matter for the other mode.
+   */
+  objects?: { test?: SeedData; live?: SeedData };
   /** Added to every response. */
   latencyMs?: number;
   /** Extra specific keys (restricted permissions, revoked, expired). */
