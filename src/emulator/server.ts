@@ -404,6 +404,8 @@ function search(ctx: Ctx, def: ResourceDef, q: QueryObject): unknown {
     if (e instanceof SearchFieldError) throw invalidRequest(e.message, 'query');
     throw e;
   }
+  const matches = pred;
+  pred = (o) => o.deleted !== true && matches(o); // deleted customers are not found (list-rules.ts)
   const hash = queryHash(`${def.path}|${queryText}`);
   let after: { created: number; id: string } | undefined;
   const page = asString(q.page, 'page');

@@ -99,9 +99,11 @@ describe('subscription status, as docs.stripe.com/api/subscriptions/list describ
 });
 
 describe('deleted customers', () => {
-  it('are not listed, and are retrieved as a deleted stub', async () => {
+  it('are not listed nor found, and are retrieved as a deleted stub', async () => {
     const listed = await stripe.customers.list({ limit: 100 });
     expect(ids(listed.data)).not.toContain(gone.id);
+    expect((await stripe.customers.search({ query: "name:'Gone'" })).data).toEqual([]);
+    expect(ids((await stripe.customers.search({ query: "name:'Alive'" })).data)).toEqual([alive.id]);
     expect(await stripe.customers.retrieve(gone.id)).toMatchObject({ id: gone.id, object: 'customer', deleted: true });
     const expanded = await stripe.subscriptions.retrieve(subs.canceledGone.id, { expand: ['customer'] });
     expect(expanded.customer).toEqual({ id: gone.id, object: 'customer', deleted: true });

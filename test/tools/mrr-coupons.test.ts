@@ -163,3 +163,12 @@ describe('get_churn: lost MRR with the coupons in force', () => {
   });
 });
 
+describe('expansions the metrics ask for', () => {
+  it('stay within the four levels Stripe expands, data included', () => {
+    const paths = h.emulator.requests.flatMap((r) => ((r.query as { expand?: string[] }).expand ?? []));
+    expect(paths).toContain('data.discounts.source.coupon');
+    expect(paths).toContain('data.customer');
+    expect(paths).toContain('data.applies_to');
+    for (const p of paths) expect(p.split('.').length, p).toBeLessThanOrEqual(4);
+  });
+});
