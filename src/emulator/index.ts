@@ -1,5 +1,5 @@
 export { startEmulator, EMULATOR_API_VERSION, EMULATOR_TEST_KEY, EMULATOR_LIVE_KEY } from './server.js';
-export { generateDataset, defaultAnchor, CURRENCY_DECIMALS } from './dataset.js';
+export { generateDataset, defaultAnchor, CURRENCY_DECIMALS } from './dataset/index.js';
 export { seed, seededDataset, planOf, cardDetails, SEED_EPOCH } from './seed.js';
 export type { PriceSeed, DiscountSeed, SubscriptionSeed, SubscriptionItemSeed, InvoiceSeed, InvoiceLineSeed, PaymentIntentSeed, ChargeSeed, RefundSeed, DisputeSeed, CardSeed } from './seed.js';
 export { formatEmulatorBanner } from './banner.js';

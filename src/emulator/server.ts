@@ -7,7 +7,7 @@ import { createServer } from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
-import { defaultAccount, defaultAnchor, generateDataset } from './dataset.js';
+import { defaultAccount, defaultAnchor, generateDataset } from './dataset/index.js';
 import { seededDataset } from './seed.js';
 import {
   ApiError,

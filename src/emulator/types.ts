@@ -4,7 +4,10 @@ export type Mode = 'test' | 'live';
 
 /** How big the generated business is. Every field has a default (see DEFAULT_DATASET_SIZE). */
 export interface DatasetSize {
-  /** Number of customers (default 400). Five special customers are always included on top of the random ones when customers ≥ 5. */
+  /**
+   * Number of customers (default 400). Five special customers are always included on top of the random ones when
+   * customers ≥ 5; from 100 customers on, a few demo customers (see `Dataset['special']`) are added to this number.
+   */
   customers: number;
   /** One-off payment intents (no invoice) spread over the period (default: customers / 3). */
   oneOffPayments: number;
@@ -15,6 +18,23 @@ export interface DatasetSize {
    */
   balanceTransactions: number;
 }
+
+export const EMPTY_SPECIAL: Dataset['special'] = Object.freeze({
+  controlCharsCustomer: '',
+  injectionCustomer: '',
+  kwdCustomer: '',
+  jpyCustomer: '',
+  foreverDiscountCustomer: '',
+  customIdProduct: '',
+  customIdPrice: '',
+  customerDiscountCustomer: '',
+  appliesToCustomer: '',
+  amountOffEurCustomer: '',
+  deletedCustomer: '',
+  testClock: '',
+  testClockCustomer: '',
+  testClockSubscription: '',
+});
 
 export const DEFAULT_DATASET_SIZE: DatasetSize = {
   customers: 400,
@@ -56,7 +76,12 @@ export interface Dataset {
   balanceTransactions: Stripe.BalanceTransaction[];
   /** Balance transaction id → id of the automatic payout that paid it out (what `?payout=po_…` filters on). */
   paidOutBy: Record<string, string>;
-  /** Ids of the hand-placed customers tests rely on. */
+  /** Test clocks (test mode only). Customers, subscriptions and invoices on one carry its id in `test_clock`. */
+  testClocks: Stripe.TestHelpers.TestClock[];
+  /**
+   * Ids of the hand-placed objects tests rely on ('' when the dataset has none: the five customers need
+   * customers ≥ 5; the demo objects, from `customIdProduct` on, customers ≥ 100 and hand-seeded datasets have none).
+   */
   special: {
     /** Name with a zero-width space and a BEL control character: `"Acme\u200B Corp\u0007"`. */
     controlCharsCustomer: string;
@@ -68,6 +93,26 @@ export interface Dataset {
     jpyCustomer: string;
     /** Active Team subscription (quantity > 1) with a `forever` percent-off coupon. */
     foreverDiscountCustomer: string;
+    /** Product with an id the account chose: `gold-plan`. */
+    customIdProduct: string;
+    /** Plan (so also price) with an id the account chose: `gold-monthly`, USD 99.00 a month, of `gold-plan`. */
+    customIdPrice: string;
+    /** `customer.discount` = PARTNER15 (15 % off, forever) on the customer, not the subscription; one active
+     * `gold-monthly` subscription without a discount of its own: MRR USD 84.15. */
+    customerDiscountCustomer: string;
+    /** Active subscription Team × 5 (USD 15.00) + Pro × 1 (USD 49.00) with TEAMSEATS25 (25 % off, forever,
+     * `applies_to.products` = the Team product): MRR USD 56.25 + 49.00 = 105.25. */
+    appliesToCustomer: string;
+    /** Active Pro EUR 45.00 subscription with EURO5OFF (amount off EUR 5.00, forever): MRR EUR 40.00. */
+    amountOffEurCustomer: string;
+    /** A customer the account deleted (not in `customers`): its canceled Starter subscription, invoices and
+     * charges remain and still name it. */
+    deletedCustomer: string;
+    /** Test mode: a test clock; '' in live mode (test clocks exist only in test mode). */
+    testClock: string;
+    /** Test mode: a customer on `testClock`, with `testClockSubscription` (trialing Pro) and its $0 trial invoice. */
+    testClockCustomer: string;
+    testClockSubscription: string;
   };
 }
 
@@ -86,7 +131,8 @@ export type SeedCollectionName =
   | 'refunds'
   | 'disputes'
   | 'payouts'
-  | 'balanceTransactions';
+  | 'balanceTransactions'
+  | 'testClocks';
 
 /**
  * Hand-written objects for one mode: any of the Dataset's collections (missing ones are empty), and optionally the

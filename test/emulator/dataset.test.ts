@@ -14,6 +14,11 @@ function fixtures(): Record<string, Record<string, unknown>> {
   return (JSON.parse(readFileSync(url, 'utf8')) as { resources: Record<string, Record<string, unknown>> }).resources;
 }
 
+/** The demo customers still listed (customers with metadata demo = true). */
+function demoCustomers(d: Dataset): Stripe.Customer[] {
+  return d.customers.filter((c) => c.metadata.demo === 'true');
+}
+
 function kind(v: unknown): string {
   return v === null ? 'null' : Array.isArray(v) ? 'array' : typeof v;
 }
@@ -131,8 +136,10 @@ describe('shapes match Stripe', () => {
       [/^po_1[A-Za-z0-9]{23}$/, test.payouts.map((c) => c.id)],
       [/^re_3[A-Za-z0-9]{23}$/, test.refunds.map((c) => c.id)],
       [/^dp_1[A-Za-z0-9]{23}$/, test.disputes.map((c) => c.id)],
-      [/^prod_[A-Za-z0-9]{14}$/, test.products.map((c) => c.id)],
-      [/^price_1[A-Za-z0-9]{23}$/, test.prices.map((c) => c.id)],
+      // Products and plans may carry ids the account chose: the demo ones are checked in the demo test.
+      [/^prod_[A-Za-z0-9]{14}$/, test.products.map((c) => c.id).filter((id) => id !== test.special.customIdProduct)],
+      [/^price_1[A-Za-z0-9]{23}$/, test.prices.map((c) => c.id).filter((id) => id !== test.special.customIdPrice)],
+      [/^clock_1[A-Za-z0-9]{23}$/, test.testClocks.map((c) => c.id)],
       [/^acct_1[A-Za-z0-9]{15}$/, [test.account.id]],
     ];
     for (const [re, list] of patterns) for (const id of list) expect(id).toMatch(re);
@@ -161,12 +168,16 @@ describe('the business', () => {
       }
     }
     expect(Math.min(...test.customers.map((c) => c.created))).toBeLessThan(now - 365 * 86_400);
-    expect(test.customers.length).toBe(400);
+    // 400 customers of the random business plus the demo customers (the deleted one is not listed).
+    expect(test.customers.length).toBe(400 + demoCustomers(test).length);
   });
 
   it('has a small catalog: 3–4 products (one archived) and USD/EUR/JPY monthly+yearly, metered and one-time prices', () => {
-    expect(test.products.length).toBeGreaterThanOrEqual(3);
-    expect(test.products.length).toBeLessThanOrEqual(4);
+    // Besides the demo product with a custom id (`gold-plan`, see the demo test below).
+    const generated = test.products.filter((p) => p.id !== test.special.customIdProduct);
+    expect(generated.length).toBe(test.products.length - 1);
+    expect(generated.length).toBeGreaterThanOrEqual(3);
+    expect(generated.length).toBeLessThanOrEqual(4);
     expect(test.products.filter((p) => !p.active)).toHaveLength(1);
     for (const cur of ['usd', 'eur', 'jpy']) {
       for (const interval of ['month', 'year']) {
@@ -332,7 +343,8 @@ describe('the business', () => {
     const kwd = test.charges.filter((c) => c.currency === 'kwd');
     expect(kwd.length).toBeGreaterThanOrEqual(1);
     expect(kwd.every((c) => c.customer === kwdCustomer?.id)).toBe(true);
-    expect(kwd.some((c) => c.amount % 10 !== 0)).toBe(true); // real thousandths
+    // Amounts that need the third decimal to read right (45.250, not a whole number of hundredths).
+    expect(kwd.some((c) => c.amount % 100 !== 0)).toBe(true);
     const bts = new Map(test.balanceTransactions.map((b) => [b.id, b]));
     for (const c of [...jpy, ...kwd.filter((x) => x.status === 'succeeded')]) {
       const bt = bts.get(c.balance_transaction as string);
@@ -342,6 +354,110 @@ describe('the business', () => {
     const jpyCustomer = test.customers.find((c) => c.id === test.special.jpyCustomer);
     expect(jpyCustomer?.currency).toBe('jpy');
     expect(test.subscriptions.some((s) => s.customer === jpyCustomer?.id && s.currency === 'jpy')).toBe(true);
+  });
+
+  it('has only amounts Stripe accepts: three-decimal currencies end in 0', () => {
+    // https://docs.stripe.com/currencies#three-decimal: "these API calls require the least-significant (last)
+    // digit to be 0". Walks every object of both modes; any integer money field of an object in BHD, JOD, KWD,
+    // OMR or TND counts.
+    const threeDecimal = new Set(['bhd', 'jod', 'kwd', 'omr', 'tnd']);
+    const moneyKey = /^(amount|amount_[a-z_]+|unit_amount|total|subtotal|subtotal_excluding_tax|total_excluding_tax|maximum_amount_capturable)$/;
+    let checked = 0;
+    const bad: string[] = [];
+    const walk = (v: unknown, path: string): void => {
+      if (Array.isArray(v)) v.forEach((x, i) => walk(x, `${path}[${i}]`));
+      else if (v && typeof v === 'object') {
+        const o = v as Record<string, unknown>;
+        const inThreeDecimal = typeof o.currency === 'string' && threeDecimal.has(o.currency);
+        for (const [k, x] of Object.entries(o)) {
+          if (inThreeDecimal && typeof x === 'number' && moneyKey.test(k)) {
+            checked++;
+            if (x % 10 !== 0) bad.push(`${path}.${k} = ${x}`);
+          }
+          // A charge's card block carries amounts in the charge's currency.
+          if (k === 'payment_method_details' && inThreeDecimal && x && typeof x === 'object') walk({ ...(x as object), currency: o.currency }, `${path}.${k}`);
+          else walk(x, `${path}.${k}`);
+        }
+      }
+    };
+    for (const d of [test, live]) walk(d, d.mode);
+    expect(checked).toBeGreaterThan(20);
+    expect(bad).toEqual([]);
+  });
+
+  it('has demo objects for what real accounts have: custom ids, customer coupons, applies_to, EUR amount off, test clocks, a deleted customer', () => {
+    for (const d of [test, live]) {
+      const sp = d.special;
+      // Custom ids on a product and a plan (= price), as Stripe allows (POST /v1/products and /v1/plans take `id`).
+      const gold = d.products.find((p) => p.id === 'gold-plan');
+      expect(sp.customIdProduct).toBe('gold-plan');
+      expect(gold?.default_price).toBe('gold-monthly');
+      const goldPrice = d.prices.find((p) => p.id === 'gold-monthly');
+      expect(goldPrice).toMatchObject({ product: 'gold-plan', unit_amount: 9900, currency: 'usd', type: 'recurring' });
+      const coupons = new Map(d.coupons.map((c) => [c.id, c]));
+      const discounts = new Map(d.discounts.map((x) => [x.id, x]));
+      const subsOf = (customer: string) => d.subscriptions.filter((s) => s.customer === customer);
+      const latestInvoice = (s: Stripe.Subscription) => d.invoices.find((i) => i.id === s.latest_invoice) as Stripe.Invoice;
+
+      // A forever coupon on the customer, none on the subscription; the invoices carry it.
+      const partner = d.customers.find((c) => c.id === sp.customerDiscountCustomer) as Stripe.Customer;
+      expect(partner.discount?.source.coupon).toBe('PARTNER15');
+      expect(partner.discount?.subscription).toBeNull();
+      expect(coupons.get('PARTNER15')).toMatchObject({ duration: 'forever', percent_off: 15 });
+      const [goldSub] = subsOf(partner.id);
+      expect(goldSub).toMatchObject({ status: 'active', discounts: [] });
+      expect(goldSub?.items.data.map((i) => [i.price.id, i.plan.id, i.quantity])).toEqual([['gold-monthly', 'gold-monthly', 1]]);
+      expect([latestInvoice(goldSub as Stripe.Subscription).subtotal, latestInvoice(goldSub as Stripe.Subscription).total]).toEqual([9900, 8415]);
+
+      // A coupon limited to the Team product: only the Team line is discounted.
+      const [lattice] = subsOf(sp.appliesToCustomer);
+      const seats = coupons.get(discounts.get(lattice?.discounts[0] as unknown as string)?.source.coupon as string);
+      expect(seats).toMatchObject({ id: 'TEAMSEATS25', duration: 'forever', percent_off: 25 });
+      const teamProduct = d.products.find((p) => p.name === 'Team')?.id;
+      expect(seats?.applies_to?.products).toEqual([teamProduct]);
+      expect(lattice?.items.data.map((i) => [i.price.product, i.price.unit_amount, i.quantity])).toEqual([
+        [teamProduct, 1500, 5],
+        [d.products.find((p) => p.name === 'Pro')?.id, 4900, 1],
+      ]);
+      const inv = latestInvoice(lattice as Stripe.Subscription);
+      expect(inv.lines.data.map((l) => [l.amount, l.discount_amounts?.[0]?.amount ?? 0])).toEqual([
+        [7500, 1875],
+        [4900, 0],
+      ]);
+      expect(inv.total).toBe(10525);
+
+      // An amount-off coupon in EUR on a EUR subscription.
+      const [kaffee] = subsOf(sp.amountOffEurCustomer);
+      const euro = coupons.get(discounts.get(kaffee?.discounts[0] as unknown as string)?.source.coupon as string);
+      expect(euro).toMatchObject({ id: 'EURO5OFF', amount_off: 500, currency: 'eur', duration: 'forever' });
+      expect([kaffee?.currency, latestInvoice(kaffee as Stripe.Subscription).total]).toEqual(['eur', 4000]);
+
+      // A deleted customer: gone from customers, its canceled subscription (and charges) remain.
+      expect(d.customers.some((c) => c.id === sp.deletedCustomer)).toBe(false);
+      expect(subsOf(sp.deletedCustomer).map((s) => s.status)).toEqual(['canceled']);
+      expect(d.charges.some((c) => c.customer === sp.deletedCustomer)).toBe(true);
+    }
+    // Test clocks exist only in test mode.
+    expect(live.testClocks).toEqual([]);
+    expect([live.special.testClock, live.special.testClockCustomer]).toEqual(['', '']);
+    const clock = test.testClocks[0] as Stripe.TestHelpers.TestClock;
+    expect(test.special.testClock).toBe(clock.id);
+    const onClock = (o: { test_clock?: unknown }) => o.test_clock === clock.id;
+    expect(test.customers.filter(onClock).map((c) => c.id)).toEqual([test.special.testClockCustomer]);
+    expect(test.subscriptions.filter(onClock).map((s) => [s.id, s.status])).toEqual([[test.special.testClockSubscription, 'trialing']]);
+    expect(test.invoices.filter(onClock).map((i) => i.customer)).toEqual([test.special.testClockCustomer]);
+    for (const c of [...test.customers, ...test.subscriptions, ...test.invoices]) if (c.test_clock !== null) expect(c.test_clock).toBe(clock.id);
+  });
+
+  it('adds the demo objects only to a business of 100 customers or more: five subscriptions in test mode', () => {
+    const small = generateDataset({ seed: 42, anchor: ANCHOR, mode: 'test', size: { customers: 99 } });
+    expect(small.products.some((p) => p.id === 'gold-plan')).toBe(false);
+    expect(small.testClocks).toEqual([]);
+    expect(small.special.customIdProduct).toBe('');
+    expect(demoCustomers(small)).toEqual([]);
+    const demoIds = new Set([...demoCustomers(test).map((c) => c.id), test.special.deletedCustomer]);
+    const randomSubs = test.subscriptions.filter((s) => !demoIds.has(s.customer as string));
+    expect(randomSubs.length).toBe(test.subscriptions.length - 5);
   });
 
   it('includes hostile text as data', () => {
