@@ -13,7 +13,8 @@
  * - Coupons: `applies_to` and `currency_options` are sent only when expanded (docs.stripe.com/api/coupons/object:
  *   both "expandable").
  *
- * A seeded customer is deleted when it carries `deleted: true`.
+ * A seeded customer is deleted when it carries `deleted: true`; the generated business names its deleted customer
+ * in `special.deletedCustomer` (left out of `customers`).
  */
 import type { QueryObject } from './query.js';
 import type { AnyObject, ResourceDef } from './resources.js';
@@ -25,9 +26,16 @@ export const SUBSCRIPTION_LIST_STATUSES = ['active', 'all', 'canceled', 'ended',
 
 const refId = (v: unknown): string | null => (typeof v === 'string' ? v : v && typeof v === 'object' && 'id' in v ? String((v as { id: unknown }).id) : null);
 
+/** A customer is deleted when seeded with `deleted: true`, or when it is the generated business's deleted customer. */
 export function isDeletedCustomer(store: Store, customer: unknown): boolean {
   const id = refId(customer);
-  return id !== null && store.collections.customers.byId.get(id)?.deleted === true;
+  if (id === null) return false;
+  return store.collections.customers.byId.get(id)?.deleted === true || (id !== '' && store.ds.special?.deletedCustomer === id);
+}
+
+/** Stripe's answer for a deleted customer retrieved or expanded by id; undefined for any other id. */
+export function deletedStub(store: Store, collection: string, id: string): { id: string; object: 'customer'; deleted: true } | undefined {
+  return collection === 'customers' && isDeletedCustomer(store, id) ? { id, object: 'customer', deleted: true } : undefined;
 }
 
 /** Predicates for one subscription `status` value (already validated against SUBSCRIPTION_LIST_STATUSES). */

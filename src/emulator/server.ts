@@ -30,7 +30,7 @@ import { COMMON_LIST_PARAMS, RESOURCE_BY_PATH, RESOURCES } from './resources.js'
 import type { AnyObject, FilterSpec, ResourceDef } from './resources.js';
 import { SearchFieldError, SearchQueryError, compileSearch, parseSearchQuery } from './search-query.js';
 import { Store, countMatches, listOrder, scan } from './store.js';
-import { handledByRules, implicitListPredicates, includedField, served, SUBSCRIPTION_LIST_STATUSES } from './list-rules.js';
+import { deletedStub, handledByRules, implicitListPredicates, includedField, served, SUBSCRIPTION_LIST_STATUSES } from './list-rules.js';
 import type { Dataset, EmulatorHandle, EmulatorKeySpec, EmulatorOptions, FaultSpec, Mode, RecordedRequest } from './types.js';
 
 export const EMULATOR_API_VERSION = '2026-10-28.endive';
@@ -127,7 +127,7 @@ function fromResource(path: string): Resolver {
   const def = RESOURCE_BY_PATH.get(path) as ResourceDef;
   return (ctx, id) => {
     requirePermission(ctx, EMULATOR_PERMISSIONS[path] as string);
-    return served(ctx.store.collectionFor(def).byId.get(id)) ?? id;
+    return served(ctx.store.collectionFor(def).byId.get(id)) ?? deletedStub(ctx.store, def.collection, id) ?? id;
   };
 }
 
@@ -368,7 +368,7 @@ function makeIndexPredicate(def: ResourceDef, ix: { name: string; value: string 
 function retrieve(ctx: Ctx, def: ResourceDef, id: string, q: QueryObject): unknown {
   checkAllowed(q, ['expand']);
   const expand = parseExpand(q.expand);
-  const obj = ctx.store.collectionFor(def).byId.get(id);
+  const obj = ctx.store.collectionFor(def).byId.get(id) ?? deletedStub(ctx.store, def.collection, id);
   if (!obj) throw resourceMissing(def.objectName, id);
   return expand.length ? applyExpansions(ctx, served(obj), expand) : served(obj);
 }
