@@ -18,7 +18,8 @@ export type CollectionName =
   | 'refunds'
   | 'disputes'
   | 'payouts'
-  | 'balanceTransactions';
+  | 'balanceTransactions'
+  | 'coupons';
 
 export type AnyObject = { id: string; created: number; object: string } & Record<string, unknown>;
 
@@ -306,6 +307,15 @@ export const RESOURCES: ResourceDef[] = [
       source: { kind: 'eq', get: str('source'), index: true },
       type: { kind: 'eq', get: str('type'), index: true },
     },
+  },
+  {
+    // Coupon ids are chosen by the account (`gold-plan`) or random without a prefix: no id prefix to resolve by.
+    path: '/v1/coupons',
+    collection: 'coupons',
+    objectName: 'coupon',
+    searchName: 'coupons',
+    idPrefixes: [],
+    filters: {},
   },
 ];
 

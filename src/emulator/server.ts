@@ -32,6 +32,7 @@ import type { AnyObject, FilterSpec, ResourceDef } from './resources.js';
 import { SearchSyntaxError, compileSearch } from './search-query.js';
 import type { SearchResource } from '../stripe/search-query.js';
 import { Store, countMatches, listOrder, scan } from './store.js';
+import { deletedStub, handledByRules, implicitListPredicates, includedField, served, SUBSCRIPTION_LIST_STATUSES } from './list-rules.js';
 import type { Dataset, EmulatorHandle, EmulatorKeySpec, EmulatorOptions, FaultSpec, Mode, RecordedRequest } from './types.js';
 
 export const EMULATOR_API_VERSION = '2026-10-28.endive';
@@ -144,7 +145,7 @@ const EXPANDED_RESOURCES: Record<string, string> = {
 
 function fromResource(path: string): Resolver {
   const def = RESOURCE_BY_PATH.get(path) as ResourceDef;
-  return (ctx, id) => ctx.store.collectionFor(def).byId.get(id) ?? id;
+  return (ctx, id) => served(ctx.store.collectionFor(def).byId.get(id)) ?? deletedStub(ctx.store, def.collection, id) ?? id;
 }
 
 const EXPANDERS: Record<string, Resolver> = {
@@ -154,10 +155,10 @@ const EXPANDERS: Record<string, Resolver> = {
     const hit = ctx.store.byAnyId(id);
     if (!hit) return id;
     requirePermission(ctx, EMULATOR_PERMISSIONS[hit.resource.path] as string);
-    return hit.obj;
+    return served(hit.obj);
   },
   discounts: (ctx, id) => ctx.store.discounts.get(id) ?? id,
-  coupon: (ctx, id) => ctx.store.coupons.get(id) ?? id,
+  coupon: (ctx, id) => served(ctx.store.coupons.get(id)) ?? id,
 };
 
 /**
@@ -208,6 +209,8 @@ function expandPath(ctx: Ctx, value: unknown, segs: string[]): unknown {
     if (rest.length) list = expandPath(ctx, list, rest);
     return { ...obj, payments: list };
   }
+  const included = includedField(ctx.store, obj as AnyObject, head);
+  if (included !== undefined) return { ...obj, [head]: rest.length ? expandPath(ctx, included, rest) : included };
   if (!Object.prototype.hasOwnProperty.call(obj, head)) throw cannotExpand(head);
   const expander = EXPANDERS[head];
   const expandable = expander !== undefined || EXPANDABLE_WITHOUT_DATA.has(head);
@@ -229,7 +232,9 @@ function applyExpansions(ctx: Ctx, obj: unknown, paths: string[]): unknown {
   let out = obj;
   for (const p of paths) {
     const segs = p.split('.');
-    if (segs.length > 4 + (segs[0] === 'data' ? 1 : 0)) throw invalidRequest(`You cannot expand more than 4 levels of a property. Property: ${p}`, 'expand');
+    // Four levels at most, `data` of a list counting as one (docs.stripe.com/api/expanding_objects: "Expansions have a
+    // maximum depth of four levels"; docs.stripe.com/expand: on lists, data.invoice.subscription.default_source is the deepest).
+    if (segs.length > 4) throw invalidRequest(`You cannot expand more than 4 levels of a property. Property: ${p}`, 'expand');
     if (segs.some((s) => s === '')) throw cannotExpand(p);
     out = expandPath(ctx, out, segs);
   }
@@ -312,30 +317,22 @@ function list(ctx: Ctx, def: ResourceDef, q: QueryObject): unknown {
   for (const [name, spec] of Object.entries(def.filters)) {
     const v = q[name];
     if (v === undefined) continue;
+    if (handledByRules(def, name)) {
+      // Validated here, applied by implicitListPredicates (list-rules.ts).
+      asString(v, name);
+      if (name === 'status' && !SUBSCRIPTION_LIST_STATUSES.includes(v as string)) buildFilter(name, spec, v, [name], ds);
+      continue;
+    }
     if (def.collection === 'subscriptions' && (name === 'price' || name === 'plan')) {
       const id = asString(v, name) as string;
       predicates.push((o) => (o as unknown as { items: { data: Array<{ price: { id: string } }> } }).items.data.some((it) => it.price.id === id));
-      continue;
-    }
-    if (def.collection === 'subscriptions' && name === 'status') {
-      const s = asString(v, 'status') as string;
-      const f = buildFilter(name, spec, v, [name], ds); // validates the value
-      if (s === 'all') continue;
-      if (s === 'ended') {
-        predicates.push((o) => o.status === 'canceled' || o.status === 'incomplete_expired');
-        continue;
-      }
-      if (f.index) indexed.push(f.index);
       continue;
     }
     const f = buildFilter(name, spec, v, [name], ds);
     if (f.pred) predicates.push(f.pred);
     if (f.index) indexed.push(f.index);
   }
-  if (def.collection === 'subscriptions' && q.status === undefined) {
-    // Stripe's default: subscriptions that have not ended (canceled / incomplete_expired are left out).
-    predicates.push((o) => o.status !== 'canceled' && o.status !== 'incomplete_expired');
-  }
+  predicates.push(...implicitListPredicates(ctx.store, def, q));
   // Start from the smallest index; the other indexed filters become predicates.
   let base = coll.items;
   let chosen: { name: string; value: string } | undefined;
@@ -373,7 +370,7 @@ function list(ctx: Ctx, def: ResourceDef, q: QueryObject): unknown {
   for (const p of expand) {
     if (!p.startsWith('data.')) throw cannotExpand(p, `You may want to try expanding 'data.${p}' instead.`);
   }
-  const body = { object: 'list', data: result.data, has_more: result.has_more, url: def.path };
+  const body = { object: 'list', data: result.data.map(served), has_more: result.has_more, url: def.path };
   return expand.length ? applyExpansions(ctx, body, expand) : body;
 }
 
@@ -391,9 +388,9 @@ function makeIndexPredicate(def: ResourceDef, ix: { name: string; value: string 
 function retrieve(ctx: Ctx, def: ResourceDef, id: string, q: QueryObject): unknown {
   checkAllowed(q, ['expand']);
   const expand = parseExpand(q.expand);
-  const obj = ctx.store.collectionFor(def).byId.get(id);
+  const obj = ctx.store.collectionFor(def).byId.get(id) ?? deletedStub(ctx.store, def.collection, id);
   if (!obj) throw resourceMissing(def.objectName, id);
-  return expand.length ? applyExpansions(ctx, obj, expand) : obj;
+  return expand.length ? applyExpansions(ctx, served(obj), expand) : served(obj);
 }
 
 interface PageToken {
@@ -424,6 +421,8 @@ function search(ctx: Ctx, def: ResourceDef, q: QueryObject): unknown {
     if (e instanceof SearchSyntaxError) throw invalidRequest(e.message, 'query');
     throw e;
   }
+  const matches = pred;
+  pred = (o) => o.deleted !== true && matches(o); // deleted customers are not found (list-rules.ts)
   const hash = queryHash(`${def.path}|${queryText}`);
   let after: { created: number; id: string } | undefined;
   const page = asString(q.page, 'page');
@@ -450,7 +449,7 @@ function search(ctx: Ctx, def: ResourceDef, q: QueryObject): unknown {
   }
   const body: Record<string, unknown> = {
     object: 'search_result',
-    data: result.data,
+    data: result.data.map(served),
     has_more: result.has_more,
     next_page: nextPage,
     url: `${def.path}/search`,

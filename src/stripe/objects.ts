@@ -99,14 +99,36 @@ export const RETRIEVE_PERMISSIONS: Readonly<Record<string, ReadPermission>> = Ob
 
 export const FETCHABLE_PREFIXES = PREFIXES.map(([prefix]) => prefix);
 
-export function objectKindOf(id: string): (ObjectKind & { kind: string }) | null {
+/**
+ * Any id Stripe can issue. Most carry a prefix (`cus_…`), but products, prices, coupons and plans can be created with
+ * an id the account chose (`gold-plan`; docs.stripe.com/api/products/create `id`, /api/coupons/create `id`,
+ * /api/plans/create `id`), so the only rules are: 1–255 characters, no whitespace, control characters or `/`, and
+ * not a bare `.`/`..` (it would change the request path).
+ */
+export const STRIPE_ID = /^(?!\.\.?$)[^\s/\u0000-\u001f\u007f]{1,255}$/u;
+
+/** An id with no prefix fetch knows is looked up as these kinds, in order (a plan is also a price). */
+export const CUSTOM_ID_KINDS = ['product', 'price'] as const;
+
+type Kind = ObjectKind & { kind: string };
+
+export function objectKindOf(id: string): Kind | null {
   const found = PREFIXES.find(([prefix]) => id.startsWith(prefix));
   return found ? { kind: found[1], ...KINDS[found[1]]! } : null;
 }
 
+/** The kind of an object Stripe returned, by its `object` field (custom ids carry no prefix to go by). */
+export function kindOfObject(object: { id: string; object?: string }): Kind | null {
+  const name = object.object === 'plan' ? 'price' : object.object;
+  return name && KINDS[name] ? { kind: name, ...KINDS[name]! } : objectKindOf(object.id);
+}
+
+export function kindNamed(name: string): Kind {
+  return { kind: name, ...KINDS[name]! };
+}
+
 /** A link a person can open: dashboard.stripe.com, with test/ in test mode. */
-export function dashboardUrl(id: string, mode: Mode): string | null {
-  const kind = objectKindOf(id);
+export function dashboardUrl(id: string, mode: Mode, kind: Kind | null = objectKindOf(id)): string | null {
   if (!kind) return null;
-  return `https://dashboard.stripe.com/${mode === 'test' ? 'test/' : ''}${kind.dashboardPath}/${id}`;
+  return `https://dashboard.stripe.com/${mode === 'test' ? 'test/' : ''}${kind.dashboardPath}/${encodeURIComponent(id)}`;
 }

@@ -2,6 +2,8 @@ import { z } from 'zod';
 import { ToolInputError } from '../stripe/errors.js';
 import { dateRange, type UnixRange } from '../stripe/time.js';
 import { emptyFieldsOptional } from '../stripe/compact/shared.js';
+import { STRIPE_ID } from '../stripe/objects.js';
+import type { Mode } from '../stripe/keys.js';
 import { MAX_RESULTS } from './engine/list.js';
 
 /** Small enough for a model's context, large enough that most questions need one page. */
@@ -36,7 +38,7 @@ export const listInput = {
     .describe(`List up to this many objects (1–${MAX_RESULTS.toLocaleString('en-US')}), paged on the server; replaces limit. An answer too large for a client (~150k characters) comes back as a summary telling how to aggregate or narrow.`),
   cursor: z
     .string()
-    .regex(/^[a-z]+_[A-Za-z0-9]+$/, 'must be a next_cursor value from a previous result (an object id)')
+    .regex(STRIPE_ID, 'must be a next_cursor value from a previous result (an object id)')
     .optional()
     .describe('next_cursor from the previous result, to get the next page.'),
   detail: detailInput,
@@ -100,6 +102,22 @@ export function listOutput(item: z.ZodObject) {
 /** Turns `x_after`/`x_before` inputs into a Stripe range filter (`{gte, lt}`), or undefined. */
 export function rangeFilter(after: string | number | undefined, before: string | number | undefined, field: string): UnixRange | undefined {
   return dateRange(after, before, field);
+}
+
+/**
+ * Stripe leaves objects attached to a test clock out of the customers list (unless test_clock is given) and of the
+ * subscriptions list (unless test_clock or customer is given): Stripe's OpenAPI, `test_clock` of GET /v1/customers
+ * and GET /v1/subscriptions. Only test mode has test clocks, so only test-mode answers say so.
+ */
+export function testClockCaveat(mode: Mode, what: string): string | null {
+  return mode === 'test' ? `Test mode: Stripe leaves ${what} attached to test clocks out of this list.` : null;
+}
+
+/** The answer with the test-clock caveat added to its note, in test mode. */
+export function withTestClockNote<A extends { note?: string }>(answer: A, mode: Mode, what: string): A {
+  const caveat = testClockCaveat(mode, what);
+  if (!caveat) return answer;
+  return { ...answer, note: answer.note ? `${answer.note} ${caveat}` : caveat };
 }
 
 export function requireNonEmpty(value: string | undefined, what: string): void {

@@ -19,7 +19,7 @@ export const getMrr = defineTool({
   },
   title: 'Get MRR',
   description: [
-    'Monthly recurring revenue as Stripe Billing defines it, computed on the server over every subscription: active and past_due subscriptions; trials, metered prices, one-off items and free plans excluded; quantity and billing interval normalised to a month; only forever coupons reduce it.',
+    'Monthly recurring revenue as Stripe Billing defines it, computed on the server over every subscription: active and past_due subscriptions; trials, metered prices, one-off items and free plans excluded; quantity and billing interval normalised to a month; only forever coupons reduce it (the subscription\'s, or its customer\'s when it has none; only on the products a coupon applies to).',
     'Per currency (never converted), optionally grouped by product, price or plan (product + billing interval), with subscriber counts.',
     'history_months (or month_ends) adds MRR at past month-ends, rebuilt from subscription start, trial, cancellation and end dates; the answer lists what that reconstruction cannot know.',
     'Example: {"group_by":"plan","history_months":3} or {"month_ends":["2026-05"],"timezone":"Europe/Paris"}.',

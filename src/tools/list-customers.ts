@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { compactCustomer, compactCustomerSchema, customerFacets } from '../stripe/compact/customer.js';
 import { defineTool } from './define-tool.js';
-import { aggregateInput, createdRangeInput, listInput, listOutput, listPage, rangeFilter } from './common.js';
+import { aggregateInput, createdRangeInput, listInput, listOutput, listPage, rangeFilter, withTestClockNote } from './common.js';
 
 export const listCustomers = defineTool({
   name: 'list_customers',
@@ -23,7 +23,7 @@ export const listCustomers = defineTool({
   output: listOutput(compactCustomerSchema),
   handler: async (args, ctx) => {
     const created = rangeFilter(args.created_after, args.created_before, 'created');
-    return listPage({
+    const answer = await listPage({
       ctx,
       object: 'customer',
       args,
@@ -33,5 +33,6 @@ export const listCustomers = defineTool({
       fetchPage: (page) =>
         ctx.stripe.customers.list({ ...page, ...(args.email ? { email: args.email } : {}) }),
     });
+    return withTestClockNote(answer, ctx.mode, 'customers');
   },
 });

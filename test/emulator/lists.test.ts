@@ -29,8 +29,10 @@ async function expectStripeError(p: Promise<unknown>): Promise<Stripe.errors.Str
 describe('pagination', () => {
   it('walks every customer with starting_after: no duplicates, no gaps, has_more false at the end', async () => {
     const { items, pages } = await allPages((cursor) => stripe.customers.list({ limit: 7, ...(cursor ? { starting_after: cursor } : {}) }));
-    expect(ids(items)).toEqual(ids(newestFirst(ds.customers)));
-    expect(pages).toBe(Math.ceil(ds.customers.length / 7));
+    const listed = ds.customers.filter((c) => !c.test_clock); // Stripe leaves customers on a test clock out
+    expect(listed.length).toBe(ds.customers.length - 1);
+    expect(ids(items)).toEqual(ids(newestFirst(listed)));
+    expect(pages).toBe(Math.ceil(listed.length / 7));
   });
 
   it('defaults to 10 items, newest first, with the list envelope', async () => {
@@ -185,24 +187,35 @@ describe('filters', () => {
     );
   });
 
-  it('subscriptions: not ended by default, status=all/ended/<status>, price, customer', async () => {
+  it('subscriptions: every status but canceled by default, status=all/ended/<status>, price, customer', async () => {
     const ended = (s: Stripe.Subscription) => s.status === 'canceled' || s.status === 'incomplete_expired';
-    expect(await all(stripe.subscriptions.list({ limit: 100 }))).toEqual(ids(newestFirst(ds.subscriptions.filter((s) => !ended(s)))));
-    expect(await all(stripe.subscriptions.list({ status: 'all', limit: 100 }))).toEqual(ids(newestFirst(ds.subscriptions)));
-    expect(await all(stripe.subscriptions.list({ status: 'ended', limit: 100 }))).toEqual(ids(newestFirst(ds.subscriptions.filter(ended))));
-    for (const status of ['canceled', 'past_due', 'trialing', 'unpaid', 'incomplete'] as const) {
-      expect(await all(stripe.subscriptions.list({ status, limit: 100 })), status).toEqual(ids(newestFirst(ds.subscriptions.filter((s) => s.status === status))));
+    // Without customer or test_clock, none on a test clock; a deleted customer's only under status=canceled.
+    const onClock = ds.subscriptions.filter((s) => s.test_clock);
+    expect(onClock.length).toBe(1);
+    const subscriptions = ds.subscriptions.filter((s) => !s.test_clock && s.customer !== ds.special.deletedCustomer);
+    const canceled = ds.subscriptions.filter((s) => !s.test_clock && s.status === 'canceled');
+    expect(canceled.length).toBe(subscriptions.filter((s) => s.status === 'canceled').length + 1);
+    // docs.stripe.com/api/subscriptions/list: "If no value is supplied, all subscriptions that have not been canceled are returned."
+    expect(subscriptions.some((s) => s.status === 'incomplete_expired')).toBe(true);
+    expect(await all(stripe.subscriptions.list({ limit: 100 }))).toEqual(ids(newestFirst(subscriptions.filter((s) => s.status !== 'canceled'))));
+    expect(await all(stripe.subscriptions.list({ status: 'all', limit: 100 }))).toEqual(ids(newestFirst(subscriptions)));
+    expect(await all(stripe.subscriptions.list({ status: 'ended', limit: 100 }))).toEqual(ids(newestFirst(subscriptions.filter(ended))));
+    expect(await all(stripe.subscriptions.list({ status: 'canceled', limit: 100 }))).toEqual(ids(newestFirst(canceled)));
+    for (const status of ['past_due', 'trialing', 'unpaid', 'incomplete'] as const) {
+      expect(await all(stripe.subscriptions.list({ status, limit: 100 })), status).toEqual(ids(newestFirst(subscriptions.filter((s) => s.status === status))));
     }
-    const price = ds.subscriptions[0]?.items.data[0]?.price.id as string;
+    expect(await all(stripe.subscriptions.list({ test_clock: onClock[0]!.test_clock as string }))).toEqual(ids(onClock));
+    expect(await stripe.customers.retrieve(ds.special.deletedCustomer)).toEqual({ id: ds.special.deletedCustomer, object: 'customer', deleted: true });
+    const price = subscriptions[0]?.items.data[0]?.price.id as string;
     expect(await all(stripe.subscriptions.list({ price, status: 'all', limit: 100 }))).toEqual(
-      ids(newestFirst(ds.subscriptions.filter((s) => s.items.data.some((it) => it.price.id === price)))),
+      ids(newestFirst(subscriptions.filter((s) => s.items.data.some((it) => it.price.id === price)))),
     );
-    const cust = pick(ds.subscriptions, (s) => s.status === 'canceled').customer as string;
-    expect(await all(stripe.subscriptions.list({ customer: cust, status: 'all' }))).toEqual(ids(newestFirst(ds.subscriptions.filter((s) => s.customer === cust))));
-    const pe = ds.subscriptions.map((s) => s.items.data[0]?.current_period_end ?? 0).sort((a, b) => a - b);
+    const cust = pick(subscriptions, (s) => s.status === 'canceled').customer as string;
+    expect(await all(stripe.subscriptions.list({ customer: cust, status: 'all' }))).toEqual(ids(newestFirst(subscriptions.filter((s) => s.customer === cust))));
+    const pe = subscriptions.map((s) => s.items.data[0]?.current_period_end ?? 0).sort((a, b) => a - b);
     const cut = pe[Math.floor(pe.length / 2)] as number;
     expect(await all(stripe.subscriptions.list({ status: 'all', current_period_end: { lte: cut }, limit: 100 }))).toEqual(
-      ids(newestFirst(ds.subscriptions.filter((s) => (s.items.data[0]?.current_period_end ?? 0) <= cut))),
+      ids(newestFirst(subscriptions.filter((s) => (s.items.data[0]?.current_period_end ?? 0) <= cut))),
     );
   });
 

@@ -53,18 +53,24 @@ export function referenceMrr(ds: Dataset, s: Stripe.Subscription, at: number): R
       scaled: (BigInt(item.price.unit_amount!) * BigInt(item.quantity ?? 1) * per) / BigInt(recurring.interval_count),
     });
   }
-  for (const discountId of s.discounts as string[]) {
-    const discount = ds.discounts.find((d) => d.id === discountId)!;
+  // Own discounts, or the customer's when there are none (a subscription inherits its customer's discount).
+  const own = (s.discounts as unknown as string[]).map((discountId) => ds.discounts.find((d) => d.id === discountId)!);
+  const customer = ds.customers.find((c) => c.id === ref(s.customer as string));
+  const discounts = own.length > 0 ? own : customer?.discount ? [customer.discount] : [];
+  for (const discount of discounts) {
     const coupon = ds.coupons.find((c) => c.id === ref(discount.source.coupon as string))!;
     if (coupon.duration !== 'forever' || discount.start > at || (discount.end !== null && discount.end <= at)) continue;
-    const total = items.reduce((sum, i) => sum + i.scaled, 0n);
+    const limited = coupon.applies_to?.products ?? [];
+    const eligible = limited.length > 0 ? items.filter((i) => limited.includes(i.product)) : items;
     if (coupon.percent_off !== null) {
-      for (const i of items) i.scaled = (i.scaled * BigInt(100 - coupon.percent_off)) / 100n;
+      for (const i of eligible) i.scaled = (i.scaled * BigInt(100 - coupon.percent_off)) / 100n;
     } else {
-      // One licensed item per subscription in the dataset: the amount off comes off that item.
-      if (items.length !== 1) throw new Error('reference: amount-off coupons are only worked out for one item');
-      const off = BigInt(coupon.amount_off!) * periodPer1200;
-      items[0]!.scaled = total > off ? total - off : 0n;
+      const amount = coupon.currency === s.currency ? coupon.amount_off : coupon.currency_options?.[s.currency]?.amount_off;
+      if (amount === undefined || amount === null) continue; // no amount in the subscription's currency: not applied
+      // One eligible item in the dataset's amount-off cases: the amount off comes off that item.
+      if (eligible.length !== 1) throw new Error('reference: amount-off coupons are only worked out for one item');
+      const off = BigInt(amount) * periodPer1200;
+      eligible[0]!.scaled = eligible[0]!.scaled > off ? eligible[0]!.scaled - off : 0n;
     }
   }
   return { id: s.id, customer: ref(s.customer as string), currency: s.currency, items, scaled: items.reduce((sum, i) => sum + i.scaled, 0n), metered };
@@ -100,14 +106,17 @@ export function totalsByCurrency(subs: RefSubscription[]): Map<string, RefTotals
   return out;
 }
 
+/** The subscriptions Stripe lists without a customer filter: none attached to a test clock (canceled ones of deleted customers are). */
+export const listedSubscriptions = (ds: Dataset) => ds.subscriptions.filter((s) => !s.test_clock);
+
 /** MRR now (by status, as Stripe counts it). */
 export function referenceCurrent(ds: Dataset, now: number): RefSubscription[] {
-  return ds.subscriptions.filter((s) => s.status === 'active' || s.status === 'past_due').map((s) => referenceMrr(ds, s, now));
+  return listedSubscriptions(ds).filter((s) => s.status === 'active' || s.status === 'past_due').map((s) => referenceMrr(ds, s, now));
 }
 
 /** MRR at a past moment, by the subscriptions' dates. */
 export function referenceAt(ds: Dataset, at: number): RefSubscription[] {
-  return ds.subscriptions
+  return listedSubscriptions(ds)
     .filter((s) => {
       const paid = referencePaid(s);
       return paid !== null && paid.from <= at && (paid.until === null || at < paid.until);
@@ -131,7 +140,7 @@ export function referenceChurn(ds: Dataset, start: number, end: number): RefChur
     if (list.some((p) => p.from >= start && p.from < end)) counts.fresh++;
     if (list.some((p) => p.until !== null && p.until >= start && p.until < end)) counts.churned++;
   };
-  for (const s of ds.subscriptions) {
+  for (const s of listedSubscriptions(ds)) {
     const paid = referencePaid(s);
     if (!paid) continue;
     const mrr = referenceMrr(ds, s, (paid.until ?? Number.MAX_SAFE_INTEGER) - 1);

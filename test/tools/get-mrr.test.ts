@@ -152,8 +152,14 @@ describe('get_mrr on the demo business, against a separate computation', () => {
     const item = special.items.data[0]!;
     const mine = await h.call('get_mrr', { customer: ds.special.foreverDiscountCustomer });
     expect(mine.structured.current[0].mrr).toBe(major((item.price.unit_amount! * item.quantity! * 80) / 100, special.currency));
+    // The demo's coupon cases (figures in Dataset.special): the customer's 15 % on a $99.00 plan (99 × 0.85 = 84.15);
+    // 25 % on the Team line only (5 × 15 × 0.75 + 49 = 105.25); EUR 5.00 off a EUR 45.00 month (40.00).
+    for (const [customer, mrr] of [[ds.special.customerDiscountCustomer, '84.15'], [ds.special.appliesToCustomer, '105.25'], [ds.special.amountOffEurCustomer, '40.00']] as const) {
+      expect((await h.call('get_mrr', { customer })).structured.current[0].mrr, customer).toBe(mrr);
+    }
     // Trials, metered items, canceled, unpaid and incomplete subscriptions are not MRR.
-    expect(r.structured.excluded.metered_items).toBe(ds.subscriptions.filter((s) => ['active', 'past_due'].includes(s.status) && s.items.data.length > 1).length);
+    const meteredItems = ds.subscriptions.filter((s) => ['active', 'past_due'].includes(s.status)).flatMap((s) => s.items.data).filter((i) => i.price.recurring?.usage_type === 'metered');
+    expect(r.structured.excluded.metered_items).toBe(meteredItems.length);
   });
 
   it('agrees on the last three month-ends by plan', async () => {

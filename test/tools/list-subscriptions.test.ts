@@ -8,12 +8,18 @@ import type { Dataset } from '../../src/emulator/types.js';
 
 let h: Harness;
 let data: Dataset;
-/** Every subscription, canceled ones included, newest first. */
+/**
+ * Every subscription Stripe lists without customer, canceled ones included, newest first: none on a test clock, and
+ * (status other than canceled) none of a deleted customer (see src/emulator/list-rules.ts).
+ */
 let subscriptions: Stripe.Subscription[];
+/** Those Stripe lists for status canceled: deleted customers' included. */
+let canceledListed: Stripe.Subscription[];
 beforeAll(async () => {
   h = await startHarness();
   data = h.emulator.dataset('test');
-  subscriptions = data.subscriptions;
+  canceledListed = data.subscriptions.filter((s) => !s.test_clock && s.status === 'canceled');
+  subscriptions = data.subscriptions.filter((s) => !s.test_clock && id(s.customer) !== data.special.deletedCustomer);
 });
 afterAll(async () => h?.close());
 
@@ -62,10 +68,11 @@ function expected(s: Stripe.Subscription) {
 }
 
 describe('list_subscriptions', () => {
-  it('leaves out ended subscriptions by default, as Stripe does', async () => {
+  it('leaves out canceled subscriptions by default, as Stripe does (incomplete_expired ones are listed)', async () => {
     const all = await collectAll(h, 'list_subscriptions');
-    const wanted = subscriptions.filter((s) => s.status !== 'canceled' && s.status !== 'incomplete_expired');
+    const wanted = subscriptions.filter((s) => s.status !== 'canceled');
     expect(subscriptions.some((s) => s.status === 'canceled')).toBe(true);
+    expect(all.some((s) => s.status === 'incomplete_expired')).toBe(true);
     expect(ids(all)).toEqual(ids(wanted));
     expect(all.some((s) => s.status === 'canceled')).toBe(false);
   });
@@ -98,13 +105,14 @@ describe('list_subscriptions', () => {
     for (const status of statuses) {
       const before = h.emulator.requests.length;
       const got = await collectAll(h, 'list_subscriptions', { status });
-      expect(ids(got), status).toEqual(ids(subscriptions.filter((s) => s.status === status)));
+      expect(ids(got), status).toEqual(ids(status === 'canceled' ? canceledListed : subscriptions.filter((s) => s.status === status)));
       const sent = h.emulator.requests.slice(before).filter((r) => r.path === '/v1/subscriptions');
       expect(sent.every((r) => r.query.status === status)).toBe(true);
     }
     const ended = await collectAll(h, 'list_subscriptions', { status: 'ended' });
     expect(ids(ended)).toEqual(ids(subscriptions.filter((s) => s.status === 'canceled' || s.status === 'incomplete_expired')));
     const canceled = await collectAll(h, 'list_subscriptions', { status: 'canceled' });
+    expect(canceled.some((s) => s.customer === data.special.deletedCustomer)).toBe(true);
     expect(canceled.every((s) => s.canceled_at != null && s.ended_at != null)).toBe(true);
     expect(canceled.some((s) => s.cancellation_reason != null)).toBe(true);
   });

@@ -45,7 +45,7 @@ afterAll(async () => h?.close());
 
 describe('max_results', () => {
   it('lists more than one page in one call, in list order, as far as it fits', async () => {
-    const customers = h.emulator.dataset('test').customers;
+    const customers = h.emulator.dataset('test').customers.filter((c) => !c.test_clock); // Stripe leaves test-clock customers out
     const before = h.emulator.requests.length;
     const r = await h.call('list_customers', { max_results: 150 });
     expect(r.isError, r.text).toBe(false);

@@ -1,6 +1,6 @@
 import type Stripe from 'stripe';
 import type { Mode } from '../../stripe/keys.js';
-import { dashboardUrl, objectKindOf } from '../../stripe/objects.js';
+import { dashboardUrl, kindOfObject, objectKindOf } from '../../stripe/objects.js';
 import { assertMode } from './mode.js';
 import { currencyExponent } from '../../stripe/money.js';
 
@@ -103,9 +103,9 @@ export async function searchFreeText(stripe: Stripe, mode: Mode, connection: str
     for (const object of page.data) {
       // amount:4900 also finds 49.00 JPY; keep the hits whose amount in their own currency is the number asked for.
       if (byAmount && !amountMatches(object as { amount?: unknown; currency?: unknown }, trimmed)) continue;
-      const objectKind = objectKindOf(object.id);
+      const objectKind = kindOfObject(object); // by `object`: custom product/price ids carry no prefix
       if (!objectKind) continue;
-      hits.push({ id: object.id, title: objectKind.title(objectKind.compact(object)), url: dashboardUrl(object.id, mode) });
+      hits.push({ id: object.id, title: objectKind.title(objectKind.compact(object)), url: dashboardUrl(object.id, mode, objectKind) });
     }
   }
   return hits.slice(0, limit);

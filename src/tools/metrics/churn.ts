@@ -11,7 +11,9 @@ import { isoTime, parseDateInput } from '../../stripe/time.js';
 import type { ToolContext } from '../define-tool.js';
 import { checkTimeZone, monthStart } from '../engine/buckets.js';
 import { Fraction } from './fraction.js';
-import { couponsCaveat, readSubscriptions } from './read.js';
+import { readCouponBook } from './coupons.js';
+import { discountReadCaveats, TEST_CLOCK_CAVEAT } from './mrr.js';
+import { couponsCaveat, EVERY_STATUS, readSubscriptions } from './read.js';
 import { paidInterval, subscriptionMrr } from './subscription-mrr.js';
 
 const DAY = 86_400;
@@ -27,7 +29,7 @@ export const CHURN_LIMITS = [
   'When a subscription turned unpaid: Stripe records no date, so the start of its current billing period stands in for it.',
   "Lost MRR uses each subscription's last items: plan or quantity changes before it churned are not visible.",
   'Discounts removed from a subscription (a canceled one may show none) are not seen: lost MRR may be overstated by forever coupons it had.',
-  'Deleted subscriptions and those of deleted customers are no longer listed by Stripe.',
+  "Subscriptions of deleted customers are counted (Stripe lists them as canceled); their customer's coupons are gone, so their lost MRR is before any customer-level coupon.",
 ];
 
 export interface ChurnArgs {
@@ -108,11 +110,13 @@ export async function computeChurn(ctx: ToolContext, args: ChurnArgs) {
   const lost = new Map<string, Fraction>();
   const churned: Array<Record<string, string | number | null | string[]>> = [];
   let churnedTotal = 0;
+  let unknownLimits = 0;
 
-  const read = await readSubscriptions(ctx, { statuses: ['all'] }, (subscription: Stripe.Subscription) => {
+  const book = await readCouponBook(ctx);
+  const read = await readSubscriptions(ctx, { statuses: EVERY_STATUS }, (subscription: Stripe.Subscription) => {
     const interval = paidInterval(subscription);
     if (!interval) return;
-    const mrr = subscriptionMrr(subscription, interval.end !== null ? interval.end - 1 : now);
+    const mrr = subscriptionMrr(subscription, interval.end !== null ? interval.end - 1 : now, book);
     if (mrr.total.isZero()) return; // free plans never brought in MRR
     subscriptionCounts.add([interval]);
     let spans = byCustomer.get(mrr.customer);
@@ -120,6 +124,7 @@ export async function computeChurn(ctx: ToolContext, args: ChurnArgs) {
     spans.push(interval);
     if (interval.end === null || interval.end < window.start || interval.end >= window.end) return;
     churnedTotal++;
+    unknownLimits += mrr.unknownLimits;
     lost.set(mrr.currency, (lost.get(mrr.currency) ?? Fraction.ZERO).add(mrr.total));
     churned.push({
       subscription: subscription.id,
@@ -150,7 +155,7 @@ export async function computeChurn(ctx: ToolContext, args: ChurnArgs) {
     churned_listed: Math.min(churnedTotal, CHURNED_LISTED),
     ...(Math.abs(days - 30) > 0.01 ? { note: `Stripe's dashboard computes churn over 30-day windows; this window is ${Math.round(days * 100) / 100} days.` } : {}),
     ...(read.discountedWithoutCoupons !== null ? { caveats: [couponsCaveat(read.discountedWithoutCoupons, 'lost MRR and the churn counts and rates')] } : {}),
-    cannot_know: CHURN_LIMITS,
+    cannot_know: [...CHURN_LIMITS, ...discountReadCaveats(read.unreadable, book, unknownLimits, 'lost MRR'), ...(ctx.mode === 'test' ? [TEST_CLOCK_CAVEAT] : [])],
     scanned: read.scanned,
     amounts: 'Lost MRR per currency, exact decimal strings in major units; currencies are never added together.',
   };

@@ -5,9 +5,11 @@ import { formatMinorUnits } from '../../stripe/money.js';
 import { isoTime } from '../../stripe/time.js';
 import type { ToolContext } from '../define-tool.js';
 import { checkTimeZone, monthStart } from '../engine/buckets.js';
+import type { CouponBook } from './coupons.js';
 import { Fraction } from './fraction.js';
 import { readIfAllowed } from '../engine/optional-permission.js';
-import { couponsCaveat, readProductNames, readSubscriptions } from './read.js';
+import { readCouponBook } from './coupons.js';
+import { couponsCaveat, EVERY_STATUS, readProductNames, readSubscriptions, statusLabel, type SubscriptionStatusFilter } from './read.js';
 import { MRR_STATUSES, paidAt, paidInterval, subscriptionMrr, type ItemMrr, type SubscriptionMrr } from './subscription-mrr.js';
 
 export const MRR_GROUPS = ['none', 'product', 'price', 'plan'] as const;
@@ -16,7 +18,8 @@ export type MrrGroup = (typeof MRR_GROUPS)[number];
 export const MRR_DEFINITION =
   'MRR as Stripe Billing defines it: subscriptions that are active or past_due; for each item on a recurring, licensed price, ' +
   'unit amount × quantity normalised to one month (yearly ÷ 12, weekly × 52 ÷ 12, daily × 365 ÷ 12, divided by interval_count). ' +
-  'Excluded: trials, metered (usage-based) prices, one-off items, taxes, free plans. Only coupons with duration "forever" reduce it. ' +
+  'Excluded: trials, metered (usage-based) prices, one-off items, taxes, free plans. Only coupons with duration "forever" reduce it: ' +
+  "the subscription's own, or its customer's when it has none; a coupon limited to some products reduces only their items; an amount off only in its currency (or a currency option it has). " +
   "Per currency, never converted; summed exactly and rounded once to the currency's smallest unit.";
 
 export const RECONSTRUCTION_LIMITS = [
@@ -24,7 +27,7 @@ export const RECONSTRUCTION_LIMITS = [
   'Discounts removed earlier: only discounts still attached to a subscription are seen (a canceled subscription may show none), so a forever coupon that was removed is not applied to earlier months.',
   'When a subscription turned unpaid: Stripe records no date, so the start of its current billing period stands in for it.',
   'Payment-collection pauses are not dated; past_due spells count as MRR, as in Stripe.',
-  'Deleted subscriptions and those of deleted customers are no longer listed by Stripe.',
+  "A customer's coupon is taken as it is now: Stripe keeps no record of one removed from a customer.",
 ];
 
 export interface MrrArgs {
@@ -137,6 +140,23 @@ function groupLabels(groupBy: MrrGroup, item: ItemMrr): Row {
   }
 }
 
+/** Stripe's OpenAPI, `test_clock` of GET /v1/subscriptions: without test_clock or customer, test-clock subscriptions are not listed. */
+export const TEST_CLOCK_CAVEAT =
+  "Test mode: Stripe's subscription list leaves out subscriptions attached to test clocks, so they are not counted (give customer to count one customer's).";
+
+/** What the key could not read about discounts, and what that does to the figures (`what`: MRR, lost MRR). */
+export function discountReadCaveats(unreadable: string[], book: CouponBook, unknownLimits: number, what: string): string[] {
+  const out: string[] = [];
+  if (unreadable.includes('rak_customer_read')) {
+    out.push(`Coupons on customers were not read: the key cannot read Customers (set "Customers" to Read, permission rak_customer_read); ${what} may be overstated by forever coupons on customers.`);
+  }
+  if (unknownLimits) {
+    const why = book === null ? 'the key cannot read Coupons (set "Coupons" to Read, permission rak_coupon_read)' : 'the coupons are no longer listed (deleted)';
+    out.push(`${unknownLimits} forever coupons were applied to every item because their product limits could not be read (${why}): ${what} may be understated where a coupon covers only some products.`);
+  }
+  return out;
+}
+
 const money = (value: Fraction, currency: string) => formatMinorUnits(value.round(), currency);
 
 export async function computeMrr(ctx: ToolContext, args: MrrArgs) {
@@ -151,23 +171,26 @@ export async function computeMrr(ctx: ToolContext, args: MrrArgs) {
   };
   let itemsHasMore = 0;
   let unreadDiscounts = 0;
-  const statuses = monthEnds.length > 0 ? (['all'] as const) : MRR_STATUSES;
+  let unknownLimits = 0;
+  const statuses: SubscriptionStatusFilter[] = monthEnds.length > 0 ? EVERY_STATUS : [...MRR_STATUSES];
 
-  const read = await readSubscriptions(ctx, { statuses: [...statuses], customer: args.customer }, (subscription: Stripe.Subscription) => {
+  const book = await readCouponBook(ctx);
+  const read = await readSubscriptions(ctx, { statuses, customer: args.customer }, (subscription: Stripe.Subscription) => {
     if ((MRR_STATUSES as readonly string[]).includes(subscription.status)) {
-      const m = subscriptionMrr(subscription, now);
+      const m = subscriptionMrr(subscription, now, book);
       current.add(m);
       count('metered_items', m.metered);
       count('unpriced_items', m.unpriced);
       if (m.itemsHasMore) itemsHasMore++;
       unreadDiscounts += m.unreadDiscounts;
+      unknownLimits += m.unknownLimits;
     } else {
       count(`${subscription.status}_subscriptions`);
     }
     if (monthEnds.length === 0) return;
     const interval = paidInterval(subscription);
     monthEnds.forEach((end, i) => {
-      if (paidAt(interval, end.at)) history[i]!.add(subscriptionMrr(subscription, end.at));
+      if (paidAt(interval, end.at)) history[i]!.add(subscriptionMrr(subscription, end.at, book));
     });
   });
   count('free_subscriptions', current.free);
@@ -183,7 +206,9 @@ export async function computeMrr(ctx: ToolContext, args: MrrArgs) {
     if (!names) caveats.push('Product names are missing: the key cannot read Products (Stripe asked for \'rak_product_read\'; set "Products" to Read to see them); rows show product ids.');
   }
   if (itemsHasMore) caveats.push(`${itemsHasMore} subscriptions have more items than Stripe listed; only the listed items are counted.`);
-  if (unreadDiscounts) caveats.push(`${unreadDiscounts} discounts could not be applied (item-level discounts, coupons not readable, or an amount off in another currency): MRR may be overstated by them.`);
+  if (unreadDiscounts) caveats.push(`${unreadDiscounts} discounts could not be applied (item-level discounts, coupons not readable, or an amount off with no amount in the subscription's currency): MRR may be overstated by them.`);
+  caveats.push(...discountReadCaveats(read.unreadable, book, unknownLimits, 'MRR'));
+  if (ctx.mode === 'test' && !args.customer) caveats.push(TEST_CLOCK_CAVEAT);
   if (excluded.unpriced_items) caveats.push(`${excluded.unpriced_items} items on tiered or customer-chosen prices have no unit amount in the listing and are left out.`);
 
   const grouped = args.group_by !== 'none';
@@ -209,7 +234,7 @@ export async function computeMrr(ctx: ToolContext, args: MrrArgs) {
     excluded,
     caveats,
     scanned: read.scanned,
-    filters: { ...(args.customer ? { customer: args.customer } : {}), statuses: [...statuses] },
+    filters: { ...(args.customer ? { customer: args.customer } : {}), statuses: statuses.map(statusLabel) },
     amounts: 'MRR figures are exact decimal strings in major units of their currency, per currency; currencies are never added together.',
   };
 }

@@ -1,4 +1,4 @@
-/** Reading what the metrics need: every subscription (streamed, never kept) and product names. */
+/** Reading what the metrics need: every subscription (streamed, never kept), coupons' terms and product names. */
 import type Stripe from 'stripe';
 import { ToolInputError } from '../../stripe/errors.js';
 import type { ToolContext } from '../define-tool.js';
@@ -7,32 +7,52 @@ import { formatCount } from '../engine/output.js';
 import { OptionalPermissionFallback } from '../engine/optional-permission.js';
 import { PAGE_SIZE, ScanProgress, scanInOrder } from '../engine/scan.js';
 
-export type SubscriptionStatusFilter = 'all' | 'active' | 'past_due';
+/** A Stripe status filter, or `not_canceled`: no status at all, which Stripe answers with every status but canceled. */
+export type SubscriptionStatusFilter = 'not_canceled' | 'canceled' | 'active' | 'past_due';
 
 /**
- * The subscriptions' expansions, richest first. A coupon is a resource of its own (Coupons: Read, rak_coupon_read);
- * without it the discounts are still read (their dates, and how many there are), then, if even that is refused,
- * nothing is expanded.
+/**
+ * Every subscription, as two lists: no status (every status but canceled, incomplete_expired included) and
+ * `canceled`, the one status Stripe documents as including subscriptions of deleted customers
+ * (docs.stripe.com/api/subscriptions/list, `status`). `all` is not used: the page does not say it includes them.
  */
-const SUBSCRIPTION_EXPANSIONS: readonly string[][] = [['data.discounts.source.coupon'], ['data.discounts'], []];
+export const EVERY_STATUS: SubscriptionStatusFilter[] = ['not_canceled', 'canceled'];
 
-export interface SubscriptionsRead {
+/** How a status list reads in an answer's filters. */
+export const statusLabel = (s: SubscriptionStatusFilter) => (s === 'not_canceled' ? 'every status but canceled' : s);
+
+/**
+ * The subscriptions' discount expansions, richest first. A coupon is a resource of its own (Coupons: Read,
+ * rak_coupon_read); without it the discounts are still read (their dates, and how many there are), then, if even
+ * that is refused, nothing is expanded.
+ */
+const DISCOUNT_EXPANSIONS: readonly string[][] = [['data.discounts.source.coupon'], ['data.discounts'], []];
+
+/**
+ * `data.customer` brings the customer's own discount (a subscription without discounts inherits it:
+ * docs.stripe.com/api/subscriptions/create, `discounts`); its coupon would be a fifth level
+ * (data.customer.discount.source.coupon), so coupons are read apart (coupons.ts). A key that cannot read Customers
+ * still gets the figures, with a caveat.
+ */
+const CUSTOMER_EXPANSIONS: readonly string[][] = [['data.customer'], []];
+
+export interface SubscriptionRead {
   scanned: number;
   /** null when coupons were read; else how many subscriptions read without them had discounts. */
   discountedWithoutCoupons: number | null;
+  /** Optional expansions the key could not read (their permission), e.g. customers' own discounts. */
+  unreadable: string[];
 }
 
-/**
- * Streams the subscriptions of the given status lists, discounts and their coupons expanded (forever or not).
- * A key without Coupons: Read still gets every subscription, with coupons not expanded (the caller says so).
- */
+/** Streams the subscriptions of the given status lists, discounts (with coupons) and customers expanded when the key allows. */
 export async function readSubscriptions(
   ctx: ToolContext,
   options: { statuses: SubscriptionStatusFilter[]; customer?: string | undefined },
   onSubscription: (subscription: Stripe.Subscription) => void,
-): Promise<SubscriptionsRead> {
+): Promise<SubscriptionRead> {
   const progress = new ScanProgress(ctx, 'subscriptions');
-  const expansions = new OptionalPermissionFallback(ctx, 'rak_coupon_read', SUBSCRIPTION_EXPANSIONS);
+  const discounts = new OptionalPermissionFallback(ctx, 'rak_coupon_read', DISCOUNT_EXPANSIONS);
+  const customers = new OptionalPermissionFallback(ctx, 'rak_customer_read', CUSTOMER_EXPANSIONS);
   let discountedWithoutCoupons = 0;
   for (const status of options.statuses) {
     const scan = await scanInOrder<Stripe.Subscription>({
@@ -40,24 +60,32 @@ export async function readSubscriptions(
       progress,
       maxScan: AGGREGATE_SCAN_LIMIT,
       pageSize: () => PAGE_SIZE,
+      // Nested: a refusal of Customers drops only that expansion; one of Coupons (rethrown inside) drops coupons.
       fetchPage: (page) =>
-        expansions.run((expand) =>
-          ctx.stripe.subscriptions.list({
-            ...page,
-            status,
-            ...(options.customer ? { customer: options.customer } : {}),
-            ...(expand.length ? { expand } : {}),
+        discounts.run((discountExpand) =>
+          customers.run((customerExpand) => {
+            const expand = [...discountExpand, ...customerExpand];
+            return ctx.stripe.subscriptions.list({
+              ...page,
+              ...(status === 'not_canceled' ? {} : { status }),
+              ...(options.customer ? { customer: options.customer } : {}),
+              ...(expand.length ? { expand } : {}),
+            });
           }),
         ),
       onItem: (subscription) => {
-        if (expansions.missing && (subscription.discounts ?? []).length > 0) discountedWithoutCoupons++;
+        if (discounts.missing && (subscription.discounts ?? []).length > 0) discountedWithoutCoupons++;
         onSubscription(subscription);
         return true;
       },
     });
     if (scan.capped) throw new ToolInputError(`More than ${formatCount(AGGREGATE_SCAN_LIMIT)} subscriptions: more than one call reads.`);
   }
-  return { scanned: progress.scanned, discountedWithoutCoupons: expansions.missing ? discountedWithoutCoupons : null };
+  return {
+    scanned: progress.scanned,
+    discountedWithoutCoupons: discounts.missing ? discountedWithoutCoupons : null,
+    unreadable: customers.missing ? ['rak_customer_read'] : [],
+  };
 }
 
 /** The caveat of an answer computed without coupons: which figures may be overstated, and what to set. */

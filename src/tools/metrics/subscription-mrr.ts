@@ -2,12 +2,18 @@
  * One subscription's monthly recurring revenue as Stripe Billing defines it (../shared facts, "MRR"):
  * - items on recurring, licensed (per-seat) prices only: metered (usage) prices and one-off items are left out;
  * - unit amount × quantity, normalised to a month: yearly ÷ 12, weekly × 52 ÷ 12, daily × 365 ÷ 12, ÷ interval_count;
- * - only coupons with duration "forever" reduce it ("once" and "repeating" do not);
+ * - only coupons with duration "forever" reduce it ("once" and "repeating" do not): the subscription's own discounts,
+ *   or, when it has none, its customer's discount (a subscription "inherits the discount from the subscription's
+ *   customer" when its discounts are empty: docs.stripe.com/api/subscriptions/create, `discounts`);
+ * - a coupon limited to some products (`applies_to.products`) reduces only the items on those products;
+ * - an amount off is in the coupon's currency: it applies to a subscription in that currency, or in a currency the
+ *   coupon has a `currency_options` amount for (docs.stripe.com/api/coupons/object), and to nothing else;
  * - taxes are not part of a price's amount here, so they are not counted.
  * Which subscriptions count (status, trials) is decided by the callers; this file also says when a subscription
  * brought in MRR, rebuilt from its dates, for history and churn.
  */
 import type Stripe from 'stripe';
+import type { CouponBook } from './coupons.js';
 import { Fraction } from './fraction.js';
 
 export interface ItemMrr {
@@ -29,6 +35,8 @@ export interface SubscriptionMrr {
   unpriced: number;
   /** Discounts that could not be read (coupon not expanded) or applied (item-level, other currency). */
   unreadDiscounts: number;
+  /** Forever coupons applied to every item because their product limits (applies_to) could not be read. */
+  unknownLimits: number;
   itemsHasMore: boolean;
 }
 
@@ -55,32 +63,59 @@ function unitAmount(price: Stripe.Price): Fraction | null {
   return null;
 }
 
-/** Discounts of the subscription in force at `at` whose coupon lasts forever, as Stripe gave them. */
-function foreverDiscounts(subscription: Stripe.Subscription, at: number): { coupons: Stripe.Coupon[]; unread: number } {
-  const coupons: Stripe.Coupon[] = [];
+/** A forever coupon in force, with whether its product limits are known (Stripe sends applies_to only when expanded). */
+interface ForeverCoupon {
+  coupon: Stripe.Coupon;
+  limitsKnown: boolean;
+}
+
+/** The discounts that apply: the subscription's own, or when it has none, its customer's (if the customer was expanded). */
+function applicableDiscounts(subscription: Stripe.Subscription): Array<Stripe.Discount | string> {
+  const own = subscription.discounts ?? [];
+  if (own.length > 0) return own;
+  const customer = subscription.customer as Stripe.Customer | Stripe.DeletedCustomer | string;
+  if (typeof customer === 'string' || customer.deleted) return [];
+  return customer.discount ? [customer.discount] : [];
+}
+
+/** Discounts in force at `at` whose coupon lasts forever, each coupon completed from the coupon book when it is there. */
+function foreverCoupons(subscription: Stripe.Subscription, at: number, book: CouponBook): { coupons: ForeverCoupon[]; unread: number } {
+  const coupons: ForeverCoupon[] = [];
   let unread = 0;
-  for (const discount of subscription.discounts ?? []) {
+  for (const discount of applicableDiscounts(subscription)) {
     if (typeof discount === 'string') {
       unread++;
       continue;
     }
     if (discount.start > at || (discount.end !== null && discount.end !== undefined && discount.end <= at)) continue;
-    const coupon = discount.source?.coupon;
-    if (!coupon || typeof coupon === 'string') {
+    const ref = discount.source?.coupon;
+    const id = idOf(ref as string | { id: string } | null | undefined);
+    const listed = id !== null ? book?.get(id) : undefined;
+    const coupon = listed ?? (ref && typeof ref !== 'string' ? ref : null);
+    if (!coupon) {
       unread++;
       continue;
     }
-    if (coupon.duration === 'forever') coupons.push(coupon);
+    if (coupon.duration === 'forever') coupons.push({ coupon, limitsKnown: listed !== undefined || 'applies_to' in coupon });
   }
   return { coupons, unread };
 }
 
+/** The coupon's amount off in `currency`, in its minor units; null when it has none in that currency. */
+function amountOffIn(coupon: Stripe.Coupon, currency: string): number | null {
+  if (typeof coupon.amount_off !== 'number') return null;
+  if (!coupon.currency || coupon.currency.toLowerCase() === currency.toLowerCase()) return coupon.amount_off;
+  const option = coupon.currency_options?.[currency.toLowerCase()];
+  return typeof option?.amount_off === 'number' ? option.amount_off : null;
+}
+
 /** The subscription's MRR with the forever discounts in force at `at` (Unix seconds). */
-export function subscriptionMrr(subscription: Stripe.Subscription, at: number): SubscriptionMrr {
+export function subscriptionMrr(subscription: Stripe.Subscription, at: number, book: CouponBook = null): SubscriptionMrr {
   const items: ItemMrr[] = [];
   let metered = 0;
   let unpriced = 0;
   let unreadDiscounts = 0;
+  let unknownLimits = 0;
   let periodFactor: Fraction | null = null;
   for (const item of subscription.items?.data ?? []) {
     const price = item.price;
@@ -107,23 +142,28 @@ export function subscriptionMrr(subscription: Stripe.Subscription, at: number): 
     });
   }
 
-  const { coupons, unread } = foreverDiscounts(subscription, at);
+  const { coupons, unread } = foreverCoupons(subscription, at, book);
   unreadDiscounts += unread;
-  for (const coupon of coupons) {
-    const before = items.reduce((sum, i) => sum.add(i.mrr), Fraction.ZERO);
-    if (before.isZero()) break;
+  for (const { coupon, limitsKnown } of coupons) {
+    if (!limitsKnown) unknownLimits++;
+    const products = coupon.applies_to?.products ?? [];
+    // applies_to limits a coupon to the items on those products; without it (or not read), every item.
+    const eligible = products.length > 0 ? items.filter((i) => i.product !== null && products.includes(i.product)) : items;
+    const before = eligible.reduce((sum, i) => sum.add(i.mrr), Fraction.ZERO);
+    if (before.isZero()) continue;
     if (typeof coupon.percent_off === 'number') {
       const keep = Fraction.of(1).sub(Fraction.decimal(String(coupon.percent_off)).div(Fraction.of(100)));
-      for (const item of items) item.mrr = item.mrr.mul(keep);
+      for (const item of eligible) item.mrr = item.mrr.mul(keep);
     } else if (typeof coupon.amount_off === 'number') {
-      if (coupon.currency && coupon.currency !== subscription.currency) {
+      const amount = amountOffIn(coupon, subscription.currency);
+      if (amount === null) {
         unreadDiscounts++;
         continue;
       }
-      // An amount off comes off each invoice: a month's share of it, spread over the items by their size.
-      const off = Fraction.of(coupon.amount_off).mul(periodFactor ?? Fraction.of(1));
+      // An amount off comes off each invoice: a month's share of it, spread over the eligible items by their size.
+      const off = Fraction.of(amount).mul(periodFactor ?? Fraction.of(1));
       const keep = off.compare(before) >= 0 ? Fraction.ZERO : Fraction.of(1).sub(off.div(before));
-      for (const item of items) item.mrr = item.mrr.mul(keep);
+      for (const item of eligible) item.mrr = item.mrr.mul(keep);
     }
   }
   return {
@@ -135,6 +175,7 @@ export function subscriptionMrr(subscription: Stripe.Subscription, at: number): 
     metered,
     unpriced,
     unreadDiscounts,
+    unknownLimits,
     itemsHasMore: subscription.items?.has_more ?? false,
   };
 }
