@@ -20,6 +20,7 @@ export const getChurn = defineTool({
         permission: 'rak_coupon_read',
         without: 'no coupon is applied: discounted subscriptions count at list price, so lost MRR and the churn counts may be overstated',
       },
+      { permission: 'rak_customer_read', without: 'forever coupons on customers (not on the subscription) are not applied, so lost MRR may be overstated' },
     ],
   },
   title: 'Get churn',

@@ -15,6 +15,7 @@ export const getMrr = defineTool({
         without: 'no coupon is applied: discounted subscriptions count at list price, so MRR and the subscription and customer counts may be overstated',
       },
       { permission: 'rak_product_read', without: 'grouped rows name products by id, not by name' },
+      { permission: 'rak_customer_read', without: 'forever coupons on customers (not on the subscription) are not applied, so MRR may be overstated' },
     ],
   },
   title: 'Get MRR',

@@ -13,8 +13,24 @@ export const ANCHOR = new Date(Date.UTC(2026, 9, 15));
 export function clientFor(handle: EmulatorHandle, key: string = handle.keys.test): Stripe {
   const u = new URL(handle.url);
   const mode = /_live_/.test(key) ? 'live' : 'test';
-  const limiter = accountLimiter(handle.url, `test-helper:${key}`, mode, STRIPE_RATE_LIMITS);
+  const limiter = helperLimiter(handle, mode);
   return new Stripe(key, { host: u.hostname, port: u.port, protocol: 'http', maxNetworkRetries: 0, httpClient: paced(Stripe.createNodeHttpClient(), limiter) });
+}
+
+/** Every key of one emulator reads one account: the emulator counts them together, so the helpers pace them together. */
+function helperLimiter(handle: EmulatorHandle, mode: 'test' | 'live'): AccountLimiter {
+  return accountLimiter(handle.url, 'test-helper', mode, STRIPE_RATE_LIMITS);
+}
+
+/** A raw HTTP request to the emulator (test mode), paced under the same limiter as clientFor's clients. */
+export async function pacedFetch(handle: EmulatorHandle, url: string, init?: RequestInit): Promise<Response> {
+  const u = new URL(url);
+  const permit = await helperLimiter(handle, 'test').acquire(endpointOf(init?.method ?? 'GET', u.pathname));
+  try {
+    return await fetch(url, init);
+  } finally {
+    permit.answered();
+  }
 }
 
 function paced(inner: Stripe.HttpClient, limiter: AccountLimiter): Stripe.HttpClient {

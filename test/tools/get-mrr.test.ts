@@ -229,7 +229,7 @@ describe('get_mrr with a restricted key that cannot read Coupons', () => {
   let withCoupons: RestrictedHarness;
   beforeAll(async () => {
     noCoupons = await startRestrictedHarness(['rak_subscription_read'], 'rk_test_NoCouponsKey0001', { size: { customers: 8 } });
-    withCoupons = await startRestrictedHarness(['rak_subscription_read', 'rak_coupon_read'], 'rk_test_CouponsKey000002', { size: { customers: 8 } });
+    withCoupons = await startRestrictedHarness(['rak_subscription_read', 'rak_coupon_read', 'rak_customer_read'], 'rk_test_CouponsKey000002', { size: { customers: 8 } });
   });
   afterAll(async () => {
     await noCoupons?.close();

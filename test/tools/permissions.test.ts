@@ -188,7 +188,7 @@ describe('an expansion the key may not read', () => {
     const err = Object.assign(new Error('The provided key does not have the required permissions for this endpoint.'), { type: 'StripePermissionError', statusCode: 403 });
     const text = describeError(err, { tool: 'get_mrr', permissions: TOOLS.find((t) => t.name === 'get_mrr')!.permissions });
     expect(text).toMatch(/Stripe did not say which permission is missing/);
-    expect(text).toMatch(/get_mrr needs Subscriptions at Read; may use Coupons, Products \(optional\)/);
+    expect(text).toMatch(/get_mrr needs Subscriptions at Read; may use Coupons, Products, Customers \(optional\)/);
     expect(text).not.toMatch(/set "Subscriptions" to Read/);
   });
 });
