@@ -1,6 +1,11 @@
 import { redactKeys } from './keys.js';
 import { DateInputError } from './time.js';
 import { WRITE_BLOCKED_CODE } from './http.js';
+import { BAD_SHAPE_CODE, NOT_STRIPE_CODE, RETRIES_FIELD, TIMEOUT_CODE, TOO_LARGE_CODE } from './answer.js';
+import { cleanText } from './sanitize.js';
+
+/** Answers our HTTP layer made for what Stripe's API would never send (answer.ts): their message says it all. */
+const ANSWER_CODES = new Set([NOT_STRIPE_CODE, BAD_SHAPE_CODE, TIMEOUT_CODE, TOO_LARGE_CODE]);
 
 /** Bad input a person or model can fix: answered as a clear message, nothing is sent to Stripe. */
 export class ToolInputError extends Error {
@@ -59,6 +64,8 @@ interface StripeLikeError {
   requestId?: string;
   statusCode?: number;
   headers?: Record<string, string>;
+  raw?: Record<string, unknown>;
+  detail?: { code?: string; message?: string };
 }
 
 function isStripeError(err: unknown): err is StripeLikeError & Error {
@@ -74,7 +81,8 @@ function withRequestId(text: string, err: StripeLikeError): string {
  * do next, with Stripe's request id when there is one. Never a stack trace, never a key.
  */
 export function describeError(err: unknown, context: ErrorContext): string {
-  return redactKeys(describe(err, context));
+  // Hidden characters first: a key split by a zero-width space must still be seen whole by the redaction.
+  return redactKeys(cleanText(describe(err, context)));
 }
 
 /** True for failures no user action explains (bugs): those are also logged to stderr for the operator. */
@@ -90,6 +98,7 @@ function describe(err: unknown, context: ErrorContext): string {
     return `Unexpected error in ${context.tool}: ${err instanceof Error ? err.message : String(err)}. This is a bug in stripe-readonly-mcp; please report it with this message.`;
   }
   const message = err.message ?? '';
+  if (err.code && ANSWER_CODES.has(err.code)) return withRequestId(message, err);
   switch (err.type) {
     case 'StripeAuthenticationError':
       if (err.code === 'api_key_expired') {
@@ -130,12 +139,42 @@ function describe(err: unknown, context: ErrorContext): string {
     case 'StripeAPIError':
       if (err.code === WRITE_BLOCKED_CODE) return message;
       return withRequestId(
-        `Stripe had an internal problem answering (HTTP ${err.statusCode ?? '5xx'}). It was retried automatically; try again in a minute, and check https://status.stripe.com if it persists.`,
+        `Stripe had an internal problem answering (HTTP ${err.statusCode ?? '5xx'}${message ? `: ${message.replace(/\.$/, '')}` : ''}). ${retriedNote(err)} Try again in a minute, and check https://status.stripe.com if it persists.`,
         err,
       );
     case 'StripeConnectionError':
-      return `Could not reach Stripe (${message.replace(/\.$/, '')}). Check the network or proxy, and STRIPE_API_BASE if it is set; then try again.`;
+      return withRequestId(
+        `Could not reach Stripe: ${connectionFailure(err)} (${/retried \d+ times?/.exec(message)?.[0].replace(/^retried 1 times$/, 'retried once') ?? 'not retried'}). ` +
+          'Check the network or proxy, and STRIPE_API_BASE if it is set; then try again.',
+        err,
+      );
     default:
       return withRequestId(`Stripe returned an error: ${message}`, err);
   }
+}
+
+/** What stripe-node did with a Stripe error answer (answer.ts counts the retries of retryable ones). */
+function retriedNote(err: StripeLikeError): string {
+  if (err.headers?.['stripe-should-retry'] === 'false') return 'Stripe asked not to retry it, so it was not.';
+  const retries = err.raw?.[RETRIES_FIELD];
+  return typeof retries === 'number' ? `It was retried ${retries} times; this was the last answer.` : 'It was retried automatically.';
+}
+
+/** The network failure under a StripeConnectionError, in words (stripe-node's own message only says "an error"). */
+function connectionFailure(err: StripeLikeError): string {
+  const code = err.detail?.code;
+  const words: Record<string, string> = {
+    ECONNRESET: 'the connection to Stripe was reset',
+    EPIPE: 'the connection to Stripe was closed',
+    ECONNREFUSED: 'the connection was refused',
+    ENOTFOUND: 'the host name does not resolve',
+    EAI_AGAIN: 'the host name could not be looked up',
+    ETIMEDOUT: 'it timed out',
+    EHOSTUNREACH: 'the host is unreachable',
+    ENETUNREACH: 'the network is unreachable',
+    CERT_HAS_EXPIRED: "the server's TLS certificate has expired",
+    DEPTH_ZERO_SELF_SIGNED_CERT: "the server's TLS certificate is self-signed (a proxy intercepting TLS?)",
+    SELF_SIGNED_CERT_IN_CHAIN: "the server's TLS certificate is not trusted (a proxy intercepting TLS?)",
+  };
+  return (code && words[code]) ?? (code ? `error ${code}` : err.detail?.message ?? 'no answer');
 }

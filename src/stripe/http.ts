@@ -1,9 +1,9 @@
 import type Stripe from 'stripe';
 import { sleep, STRIPE_RATE_LIMITS, WindowLimiter, type RateLimits } from './rate-limit.js';
 import type { Mode } from './keys.js';
+import { requestOnce, type HttpClientResponse } from './answer.js';
 
 type HttpClientInterface = Stripe.HttpClient;
-type HttpClientResponse = Awaited<ReturnType<HttpClientInterface['makeRequest']>>;
 
 /** The error code our guard answers a write with; errors.ts recognises it. */
 export const WRITE_BLOCKED_CODE = 'stripe_readonly_mcp_write_blocked';
@@ -18,12 +18,15 @@ export interface ReadOnlyHttpOptions {
   limits?: RateLimits;
   /** Tests shorten the backoff; production keeps Stripe's recommended 0.5 s doubling to 5 s. */
   backoffBaseMs?: number;
+  /** stripe-node's maxNetworkRetries, read when a message says how often an answer was retried. */
+  networkRetries?: () => number;
 }
 
 /**
  * The HTTP layer under the Stripe client. It is what makes the server read-only by construction:
  * any method but GET is answered locally and never reaches the network. It also spaces requests
- * under Stripe's rate limits and retries 429s with backoff (stripe-node does not retry a plain 429).
+ * under Stripe's rate limits and retries 429s with backoff (stripe-node does not retry a plain 429). Each attempt is
+ * read whole under a deadline and checked (answer.ts), so what Stripe's API would never send never reaches stripe-node.
  */
 export function createReadOnlyHttpClient(inner: HttpClientInterface, options: ReadOnlyHttpOptions): HttpClientInterface {
   const limits = options.limits ?? STRIPE_RATE_LIMITS;
@@ -38,7 +41,9 @@ export function createReadOnlyHttpClient(inner: HttpClientInterface, options: Re
       const limiter = /^\/v1\/[a-z_]+\/search(\?|$)/.test(path) ? searchLimiter : apiLimiter;
       for (let attempt = 0; ; attempt++) {
         await limiter.acquire();
-        const response = await inner.makeRequest(host, port, path, 'GET', headers, requestData, protocol, timeout);
+        const response = await requestOnce(inner, {
+          host, port, path, headers, requestData, protocol, timeoutMs: timeout, networkRetries: options.networkRetries?.(),
+        });
         if (response.getStatusCode() !== 429 || attempt >= MAX_RATE_LIMIT_RETRIES) return response;
         if (response.getHeaders()['stripe-should-retry'] === 'false') return response;
         response.dispose?.();

@@ -1,0 +1,75 @@
+/**
+ * Whatever Stripe answers (issue 11): every tool, through the real MCP server in process and the real `stripe`
+ * package, against a fake Stripe giving each kind of answer in turn. Each call must come back `isError` with a
+ * clear, true message, and the server must then still serve a normal call (the fake passes it to the emulator).
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Client } from '@modelcontextprotocol/client';
+import { InMemoryTransport } from '@modelcontextprotocol/server';
+import { startEmulator, type EmulatorHandle } from '../../src/emulator/index.js';
+import { StaticRouter } from '../../src/connections/router.js';
+import { createMcpServer } from '../../src/server/create-server.js';
+import { TEST_ANCHOR } from '../helpers/harness.js';
+import { ANSWER_CASES, TEST_TIMEOUT_MS } from './answers.js';
+import { startFakeStripe, type FakeStripe } from './fake-stripe.js';
+import { minimalArgs, TOOL_NAMES } from './tool-args.js';
+
+let emulator: EmulatorHandle;
+let fake: FakeStripe;
+let client: Client;
+let close: () => Promise<void>;
+let customerId: string;
+
+beforeAll(async () => {
+  process.env.STRIPE_MCP_STRIPE_TIMEOUT = String(TEST_TIMEOUT_MS / 1000);
+  emulator = await startEmulator({ anchor: TEST_ANCHOR });
+  fake = await startFakeStripe(emulator.url);
+  customerId = emulator.dataset('test').customers[0]!.id;
+  const server = createMcpServer(new StaticRouter([{ name: 'fake', keys: { test: emulator.keys.test }, apiBase: fake.url }]));
+  const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
+  await server.connect(serverSide);
+  client = new Client({ name: 'robustness', version: '1.0.0' });
+  await client.connect(clientSide);
+  close = async () => {
+    await client.close();
+    await server.close();
+  };
+});
+afterAll(async () => {
+  await close?.();
+  await fake?.close();
+  await emulator?.close();
+  delete process.env.STRIPE_MCP_STRIPE_TIMEOUT;
+});
+
+const textOf = (result: { content?: unknown }) => ((result.content ?? []) as Array<{ text?: string }>).map((c) => c.text ?? '').join('\n');
+
+async function callEveryTool(tools = TOOL_NAMES): Promise<Array<{ tool: string; isError: boolean; text: string }>> {
+  return Promise.all(
+    tools.map(async (tool) => {
+      const result = await client.callTool({ name: tool, arguments: minimalArgs(tool, customerId) });
+      return { tool, isError: result.isError === true, text: textOf(result) };
+    }),
+  );
+}
+
+describe('whatever Stripe answers, every tool', () => {
+  it('answers normally through the fake Stripe first (so the failures below are the answers, not the setup)', async () => {
+    fake.answer = { kind: 'normal' };
+    for (const result of await callEveryTool()) expect(result.isError, `${result.tool}: ${result.text}`).toBe(false);
+  });
+
+  it.each(ANSWER_CASES.map((c) => [c.name, c] as const))('%s: a clear isError result, then a normal call works', async (_name, c) => {
+    fake.answer = c.answer;
+    const results = await callEveryTool(c.tools);
+    for (const result of results) {
+      const where = `${result.tool}: ${result.text}`;
+      expect(result.isError, where).toBe(true);
+      for (const pattern of c.says) expect(result.text, where).toMatch(pattern);
+      expect(result.text, where).not.toMatch(/This is a bug|Unexpected error|\n\s+at /);
+    }
+    fake.answer = { kind: 'normal' };
+    const after = await client.callTool({ name: 'list_customers', arguments: { limit: 1 } });
+    expect(after.isError, textOf(after)).toBeFalsy();
+  }, 20_000);
+});
