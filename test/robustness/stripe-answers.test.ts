@@ -13,6 +13,7 @@ import { TEST_ANCHOR } from '../helpers/harness.js';
 import { ANSWER_CASES, TEST_TIMEOUT_MS } from './answers.js';
 import { startFakeStripe, type FakeStripe } from './fake-stripe.js';
 import { minimalArgs, TOOL_NAMES } from './tool-args.js';
+import { canaryKey } from '../helpers/spawn.js';
 
 let emulator: EmulatorHandle;
 let fake: FakeStripe;
@@ -72,4 +73,29 @@ describe('whatever Stripe answers, every tool', () => {
     const after = await client.callTool({ name: 'list_customers', arguments: { limit: 1 } });
     expect(after.isError, textOf(after)).toBeFalsy();
   }, 20_000);
+});
+
+describe('a key in what Stripe answers never reaches the result (issue 11 item 6)', () => {
+  it('is masked in an upstream error message even glued to a word', async () => {
+    const key = canaryKey('live');
+    fake.answer = { kind: 'respond', status: 400, body: JSON.stringify({ error: { type: 'invalid_request_error', message: `Invalid key xx${key}, try again.` } }) };
+    for (const result of await callEveryTool()) {
+      expect(result.isError, result.tool).toBe(true);
+      expect(result.text, result.tool).not.toContain(key.slice(8));
+      expect(result.text, result.tool).toContain(`xxrk_live_…${key.slice(-4)}`);
+    }
+  });
+
+  it('is masked in data (a key pasted into a description or metadata)', async () => {
+    const key = canaryKey('test');
+    const customer = { ...emulator.dataset('test').customers[0]!, description: `use xx${key} for the API`, metadata: { [`k${key}`]: `v=${key}` } };
+    fake.answer = { kind: 'respond', status: 200, body: JSON.stringify({ object: 'list', url: '/v1/customers', has_more: false, data: [customer] }) };
+    for (const detail of ['compact', 'full']) {
+      const result = await client.callTool({ name: 'list_customers', arguments: { limit: 1, detail } });
+      expect(result.isError, textOf(result)).toBeFalsy();
+      expect(JSON.stringify(result), detail).not.toContain(key.slice(8));
+      expect(textOf(result), detail).toContain(`xxrk_test_…${key.slice(-4)}`);
+    }
+    fake.answer = { kind: 'normal' };
+  });
 });
