@@ -177,17 +177,21 @@ const SINGLETONS = new Set(['/v1/balance', '/v1/account']);
 
 function shapeProblem(body: Record<string, unknown>, path: string): string | null {
   const pathname = path.split('?')[0]!;
-  const expected = /^\/v1\/[a-z_]+\/search$/.test(pathname)
-    ? 'search_result'
-    : /^\/v1\/[a-z_]+(\/[A-Za-z0-9_]+\/[a-z_]+)?$/.test(pathname) && !SINGLETONS.has(pathname)
-      ? 'list'
-      : null;
+  const search = /^\/v1\/([a-z_]+)\/search$/.exec(pathname);
+  const list = /^\/v1\/([a-z_]+)$/.exec(pathname);
+  const nestedList = /^\/v1\/[a-z_]+\/[A-Za-z0-9_]+\/[a-z_]+$/.test(pathname);
+  const expected = search ? 'search_result' : (list && !SINGLETONS.has(pathname)) || nestedList ? 'list' : null;
+  // A top-level list or search holds its resource's objects: /v1/payment_intents → "payment_intent".
+  const itemKind = (search ?? (expected === 'list' ? list : null))?.[1]?.replace(/s$/, '');
   if (typeof body.object !== 'string') return 'it has no "object" field';
   if (expected && body.object !== expected) return `it is a "${body.object}" where a ${expected} belongs`;
   if (body.object !== 'list' && body.object !== 'search_result') return null;
   if (!Array.isArray(body.data)) return '"data" is not an array';
-  if (body.data.some((item) => item === null || typeof item !== 'object' || Array.isArray(item) || typeof (item as { object?: unknown }).object !== 'string')) {
-    return '"data" holds something other than objects';
+  for (const item of body.data as unknown[]) {
+    if (item === null || typeof item !== 'object' || Array.isArray(item)) return '"data" holds something other than objects';
+    const { id, object } = item as { id?: unknown; object?: unknown };
+    if (typeof id !== 'string' || typeof object !== 'string') return 'an object in "data" has no "id" or "object"';
+    if (itemKind && object !== itemKind) return `"data" holds a "${object.slice(0, 40)}" where ${itemKind} objects belong`;
   }
   if (typeof body.has_more !== 'boolean') return '"has_more" is missing or not true/false';
   return null;

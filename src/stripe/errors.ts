@@ -3,6 +3,7 @@ import { DateInputError } from './time.js';
 import { WRITE_BLOCKED_CODE } from './http.js';
 import { BAD_SHAPE_CODE, NOT_STRIPE_CODE, RETRIES_FIELD, TIMEOUT_CODE, TOO_LARGE_CODE } from './answer.js';
 import { cleanText } from './sanitize.js';
+import { StripeDataError } from './data-error.js';
 
 /** Answers our HTTP layer made for what Stripe's API would never send (answer.ts): their message says it all. */
 const ANSWER_CODES = new Set([NOT_STRIPE_CODE, BAD_SHAPE_CODE, TIMEOUT_CODE, TOO_LARGE_CODE]);
@@ -87,12 +88,25 @@ export function describeError(err: unknown, context: ErrorContext): string {
 
 /** True for failures no user action explains (bugs): those are also logged to stderr for the operator. */
 export function isUnexpectedError(err: unknown): boolean {
-  return !(err instanceof ToolInputError || err instanceof DateInputError || err instanceof SetupError || err instanceof ModeMismatchError || isStripeError(err));
+  return !(
+    err instanceof ToolInputError ||
+    err instanceof DateInputError ||
+    err instanceof SetupError ||
+    err instanceof ModeMismatchError ||
+    err instanceof StripeDataError ||
+    isStripeError(err)
+  );
 }
 
 function describe(err: unknown, context: ErrorContext): string {
   if (err instanceof ToolInputError || err instanceof DateInputError) return `Invalid input: ${err.message}`;
   if (err instanceof SetupError || err instanceof ModeMismatchError) return err.message;
+  if (err instanceof StripeDataError) {
+    return (
+      `Stripe's answer holds a value ${context.tool} cannot read: ${err.message}. Stripe's API does not send this, so the answer probably did not come from it: ` +
+      'check STRIPE_API_BASE (if it is set) and any proxy between this server and api.stripe.com. If it did come from api.stripe.com, please report this message.'
+    );
+  }
   if (!isStripeError(err)) {
     if (err instanceof Error && err.name === 'AbortError') return 'The call was cancelled before it finished.';
     return `Unexpected error in ${context.tool}: ${err instanceof Error ? err.message : String(err)}. This is a bug in stripe-readonly-mcp; please report it with this message.`;

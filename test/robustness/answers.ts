@@ -23,6 +23,9 @@ const respond = (status: number, body: string | ((path: string) => string), head
 const listLike = (fields: Record<string, unknown>) => (path: string) =>
   JSON.stringify({ object: /\/search(\?|$)/.test(path) ? 'search_result' : 'list', url: path.split('?')[0], has_more: false, data: [], ...fields });
 
+/** The tools whose first request is a plain list of their own resource. */
+const LIST_TOOLS = ['list_customers', 'list_charges', 'list_payment_intents', 'list_invoices', 'list_subscriptions', 'list_products', 'list_prices', 'list_refunds', 'list_disputes', 'list_payouts', 'list_balance_transactions', 'search'];
+
 const NOT_STRIPE = /not an answer from Stripe's API/;
 const CHECK = /STRIPE_API_BASE/;
 const REQ_ID = /req_fake123/;
@@ -67,6 +70,17 @@ export const ANSWER_CASES: AnswerCase[] = [
   { name: 'an empty object', answer: respond(200, '{}'), says: [/not shaped like a Stripe answer/, /no "object" field/, CHECK] },
   { name: 'list whose data is not an array', answer: respond(200, listLike({ data: 'x' })), says: [/not shaped like a Stripe answer/, /"data" is not an array/] },
   { name: 'list of numbers', answer: respond(200, listLike({ data: [1, 2] })), says: [/not shaped like a Stripe answer/, /"data" holds something other than objects/] },
+  { name: 'list of objects without ids', answer: respond(200, listLike({ data: [{ object: 'customer' }] })), says: [/not shaped like a Stripe answer/, /no "id" or "object"/] },
+  { name: 'list of another resource', answer: respond(200, listLike({ data: [{ id: 'tok_1', object: 'token' }] })), says: [/not shaped like a Stripe answer/, /holds a "token" where/], tools: LIST_TOOLS },
+  {
+    name: 'values of the wrong type',
+    answer: respond(200, (path) => {
+      const kind = /^\/v1\/([a-z_]+)/.exec(path)?.[1]?.replace(/s$/, '') ?? 'customer';
+      return listLike({ data: [{ id: 'x_1', object: kind, created: 'yesterday', amount: 'abc', currency: 7, livemode: false }] })(path);
+    }),
+    says: [/Stripe's answer holds a value .* cannot read/, /STRIPE_API_BASE/],
+    tools: LIST_TOOLS,
+  },
   { name: 'list without has_more', answer: respond(200, listLike({ has_more: undefined })), says: [/not shaped like a Stripe answer/, /"has_more"/] },
   { name: 'error that is a number', answer: respond(400, '{"error":42}'), says: [NOT_STRIPE, /an "error" that is not a Stripe error object/] },
   { name: 'error status without an error', answer: respond(500, '{"object":"list"}'), says: [NOT_STRIPE, /without a Stripe error object \(HTTP 500\)/, RETRIED] },
