@@ -172,20 +172,20 @@ function describeText(text: string, headers: Record<string, unknown>): string {
   return `text that is not JSON (${type || 'no content type'}, ${size})`;
 }
 
-/** Objects every path of ours must get back whole. Paths like /v1/customers (no id) list; /v1/x/search searches. */
+/** Paths that answer one object without an id. Paths like /v1/customers (no id) list; /v1/x/search searches. */
 const SINGLETONS = new Set(['/v1/balance', '/v1/account']);
 
 function shapeProblem(body: Record<string, unknown>, path: string): string | null {
   const pathname = path.split('?')[0]!;
   const search = /^\/v1\/([a-z_]+)\/search$/.exec(pathname);
   const list = /^\/v1\/([a-z_]+)$/.exec(pathname);
-  const nestedList = /^\/v1\/[a-z_]+\/[A-Za-z0-9_]+\/[a-z_]+$/.test(pathname);
-  const expected = search ? 'search_result' : (list && !SINGLETONS.has(pathname)) || nestedList ? 'list' : null;
+  // Deeper paths (/v1/invoices/in_1/lines, /v1/test_helpers/test_clocks/clock_1) are not checked by kind.
+  const expected = search ? 'search_result' : list && !SINGLETONS.has(pathname) ? 'list' : null;
   // A top-level list or search holds its resource's objects: /v1/payment_intents → "payment_intent".
   const itemKind = (search ?? (expected === 'list' ? list : null))?.[1]?.replace(/s$/, '');
   if (typeof body.object !== 'string') return 'it has no "object" field';
-  if (expected && body.object !== expected) return `it is a "${body.object}" where a ${expected} belongs`;
-  if (body.object !== 'list' && body.object !== 'search_result') return null;
+  if (expected && body.object !== expected) return `it is a "${body.object.slice(0, 40)}" where a ${expected} belongs`;
+  if (body.object !== 'list' && body.object !== 'search_result') return objectProblem(body, pathname);
   if (!Array.isArray(body.data)) return '"data" is not an array';
   for (const item of body.data as unknown[]) {
     if (item === null || typeof item !== 'object' || Array.isArray(item)) return '"data" holds something other than objects';
@@ -194,6 +194,24 @@ function shapeProblem(body: Record<string, unknown>, path: string): string | nul
     if (itemKind && object !== itemKind) return `"data" holds a "${object.slice(0, 40)}" where ${itemKind} objects belong`;
   }
   if (typeof body.has_more !== 'boolean') return '"has_more" is missing or not true/false';
+  return null;
+}
+
+/** One object: /v1/customers/cus_1 answers a customer with that id's shape; /v1/balance a balance with its amounts. */
+function objectProblem(body: Record<string, unknown>, pathname: string): string | null {
+  const object = String(body.object).slice(0, 40);
+  if (SINGLETONS.has(pathname)) {
+    const kind = pathname.slice('/v1/'.length);
+    if (object !== kind) return `it is a "${object}" where a ${kind} belongs`;
+    if (kind === 'balance' && !(Array.isArray(body.available) && Array.isArray(body.pending))) return 'the balance has no "available" and "pending" lists';
+    return null;
+  }
+  // Stripe ids are prefix_…: a path segment without "_" (e.g. /v1/checkout/sessions) is not a retrieve by id.
+  const retrieve = /^\/v1\/([a-z_]+)\/([A-Za-z0-9]+_[A-Za-z0-9_]+)$/.exec(pathname);
+  if (!retrieve) return null;
+  const kind = retrieve[1]!.replace(/s$/, '');
+  if (object !== kind) return `it is a "${object}" where a ${kind} belongs`;
+  if (typeof body.id !== 'string') return `the ${kind} has no "id"`;
   return null;
 }
 
