@@ -99,3 +99,24 @@ describe('a key in what Stripe answers never reaches the result (issue 11 item 6
     fake.answer = { kind: 'normal' };
   });
 });
+
+describe('what the messages say about retries is what happened', () => {
+  const requestsFor = async (answer: FakeStripe['answer']) => {
+    fake.answer = answer;
+    fake.requests.length = 0;
+    const result = await client.callTool({ name: 'get_balance', arguments: {} });
+    fake.answer = { kind: 'normal' };
+    return { count: fake.requests.filter((path) => path.startsWith('/v1/balance')).length, text: textOf(result) };
+  };
+
+  it.each([
+    ['a silent socket: asked once', { kind: 'silent' } as const, 1, /not retried/],
+    ['an HTML page with 200: asked once', { kind: 'respond', status: 200, body: '<html></html>' } as const, 1, /not retried/],
+    ['a bare value with 500: asked three times', { kind: 'respond', status: 500, body: '42' } as const, 3, /retried 2 times/],
+    ['Stripe 500 asking not to retry: asked once', { kind: 'respond', status: 500, body: '{"error":{"type":"api_error","message":"x"}}', headers: { 'stripe-should-retry': 'false' } } as const, 1, /asked not to retry/],
+  ])('%s', async (_name, answer, count, says) => {
+    const seen = await requestsFor(answer);
+    expect(seen.text).toMatch(says);
+    expect(seen.count, seen.text).toBe(count);
+  }, 20_000);
+});
