@@ -113,9 +113,13 @@ function target(a: Attempt): string {
 const CHECK = "Check STRIPE_API_BASE (if it is set: it should be https://api.stripe.com or an emulator you run) and any proxy or firewall between this server and api.stripe.com.";
 
 /** Mirrors stripe-node's own retry rule (RequestSender._shouldRetry) for an answer it received. */
+function isRetried(status: number, headers: Record<string, unknown>, retries: number | undefined): boolean {
+  const retryable = headers['stripe-should-retry'] === 'true' || (headers['stripe-should-retry'] !== 'false' && (status === 409 || status >= 500));
+  return retryable && retries !== 0;
+}
+
 function retryNote(status: number, headers: Record<string, unknown>, retries: number | undefined): string {
-  const retried = headers['stripe-should-retry'] === 'true' || (headers['stripe-should-retry'] !== 'false' && (status === 409 || status >= 500));
-  if (!retried || retries === 0) return 'It was not retried: the same request would get the same answer.';
+  if (!isRetried(status, headers, retries)) return 'It was not retried: the same request would get the same answer.';
   return retries === undefined ? 'It was retried automatically; this was the last answer.' : `It was retried ${retries === 1 ? 'once' : `${retries} times`}; this was the last answer.`;
 }
 
@@ -138,10 +142,11 @@ function checkedAnswer(a: Attempt, response: HttpClientResponse, text: string): 
   const body = value as Record<string, unknown>;
   if ('error' in body && body.error !== null && body.error !== undefined) {
     if (typeof body.error === 'string') return jsonAnswer(status, headers, body, raw); // OAuth-style, which stripe-node reads
-    if (typeof body.error !== 'object' || Array.isArray(body.error)) return notStripe('an "error" that is not a Stripe error object');
-    if (a.networkRetries !== undefined && /retried/.test(retryNote(status, headers, a.networkRetries))) {
-      (body.error as Record<string, unknown>)[RETRIES_FIELD] = a.networkRetries;
+    const error = body.error as Record<string, unknown>;
+    if (typeof error !== 'object' || Array.isArray(error) || (typeof error.message !== 'string' && typeof error.type !== 'string')) {
+      return notStripe('an "error" that is not a Stripe error object');
     }
+    if (a.networkRetries !== undefined) error[RETRIES_FIELD] = isRetried(status, headers, a.networkRetries) ? a.networkRetries : 0;
     return jsonAnswer(status, headers, body, raw);
   }
   if (status >= 400) return notStripe('an error status without a Stripe error object');

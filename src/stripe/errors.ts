@@ -171,7 +171,8 @@ function describe(err: unknown, context: ErrorContext): string {
 function retriedNote(err: StripeLikeError): string {
   if (err.headers?.['stripe-should-retry'] === 'false') return 'Stripe asked not to retry it, so it was not.';
   const retries = err.raw?.[RETRIES_FIELD];
-  return typeof retries === 'number' ? `It was retried ${retries} times; this was the last answer.` : 'It was retried automatically.';
+  if (retries === 0) return 'It was not retried.';
+  return typeof retries === 'number' ? `It was retried ${retries === 1 ? 'once' : `${retries} times`}; this was the last answer.` : 'It was retried automatically.';
 }
 
 /** The network failure under a StripeConnectionError, in words (stripe-node's own message only says "an error"). */

@@ -90,6 +90,8 @@ export const ANSWER_CASES: AnswerCase[] = [
   { name: 'an object of another kind', answer: respond(200, '{"object":"token","id":"tok_1"}'), says: [/not shaped like a Stripe answer/, /it is a "token" where a/] },
   { name: 'a balance without amounts', answer: respond(200, '{"object":"balance","livemode":false}'), says: [/not shaped like a Stripe answer/, /"available" and "pending"/], tools: ['get_balance'] },
   { name: 'list without has_more', answer: respond(200, listLike({ has_more: undefined })), says: [/not shaped like a Stripe answer/, /"has_more"/] },
+  { name: 'Stripe error of an unusual status', answer: stripeError(418, { type: 'api_error', message: 'Teapot.' }), says: [/HTTP 418/, /It was not retried/] },
+  { name: 'an empty error object', answer: respond(400, '{"error":{}}'), says: [NOT_STRIPE, /an "error" that is not a Stripe error object/] },
   { name: 'error that is a number', answer: respond(400, '{"error":42}'), says: [NOT_STRIPE, /an "error" that is not a Stripe error object/] },
   { name: 'error status without an error', answer: respond(500, '{"object":"list"}'), says: [NOT_STRIPE, /without a Stripe error object \(HTTP 500\)/, RETRIED] },
   // The network.
