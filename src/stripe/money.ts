@@ -1,8 +1,8 @@
-import { StripeDataError } from './data-error.js';
 /**
  * Stripe amounts are integers in the currency's smallest unit. We turn them into exact decimal
  * strings in major units (never floats: 0.1 + 0.2 must not leak into a finance answer).
  */
+import { StripeDataError } from './data-error.js';
 
 const ZERO_DECIMAL = new Set([
   'bif', 'clp', 'djf', 'gnf', 'jpy', 'kmf', 'krw', 'mga', 'pyg', 'rwf', 'ugx', 'vnd', 'vuv', 'xaf', 'xof', 'xpf',

@@ -1,5 +1,5 @@
-import { StripeDataError } from './data-error.js';
 /** Dates in and out: tools accept ISO 8601 dates/date-times or Unix seconds, and answer in ISO 8601 UTC. */
+import { StripeDataError } from './data-error.js';
 
 export class DateInputError extends Error {
   override name = 'DateInputError';
