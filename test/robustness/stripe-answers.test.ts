@@ -120,3 +120,13 @@ describe('what the messages say about retries is what happened', () => {
     expect(seen.count, seen.text).toBe(count);
   }, 20_000);
 });
+
+describe('a 404 that is not Stripe’s is not "no such object"', () => {
+  it('free-text search by id reports an HTML 404 instead of finding nothing', async () => {
+    fake.answer = { kind: 'respond', status: 404, body: '<html><title>Not Found</title></html>', headers: { 'content-type': 'text/html' } };
+    const result = await client.callTool({ name: 'search', arguments: { query: customerId } });
+    fake.answer = { kind: 'normal' };
+    expect(result.isError, textOf(result)).toBe(true);
+    expect(textOf(result)).toMatch(/an HTML page titled "Not Found".*not an answer from Stripe's API/);
+  });
+});
