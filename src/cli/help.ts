@@ -62,6 +62,10 @@ Environment:
                         Requests per second the account may make, if not Stripe's usual
                         live=100,test=25,endpoint=25,search=20 (live/test: the mode's global limit; endpoint: each
                         endpoint's own): e.g. live=300,endpoint=50 where Stripe raised yours, live=40 to leave room
+                        for your own integration
+  STRIPE_MCP_STRIPE_TIMEOUT
+                        Seconds one request to Stripe may take, connection to last byte (default 10); a request
+                        that times out is reported at once, not retried
 
 Examples:
   stripe-readonly-mcp call list_customers '{"limit":5}' --demo

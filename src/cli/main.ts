@@ -11,6 +11,7 @@ import { describeError, ToolInputError } from '../stripe/errors.js';
 import { describeRateLimits, RATE_LIMITS_ENV } from '../stripe/rate-limit-setting.js';
 import { redactKeys } from '../stripe/keys.js';
 import { describePermissions } from '../stripe/permissions.js';
+import { stripeRequestTimeoutMs } from '../stripe/timeout-setting.js';
 import { TOOLS } from '../tools/index.js';
 import { PACKAGE_VERSION } from '../version.js';
 import { configCommand } from './config-snippets.js';
@@ -52,6 +53,7 @@ function setupFor(demo: boolean, pin: Pin, log: boolean): Promise<Setup> {
   if (demo && (pin.connection || pin.mode)) throw new UsageError('--demo serves the connection "demo" in test mode only: leave out --connection and --mode.');
   // A bad STRIPE_MCP_STRIPE_RATE_LIMITS stops here, before anything is served, with what to write instead.
   const limits = describeRateLimits();
+  stripeRequestTimeoutMs(); // likewise a bad STRIPE_MCP_STRIPE_TIMEOUT
   if (log && process.env[RATE_LIMITS_ENV]) logLine(`Stripe request limits: ${limits}`);
   return demo ? demoSetup() : configuredSetup(pin, log);
 }

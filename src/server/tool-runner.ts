@@ -78,6 +78,11 @@ export async function runTool(tool: AnyTool, args: Record<string, unknown>, opti
       ...(progress ? { progress } : {}),
     });
     const structured = cleanDeep({ connection: routed.connection, mode: routed.mode, ...body });
+    const unreadable = outputProblem(tool, structured);
+    if (unreadable) {
+      logLine(`${tool.name} failed: ${unreadable}`);
+      return { isError: true, content: [{ type: 'text', text: unreadable }] };
+    }
     const text = JSON.stringify(structured);
     // The list tools summarise before this; anything else that grew past what clients accept is refused, not cut.
     if (text.length > OUTPUT_LIMIT_CHARS) return { isError: true, content: [{ type: 'text', text: tooLargeMessage(tool, text.length) }] };
@@ -88,6 +93,24 @@ export async function runTool(tool: AnyTool, args: Record<string, unknown>, opti
     if (isUnexpectedError(err) && !options.signal.aborted) logLine(`${tool.name} failed: ${message}`);
     return { isError: true, content: [{ type: 'text', text: message }] };
   }
+}
+
+const outputSchemas = new WeakMap<AnyTool, z.ZodObject>();
+
+/**
+ * Checked here, not only by the SDK (whose message names no cause): Stripe's API always sends the fields a
+ * projection reads, so a result that misses its schema came from an answer that is not Stripe's (or from a bug).
+ */
+function outputProblem(tool: AnyTool, structured: unknown): string | null {
+  let schema = outputSchemas.get(tool);
+  if (!schema) outputSchemas.set(tool, (schema = toolOutputSchema(tool)));
+  const result = schema.safeParse(structured);
+  if (result.success) return null;
+  const issues = result.error.issues.slice(0, 3).map((i) => `${i.path.join('.') || 'the answer'}: ${i.message}`).join('; ');
+  return (
+    `${tool.name} could not build its answer from what Stripe returned (${issues}). Stripe's API always sends these fields, so the answer probably did not ` +
+    'come from it: check STRIPE_API_BASE (if it is set) and any proxy between this server and api.stripe.com. If it did come from api.stripe.com, please report this message.'
+  );
 }
 
 function tooLargeMessage(tool: AnyTool, chars: number): string {

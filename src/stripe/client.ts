@@ -4,6 +4,7 @@ import { createReadOnlyHttpClient } from './http.js';
 import type { Mode } from './keys.js';
 import { STRIPE_RATE_LIMITS, type RateLimits } from './rate-limit.js';
 import { stripeRateLimits } from './rate-limit-setting.js';
+import { stripeRequestTimeoutMs } from './timeout-setting.js';
 
 /** The API version every request is pinned to: shapes in our projections are written against it. */
 export const STRIPE_API_VERSION = '2026-10-28.endive' as const;
@@ -49,7 +50,8 @@ export async function createStripeClient(options: StripeClientOptions): Promise<
   }
   const protocol = base.protocol === 'https:' ? 'https' : 'http';
   const limits = stripeRateLimits();
-  const stripe = new StripeClass(options.apiKey, {
+  const timeout = stripeRequestTimeoutMs();
+  const stripe: Stripe = new StripeClass(options.apiKey, {
     apiVersion: STRIPE_API_VERSION,
     host: base.hostname,
     port: base.port || (protocol === 'https' ? 443 : 80),
@@ -58,12 +60,14 @@ export async function createStripeClient(options: StripeClientOptions): Promise<
       mode: options.mode,
       limits,
       account: options.account || `key:${createHash('sha256').update(options.apiKey).digest('hex').slice(0, 16)}`,
+      networkRetries: (): number => stripe.getMaxNetworkRetries(),
       ...(options.backoffBaseMs !== undefined ? { backoffBaseMs: options.backoffBaseMs } : {}),
     }),
     // stripe-node retries connection errors and 5xx; a 429 is retried only by our HTTP layer, which hands it up
     // marked not to be retried again, so the two never stack (http.ts).
     maxNetworkRetries: 2,
-    timeout: 30_000,
+    // The whole-attempt deadline (timeout-setting.ts); a timed-out attempt is not retried.
+    timeout,
     telemetry: false,
     appInfo: { name: 'stripe-readonly-mcp', url: 'https://www.npmjs.com/package/stripe-readonly-mcp' },
   });

@@ -2,6 +2,12 @@ import { redactKeys } from './keys.js';
 import { DateInputError } from './time.js';
 import { WRITE_BLOCKED_CODE } from './http.js';
 import { dashboardLabel, deniedPermission, describePermissions, type ToolPermissions } from './permissions.js';
+import { BAD_SHAPE_CODE, NOT_STRIPE_CODE, RETRIES_FIELD, TIMEOUT_CODE, TOO_LARGE_CODE } from './answer.js';
+import { cleanText } from './sanitize.js';
+import { StripeDataError } from './data-error.js';
+
+/** Answers our HTTP layer made for what Stripe's API would never send (answer.ts): their message says it all. */
+const ANSWER_CODES = new Set([NOT_STRIPE_CODE, BAD_SHAPE_CODE, TIMEOUT_CODE, TOO_LARGE_CODE]);
 
 /** Bad input a person or model can fix: answered as a clear message, nothing is sent to Stripe. */
 export class ToolInputError extends Error {
@@ -41,6 +47,8 @@ interface StripeLikeError {
   requestId?: string;
   statusCode?: number;
   headers?: Record<string, string>;
+  raw?: Record<string, unknown>;
+  detail?: { code?: string; message?: string };
 }
 
 function isStripeError(err: unknown): err is StripeLikeError & Error {
@@ -56,22 +64,37 @@ function withRequestId(text: string, err: StripeLikeError): string {
  * do next, with Stripe's request id when there is one. Never a stack trace, never a key.
  */
 export function describeError(err: unknown, context: ErrorContext): string {
-  return redactKeys(describe(err, context));
+  // Hidden characters first: a key split by a zero-width space must still be seen whole by the redaction.
+  return redactKeys(cleanText(describe(err, context)));
 }
 
 /** True for failures no user action explains (bugs): those are also logged to stderr for the operator. */
 export function isUnexpectedError(err: unknown): boolean {
-  return !(err instanceof ToolInputError || err instanceof DateInputError || err instanceof SetupError || err instanceof ModeMismatchError || isStripeError(err));
+  return !(
+    err instanceof ToolInputError ||
+    err instanceof DateInputError ||
+    err instanceof SetupError ||
+    err instanceof ModeMismatchError ||
+    err instanceof StripeDataError ||
+    isStripeError(err)
+  );
 }
 
 function describe(err: unknown, context: ErrorContext): string {
   if (err instanceof ToolInputError || err instanceof DateInputError) return `Invalid input: ${err.message}`;
   if (err instanceof SetupError || err instanceof ModeMismatchError) return err.message;
+  if (err instanceof StripeDataError) {
+    return (
+      `Stripe's answer holds a value ${context.tool} cannot read: ${err.message}. Stripe's API does not send this, so the answer probably did not come from it: ` +
+      'check STRIPE_API_BASE (if it is set) and any proxy between this server and api.stripe.com. If it did come from api.stripe.com, please report this message.'
+    );
+  }
   if (!isStripeError(err)) {
     if (err instanceof Error && err.name === 'AbortError') return 'The call was cancelled before it finished.';
     return `Unexpected error in ${context.tool}: ${err instanceof Error ? err.message : String(err)}. This is a bug in stripe-readonly-mcp; please report it with this message.`;
   }
   const message = err.message ?? '';
+  if (err.code && ANSWER_CODES.has(err.code)) return withRequestId(message, err);
   switch (err.type) {
     case 'StripeAuthenticationError':
       if (err.code === 'api_key_expired') {
@@ -105,11 +128,15 @@ function describe(err: unknown, context: ErrorContext): string {
     case 'StripeAPIError':
       if (err.code === WRITE_BLOCKED_CODE) return message;
       return withRequestId(
-        `Stripe had an internal problem answering (HTTP ${err.statusCode ?? '5xx'}). It was retried automatically; try again in a minute, and check https://status.stripe.com if it persists.`,
+        `Stripe had an internal problem answering (HTTP ${err.statusCode ?? '5xx'}${message ? `: ${message.replace(/\.$/, '')}` : ''}). ${retriedNote(err)} Try again in a minute, and check https://status.stripe.com if it persists.`,
         err,
       );
     case 'StripeConnectionError':
-      return `Could not reach Stripe (${message.replace(/\.$/, '')}). Check the network or proxy, and STRIPE_API_BASE if it is set; then try again.`;
+      return withRequestId(
+        `Could not reach Stripe: ${connectionFailure(err)} (${/retried \d+ times?/.exec(message)?.[0].replace(/^retried 1 times$/, 'retried once') ?? 'not retried'}). ` +
+          'Check the network or proxy, and STRIPE_API_BASE if it is set; then try again.',
+        err,
+      );
     default:
       return withRequestId(`Stripe returned an error: ${message}`, err);
   }
@@ -136,4 +163,31 @@ function permissionAdvice(err: StripeLikeError, context: ErrorContext): string {
     `The restricted key is not allowed to make this request, and Stripe did not say which permission is missing: ${err.message ?? ''}${declared} ` +
     `${EDIT_KEY} and set what it needs to Read; \`connections test\` lists what the key lacks.`
   );
+}
+
+/** What stripe-node did with a Stripe error answer (answer.ts counts the retries of retryable ones). */
+function retriedNote(err: StripeLikeError): string {
+  if (err.headers?.['stripe-should-retry'] === 'false') return 'Stripe asked not to retry it, so it was not.';
+  const retries = err.raw?.[RETRIES_FIELD];
+  if (retries === 0) return 'It was not retried.';
+  return typeof retries === 'number' ? `It was retried ${retries === 1 ? 'once' : `${retries} times`}; this was the last answer.` : 'It was retried automatically.';
+}
+
+/** The network failure under a StripeConnectionError, in words (stripe-node's own message only says "an error"). */
+function connectionFailure(err: StripeLikeError): string {
+  const code = err.detail?.code;
+  const words: Record<string, string> = {
+    ECONNRESET: 'the connection to Stripe was reset',
+    EPIPE: 'the connection to Stripe was closed',
+    ECONNREFUSED: 'the connection was refused',
+    ENOTFOUND: 'the host name does not resolve',
+    EAI_AGAIN: 'the host name could not be looked up',
+    ETIMEDOUT: 'it timed out',
+    EHOSTUNREACH: 'the host is unreachable',
+    ENETUNREACH: 'the network is unreachable',
+    CERT_HAS_EXPIRED: "the server's TLS certificate has expired",
+    DEPTH_ZERO_SELF_SIGNED_CERT: "the server's TLS certificate is self-signed (a proxy intercepting TLS?)",
+    SELF_SIGNED_CERT_IN_CHAIN: "the server's TLS certificate is not trusted (a proxy intercepting TLS?)",
+  };
+  return (code && words[code]) ?? (code ? `error ${code}` : err.detail?.message ?? 'no answer');
 }

@@ -1,9 +1,9 @@
 import type Stripe from 'stripe';
 import { accountLimiter, endpointOf, pagingScope, sleep, STRIPE_RATE_LIMITS, type RateLimits } from './rate-limit.js';
 import type { Mode } from './keys.js';
+import { requestOnce, type HttpClientResponse } from './answer.js';
 
 type HttpClientInterface = Stripe.HttpClient;
-type HttpClientResponse = Awaited<ReturnType<HttpClientInterface['makeRequest']>>;
 
 /** The error code our guard answers a write with; errors.ts recognises it. */
 export const WRITE_BLOCKED_CODE = 'stripe_readonly_mcp_write_blocked';
@@ -20,6 +20,8 @@ export interface ReadOnlyHttpOptions {
   account: string;
   /** Tests shorten the backoff; production keeps Stripe's recommended 0.5 s doubling to 5 s. */
   backoffBaseMs?: number;
+  /** stripe-node's maxNetworkRetries, read when a message says how often an answer was retried. */
+  networkRetries?: () => number;
 }
 
 /**
@@ -28,6 +30,8 @@ export interface ReadOnlyHttpOptions {
  * under Stripe's rate limits (rate-limit.ts) and retries 429s with backoff. It is the only place a 429 is retried:
  * a 429 handed up always says `Stripe-Should-Retry: false`, so stripe-node's own retries (maxNetworkRetries, for
  * connection errors and 5xx) never repeat it, and one 429 costs at most 1 + MAX_RATE_LIMIT_RETRIES requests.
+ * Each attempt is read whole under a deadline and checked (answer.ts), so what Stripe's API would never send never
+ * reaches stripe-node.
  */
 export function createReadOnlyHttpClient(inner: HttpClientInterface, options: ReadOnlyHttpOptions): HttpClientInterface {
   const limits = options.limits ?? STRIPE_RATE_LIMITS;
@@ -44,7 +48,9 @@ export function createReadOnlyHttpClient(inner: HttpClientInterface, options: Re
         const permit = await limiter.acquire(endpoint, { paging: scope !== undefined, signal: scope?.signal });
         let response: HttpClientResponse;
         try {
-          response = await inner.makeRequest(host, port, path, 'GET', headers, requestData, protocol, timeout);
+          response = await requestOnce(inner, {
+            host, port, path, headers, requestData, protocol, timeoutMs: timeout, networkRetries: options.networkRetries?.(),
+          });
         } finally {
           permit.answered();
         }

@@ -26,9 +26,19 @@ export function keyHint(key: string): string {
   return `${shape?.[1] ?? ''}…${key.slice(-4)}`;
 }
 
-const ANY_KEY = /\b(sk|rk|pk)_(test|live)_[A-Za-z0-9_]+/g;
+// No \b before it: a key glued to a word (`xxrk_test_…`, `token=9sk_live_…`) is still a key.
+const ANY_KEY = /(sk|rk|pk)_(test|live)_[A-Za-z0-9_]+/g;
 
-/** Masks anything shaped like a Stripe key in text bound for a log, an error or a result. */
+/** Masks anything shaped like a Stripe key, anywhere in text bound for a log, an error or a result. */
 export function redactKeys(text: string): string {
   return text.replace(ANY_KEY, (key) => keyHint(key));
+}
+
+// Stripe's secret and restricted keys: the prefix, then 16 or more letters and digits (no underscore). Data is
+// masked only at that shape, so a word such as `risk_live_score` stays as the account owner typed it.
+const SECRET_KEY_IN_DATA = /(sk|rk)_(test|live)_[A-Za-z0-9]{16,}/g;
+
+/** Masks secret and restricted keys anywhere in Stripe data bound for a tool result (a key pasted into metadata). */
+export function redactKeysInData(text: string): string {
+  return text.replace(SECRET_KEY_IN_DATA, (key) => keyHint(key));
 }

@@ -2,6 +2,7 @@
  * Stripe amounts are integers in the currency's smallest unit. We turn them into exact decimal
  * strings in major units (never floats: 0.1 + 0.2 must not leak into a finance answer).
  */
+import { StripeDataError } from './data-error.js';
 
 const ZERO_DECIMAL = new Set([
   'bif', 'clp', 'djf', 'gnf', 'jpy', 'kmf', 'krw', 'mga', 'pyg', 'rwf', 'ugx', 'vnd', 'vuv', 'xaf', 'xof', 'xpf',
@@ -18,9 +19,10 @@ export function currencyExponent(currency: string): number {
 
 /** Formats an integer minor-unit amount (number or bigint) as an exact major-unit decimal string. */
 export function formatMinorUnits(amount: number | bigint, currency: string): string {
-  if (typeof amount === 'number' && !Number.isSafeInteger(amount)) {
-    throw new RangeError(`Stripe amount ${amount} is not an integer in minor units`);
+  if (typeof amount !== 'bigint' && !Number.isSafeInteger(amount)) {
+    throw new StripeDataError(`Stripe amount ${JSON.stringify(amount)?.slice(0, 40)} is not an integer in minor units`);
   }
+  if (typeof currency !== 'string') throw new StripeDataError(`currency ${JSON.stringify(currency)?.slice(0, 40)} is not a currency code`);
   const exponent = currencyExponent(currency);
   const value = BigInt(amount);
   const negative = value < 0n;

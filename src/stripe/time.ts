@@ -1,4 +1,5 @@
 /** Dates in and out: tools accept ISO 8601 dates/date-times or Unix seconds, and answer in ISO 8601 UTC. */
+import { StripeDataError } from './data-error.js';
 
 export class DateInputError extends Error {
   override name = 'DateInputError';
@@ -57,7 +58,11 @@ export function parseDateInput(value: string | number, field: string): number {
 /** Unix seconds → ISO 8601 UTC (second precision); null stays null. */
 export function isoTime(seconds: number | null | undefined): string | null {
   if (seconds === null || seconds === undefined) return null;
-  return new Date(seconds * 1000).toISOString().replace('.000Z', 'Z');
+  const date = new Date(seconds * 1000);
+  if (typeof seconds !== 'number' || Number.isNaN(date.getTime())) {
+    throw new StripeDataError(`time ${JSON.stringify(seconds)?.slice(0, 40)} is not a Unix timestamp`);
+  }
+  return date.toISOString().replace('.000Z', 'Z');
 }
 
 export interface UnixRange {

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { cleanDeep, cleanText } from '../../src/stripe/sanitize.js';
 import { describeKey, keyHint, redactKeys } from '../../src/stripe/keys.js';
+import { describeError } from '../../src/stripe/errors.js';
+import { canaryKey } from '../helpers/spawn.js';
 
 describe('untrusted text', () => {
   it('strips control, zero-width, bidi and tag characters but keeps readable text', () => {
@@ -31,5 +33,26 @@ describe('keys', () => {
     expect(text).not.toContain('CANARY');
     expect(text).toContain('rk_test_…9876');
     expect(text).toContain('sk_live_…abcd');
+  });
+
+  it('redacts a key glued to a word, or split by an invisible character (issue 11 item 6)', () => {
+    const key = canaryKey('live');
+    for (const text of [`xx${key}`, `token=${key}.`, `é${key}`, `_${key}_`, `9${key}`]) {
+      expect(redactKeys(text)).not.toContain(key.slice(8));
+    }
+    // describeError strips hidden characters before redacting, so a zero-width space cannot hide the key's tail.
+    const split = `${key.slice(0, 12)}\u200B${key.slice(12)}`;
+    const message = describeError(Object.assign(new Error(`bad key xx${split}`), { type: 'StripeInvalidRequestError' }), { tool: 't' });
+    expect(message).not.toContain(key.slice(8));
+    expect(message).toContain(`rk_live_…${key.slice(-4)}`);
+  });
+});
+
+describe('keys in data a tool returns', () => {
+  it('masks a secret or restricted key anywhere in text, and leaves words that only look alike', () => {
+    const key = canaryKey('test');
+    expect(cleanText(`note: xx${key} end`)).toBe(`note: xxrk_test_…${key.slice(-4)} end`);
+    expect(cleanDeep({ metadata: { [`k${key}`]: `sk_live_${'A1'.repeat(12)}` } })).toEqual({ metadata: { [`krk_test_…${key.slice(-4)}`]: 'sk_live_…A1A1' } });
+    for (const word of ['risk_live_score', 'desk_test_12', 'risk_live_customer_segment_a', 'pk_live_abcdefghijklmnopqrstuvwx']) expect(cleanText(word)).toBe(word);
   });
 });

@@ -3,6 +3,8 @@
  * running part is moved into a bigint long before that, so the sum is exact for any number of objects without
  * paying for a bigint addition per object.
  */
+import { StripeDataError } from '../../stripe/data-error.js';
+
 const FLUSH_AT = 2 ** 52;
 
 export class ExactSum {
@@ -11,7 +13,7 @@ export class ExactSum {
 
   add(minorUnits: number): void {
     if (!Number.isSafeInteger(minorUnits) || Math.abs(minorUnits) >= FLUSH_AT) {
-      if (!Number.isSafeInteger(minorUnits)) throw new RangeError(`Stripe amount ${minorUnits} is not an integer in minor units`);
+      if (!Number.isSafeInteger(minorUnits)) throw new StripeDataError(`Stripe amount ${minorUnits} is not an integer in minor units`);
       this.big += BigInt(minorUnits);
       return;
     }

@@ -86,8 +86,9 @@ export async function searchFreeText(stripe: Stripe, mode: Mode, connection: str
   const kind = objectKindOf(trimmed);
   if (kind && /^[a-z]+_[A-Za-z0-9_]+$/.test(trimmed)) {
     // A search that names an id that does not exist has no results; it is not an error.
-    const object = await kind.retrieve(stripe, trimmed).catch((err: { statusCode?: number }) => {
-      if (err?.statusCode === 404) return null;
+    // A 404 our HTTP layer made of an answer that is not Stripe's (answer.ts codes) is not "no such object".
+    const object = await kind.retrieve(stripe, trimmed).catch((err: { statusCode?: number; code?: string }) => {
+      if (err?.statusCode === 404 && !err.code?.startsWith('stripe_readonly_mcp_')) return null;
       throw err;
     });
     if (!object) return [];
