@@ -392,7 +392,7 @@ describe('connections test', () => {
       const json = JSON.parse((await h.cli(['connections', 'test', 'acme', '--json'])).stdout);
       const mrr = (json.results[0].tools as Array<{ tool: string; ok: boolean; optional: Array<{ stripePermission: string; status: string }> }>).find((t) => t.tool === 'get_mrr')!;
       expect(mrr.ok).toBe(true);
-      expect(mrr.optional.map((o) => [o.stripePermission, o.status])).toEqual([['rak_coupon_read', 'missing'], ['rak_product_read', 'ok']]);
+      expect(mrr.optional.map((o) => [o.stripePermission, o.status])).toEqual([['rak_coupon_read', 'missing'], ['rak_product_read', 'ok'], ['rak_customer_read', 'ok']]);
     } finally {
       h.cleanup();
     }
