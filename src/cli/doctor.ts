@@ -80,7 +80,7 @@ function masterKeyBeside(paths: { dir: string; keysFile: string; masterKeyFile: 
     warn: true,
     text:
       `The encrypted file's master key ${paths.masterKeyFile} sits beside ${paths.keysFile}: anyone who gets a copy of ${paths.dir} (a backup, a synced or copied home folder) can decrypt the keys. ` +
-      `Keep it apart: give every server and command ${MASTER_KEY_ENV}="$(cat '${paths.masterKeyFile}')" in its environment (from a secret manager, or the "env" of the client's entry), ` +
+      `Keep it apart: give every server and command ${MASTER_KEY_ENV}="$(cat '${paths.masterKeyFile}')" in its environment from a secret manager (not a plain config file: that is as exposed as the file beside the keys), ` +
       `run doctor again with it set, then move master.key out of ${paths.dir} to somewhere safe.`,
   };
 }

@@ -52,7 +52,7 @@ Environment:
   STRIPE_API_KEY        A key served as the connection "env", touching no store (containers, trials): a restricted
                         key (rk_test_… / rk_live_…) with Read access is recommended; sk_… can write, pk_… cannot read.
   STRIPE_API_KEY_TEST, STRIPE_API_KEY_LIVE
-                        One key per mode for the connection "env" (what the MCP Bundle passes); each of its own mode
+                        One key per mode for the connection "env" (what the MCP Bundle passes); each must be a key of that mode
   STRIPE_MCP_MODE       test | live: pins serve and call to that mode, as --mode does
   STRIPE_API_BASE       Where the Stripe API is (default https://api.stripe.com), e.g. http://127.0.0.1:12111 for the emulator
   STRIPE_MCP_HOME       Folder for connections.json (and the encrypted key file); default: the OS config folder

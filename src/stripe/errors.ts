@@ -111,7 +111,7 @@ function describe(err: unknown, context: ErrorContext): string {
       return withRequestId(permissionAdvice(err, context), err);
     case 'StripeRateLimitError':
       return withRequestId(
-        'Stripe is rate-limiting this account right now (HTTP 429) and retries with backoff did not get through. Wait a few seconds and try again, or narrow the request (smaller date range or limit).',
+        'Stripe is rate-limiting this account right now (HTTP 429), after the server spaced its requests and retried where Stripe allowed it. Wait a few seconds and try again, or narrow the request (smaller date range or limit).',
         err,
       );
     case 'StripeInvalidRequestError':

@@ -193,7 +193,8 @@ export async function startHttpServer(router: ConnectionRouter, options: HttpSer
     {
       headersTimeout: options.headerTimeoutMs,
       // Receiving a whole request (headers and body) may take this long; answering it is not limited here.
-      requestTimeout: Math.max(options.headerTimeoutMs, 30_000),
+      // Node would end a slow request before our own body deadline answers it with a clear 408: give it more.
+      requestTimeout: Math.max(options.headerTimeoutMs, 30_000, options.headerTimeoutMs + bodyTimeoutMs + 5_000),
       keepAliveTimeout: options.idleTimeoutMs,
       // How often Node checks the two timeouts above (its default, 30 s, would make a 10 s limit up to 40 s).
       connectionsCheckingInterval: Math.min(1_000, options.headerTimeoutMs),

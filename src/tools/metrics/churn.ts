@@ -12,7 +12,7 @@ import type { ToolContext } from '../define-tool.js';
 import { checkTimeZone, monthStart } from '../engine/buckets.js';
 import { Fraction } from './fraction.js';
 import { readCouponBook } from './coupons.js';
-import { discountReadCaveats, TEST_CLOCK_CAVEAT } from './mrr.js';
+import { CHURN_TEST_CLOCK_CAVEAT, discountReadCaveats } from './mrr.js';
 import { couponsCaveat, EVERY_STATUS, readSubscriptions } from './read.js';
 import { paidInterval, subscriptionMrr } from './subscription-mrr.js';
 
@@ -155,7 +155,7 @@ export async function computeChurn(ctx: ToolContext, args: ChurnArgs) {
     churned_listed: Math.min(churnedTotal, CHURNED_LISTED),
     ...(Math.abs(days - 30) > 0.01 ? { note: `Stripe's dashboard computes churn over 30-day windows; this window is ${Math.round(days * 100) / 100} days.` } : {}),
     ...(read.discountedWithoutCoupons !== null ? { caveats: [couponsCaveat(read.discountedWithoutCoupons, 'lost MRR and the churn counts and rates')] } : {}),
-    cannot_know: [...CHURN_LIMITS, ...discountReadCaveats(read.unreadable, book, unknownLimits, 'lost MRR'), ...(ctx.mode === 'test' ? [TEST_CLOCK_CAVEAT] : [])],
+    cannot_know: [...CHURN_LIMITS, ...discountReadCaveats(read.unreadable, book, unknownLimits, 'lost MRR'), ...(ctx.mode === 'test' ? [CHURN_TEST_CLOCK_CAVEAT] : [])],
     scanned: read.scanned,
     amounts: 'Lost MRR per currency, exact decimal strings in major units; currencies are never added together.',
   };

@@ -144,6 +144,10 @@ function groupLabels(groupBy: MrrGroup, item: ItemMrr): Row {
 export const TEST_CLOCK_CAVEAT =
   "Test mode: Stripe's subscription list leaves out subscriptions attached to test clocks, so they are not counted (give customer to count one customer's).";
 
+/** get_churn takes no customer: its test-clock caveat cannot point there. */
+export const CHURN_TEST_CLOCK_CAVEAT =
+  "Test mode: Stripe's subscription list leaves out subscriptions attached to test clocks, so their churn is not counted.";
+
 /** What the key could not read about discounts, and what that does to the figures (`what`: MRR, lost MRR). */
 export function discountReadCaveats(unreadable: string[], book: CouponBook, unknownLimits: number, what: string): string[] {
   const out: string[] = [];
@@ -206,7 +210,8 @@ export async function computeMrr(ctx: ToolContext, args: MrrArgs) {
     if (!names) caveats.push('Product names are missing: the key cannot read Products (Stripe asked for \'rak_product_read\'; set "Products" to Read to see them); rows show product ids.');
   }
   if (itemsHasMore) caveats.push(`${itemsHasMore} subscriptions have more items than Stripe listed; only the listed items are counted.`);
-  if (unreadDiscounts) caveats.push(`${unreadDiscounts} discounts could not be applied (item-level discounts, coupons not readable, or an amount off with no amount in the subscription's currency): MRR may be overstated by them.`);
+  // Without Coupons every discount is unread: the Coupons caveat above already says so, once.
+  if (unreadDiscounts && read.discountedWithoutCoupons === null) caveats.push(`${unreadDiscounts} discounts could not be applied (item-level discounts, coupons not readable, or an amount off with no amount in the subscription's currency): MRR may be overstated by them.`);
   caveats.push(...discountReadCaveats(read.unreadable, book, unknownLimits, 'MRR'));
   if (ctx.mode === 'test' && !args.customer) caveats.push(TEST_CLOCK_CAVEAT);
   if (excluded.unpriced_items) caveats.push(`${excluded.unpriced_items} items on tiered or customer-chosen prices have no unit amount in the listing and are left out.`);

@@ -11,7 +11,6 @@ import { PAGE_SIZE, ScanProgress, scanInOrder } from '../engine/scan.js';
 export type SubscriptionStatusFilter = 'not_canceled' | 'canceled' | 'active' | 'past_due';
 
 /**
-/**
  * Every subscription, as two lists: no status (every status but canceled, incomplete_expired included) and
  * `canceled`, the one status Stripe documents as including subscriptions of deleted customers
  * (docs.stripe.com/api/subscriptions/list, `status`). `all` is not used: the page does not say it includes them.
