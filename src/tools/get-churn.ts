@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { dateInput } from './common.js';
+import { DATE_WORDS_DOC, dateInput } from './common.js';
 import { defineTool } from './define-tool.js';
 import { computeChurn } from './metrics/churn.js';
 
@@ -35,8 +35,8 @@ export const getChurn = defineTool({
       .regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'must be a month as YYYY-MM, e.g. 2026-05')
       .optional()
       .describe('A calendar month, YYYY-MM (in timezone); instead of start/end'),
-    start: dateInput.optional().describe('Window start (inclusive): ISO date (UTC midnight), date-time with offset, or Unix seconds'),
-    end: dateInput.optional().describe('Window end (exclusive); default now'),
+    start: dateInput.optional().describe(`Window start (inclusive): ${DATE_WORDS_DOC}; a period word means its start`),
+    end: dateInput.optional().describe('Window end (exclusive; forms as start, a period word means its end); default now'),
     timezone: z.string().min(1).max(64).default('UTC').describe('IANA time zone of month (default UTC)'),
   }),
   output: z.object({

@@ -23,8 +23,8 @@ export const listInvoices = defineTool({
       .optional()
       .describe('charge_automatically (card on file) or send_invoice (customer pays by the due date)'),
     ...createdRangeInput,
-    due_after: dateInput.optional().describe('Only invoices whose due date is at or after this moment (inclusive); invoices without a due date are left out.'),
-    due_before: dateInput.optional().describe('Only invoices whose due date is before this moment (exclusive); invoices without a due date are left out.'),
+    due_after: dateInput.optional().describe('Only invoices whose due date is at or after this moment (inclusive; forms as created_after); invoices without a due date are left out.'),
+    due_before: dateInput.optional().describe('Only invoices whose due date is before this moment (exclusive; forms as created_before); invoices without a due date are left out.'),
     ...listInput,
     ...aggregateInput(invoiceFacets),
   }),

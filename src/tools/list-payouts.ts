@@ -17,8 +17,8 @@ export const listPayouts = defineTool({
   ].join(' '),
   input: z.strictObject({
     status: z.enum(PAYOUT_STATUSES).optional().describe('Only payouts in this status'),
-    arrival_after: dateInput.optional().describe('Only payouts whose arrival date is at or after this moment (inclusive).'),
-    arrival_before: dateInput.optional().describe('Only payouts whose arrival date is before this moment (exclusive).'),
+    arrival_after: dateInput.optional().describe('Only payouts whose arrival date is at or after this moment (inclusive; forms as created_after).'),
+    arrival_before: dateInput.optional().describe('Only payouts whose arrival date is before this moment (exclusive; forms as created_before).'),
     ...createdRangeInput,
     ...listInput,
     ...aggregateInput(payoutFacets),
