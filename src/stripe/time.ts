@@ -7,7 +7,7 @@ export class DateInputError extends Error {
 /** Every form a date argument takes, said once: tool arguments describe themselves with it and errors list it. */
 export const DATE_FORMS =
   'today, yesterday, Nd (N days ago, e.g. 7d), this_month, last_month, this_quarter or last_quarter (in timezone if given, else UTC; ' +
-  'a period is its start as *_after/start, its end as *_before/end), an ISO date (2026-05-01 = UTC midnight), a date-time with offset (2026-05-01T09:00:00Z) or Unix seconds';
+  'a period is its start as *_after/start, its end as *_before/end), an ISO 8601 date (2026-05-01 = UTC midnight), a date-time with offset (2026-05-01T09:00:00Z) or Unix seconds';
 
 const DATE_ONLY = /^(\d{4})-(\d{2})-(\d{2})$/;
 // A date-time must carry an offset (Z or ±hh:mm): a bare local time would depend on the server's clock zone.
