@@ -25,7 +25,7 @@ export const getChurn = defineTool({
   title: 'Get churn',
   description: [
     'Customers and subscriptions that churned in a period (canceled, or turned unpaid, after having paid), the MRR they took with them per currency, and the churn rate as Stripe defines it: churned in the window ÷ (active at its start + new in it).',
-    'Computed on the server over every subscription. The window is a calendar month (month + timezone), or start (inclusive) / end (exclusive) as ISO dates or Unix seconds; default the last 30 days, as in Stripe\'s dashboard.',
+    'Computed on the server over every subscription. The window is a calendar month (month + timezone), or start (inclusive) / end (exclusive); default the last 30 days, as in Stripe\'s dashboard.',
     'Lists up to 100 churned subscriptions with date, reason, feedback and lost MRR, and what Stripe\'s data cannot tell.',
     'Example: {"month":"2026-05"} or {"start":"2026-04-01","end":"2026-07-01"}.',
   ].join(' '),
