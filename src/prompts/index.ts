@@ -6,7 +6,8 @@
 import { z } from 'zod';
 import type { McpServer } from '@modelcontextprotocol/server';
 import { MODES } from '../stripe/keys.js';
-import { isoTime } from '../stripe/time.js';
+import { isoTime, parseDateInput } from '../stripe/time.js';
+import { isDateWord } from '../tools/engine/date-words.js';
 import { Bucketer, checkTimeZone, monthStart } from '../tools/engine/buckets.js';
 import { connectionArgument } from '../server/tool-runner.js';
 
@@ -48,6 +49,14 @@ const timezone = z
   .optional()
   .describe('IANA time zone (default UTC)');
 
+const isAbsoluteDate = (v: string) => {
+  try {
+    return parseDateInput(v, 'since') >= 0;
+  } catch {
+    return false;
+  }
+};
+
 const withZone = (tz: string | undefined) => (tz ? { timezone: tz } : {});
 
 /** The local month (YYYY-MM) `back` months before the one containing `now`. */
@@ -75,7 +84,11 @@ export const PROMPTS = [
     description: 'Customers ranked by revenue net of refunds, per currency.',
     args: {
       top: count('top', 1, 100, 10),
-      since: z.string().min(1).optional().describe('Only charges created since: a date or a word such as this_quarter or 30d (default all time)'),
+      since: z
+        .string()
+        .refine((v) => isDateWord(v) || isAbsoluteDate(v), 'must be a date (2026-05-01) or a word such as this_quarter, last_month or 30d')
+        .optional()
+        .describe('Only charges created since: a date or a word such as this_quarter or 30d (default all time)'),
     },
     build: (a) => ({
       question: `Who are our top ${a.top} customers by total revenue${a.since ? ` since ${a.since}` : ''}?`,

@@ -92,6 +92,7 @@ describe('prompts', () => {
       ['churn_in_month', { month: 'May' }, /month: must be YYYY-MM \(e\.g\. 2026-05\), this_month or last_month/],
       ['fees_by_month', { quarter: 'Q5' }, /quarter: must be YYYY-Qn/],
       ['failed_payments', { dayz: '7' }, /Unrecognized key: "dayz"/],
+      ['top_customers', { since: 'last week' }, /since: must be a date \(2026-05-01\) or a word such as this_quarter/],
       ['balance_by_currency', { connection: 'nope' }, /connection/],
       ['balance_by_currency', { mode: 'prod' }, /mode/],
     ];
