@@ -7,6 +7,8 @@ import { MODES, type Mode } from '../stripe/keys.js';
 import { cleanDeep } from '../stripe/sanitize.js';
 import { logLine } from './log.js';
 import { OUTPUT_LIMIT_CHARS } from '../tools/engine/output.js';
+import { dateFieldsOf, resolveDateWords } from '../tools/engine/date-words.js';
+import { dateInput } from '../tools/common.js';
 
 /** Every tool reads and nothing else; clients skip confirmation prompts on these hints. */
 export function toolAnnotations(tool: AnyTool) {
@@ -40,6 +42,16 @@ export interface RunOptions {
   signal: AbortSignal;
   /** Sends one MCP progress notification; given only when the client asked for progress (a progress token). */
   notifyProgress?: (progress: number, message: string) => Promise<void>;
+  /** The clock date words (today, 7d, last_month) resolve against, in milliseconds; default Date.now. */
+  now?: () => number;
+}
+
+/** Each tool's date arguments, found once from its schema. */
+const dateFields = new WeakMap<AnyTool, string[]>();
+function dateFieldsOfTool(tool: AnyTool): string[] {
+  let fields = dateFields.get(tool);
+  if (!fields) dateFields.set(tool, (fields = dateFieldsOf(tool.input, dateInput)));
+  return fields;
 }
 
 /** Progress notifications at most this often: enough to show life, few enough not to flood the client. */
@@ -70,7 +82,9 @@ export async function runTool(tool: AnyTool, args: Record<string, unknown>, opti
     const routed = await options.router.resolve({ connection, mode });
     routedMode = routed.mode;
     const progress = progressReporter(options.notifyProgress);
-    const body = await tool.handler(toolArgs, {
+    // Date words become absolute dates here, so handlers, filter echoes and errors all see the dates used.
+    const resolvedArgs = resolveDateWords(toolArgs, dateFieldsOfTool(tool), (options.now ?? Date.now)());
+    const body = await tool.handler(resolvedArgs, {
       stripe: routed.stripe,
       connection: routed.connection,
       mode: routed.mode,

@@ -5,6 +5,11 @@ export class DateInputError extends Error {
   override name = 'DateInputError';
 }
 
+/** Every form a date argument takes, said once: tool arguments describe themselves with it and errors list it. */
+export const DATE_FORMS =
+  'today, yesterday, Nd (N days ago, e.g. 7d), this_month, last_month, this_quarter or last_quarter (in timezone if given, else UTC; ' +
+  'a period is its start as *_after/start, its end as *_before/end), an ISO 8601 date (2026-05-01 = UTC midnight), a date-time with offset (2026-05-01T09:00:00Z) or Unix seconds';
+
 const DATE_ONLY = /^(\d{4})-(\d{2})-(\d{2})$/;
 // A date-time must carry an offset (Z or ±hh:mm): a bare local time would depend on the server's clock zone.
 const DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/i;
@@ -50,9 +55,7 @@ export function parseDateInput(value: string | number, field: string): number {
     if (Number.isNaN(millis)) throw new DateInputError(`${field}: "${raw}" is not a valid ISO 8601 date-time.`);
     return Math.floor(millis / 1000);
   }
-  throw new DateInputError(
-    `${field}: "${raw}" is not a date. Use an ISO 8601 date (2026-05-01, read as UTC midnight), a date-time with an offset (2026-05-01T09:00:00Z) or Unix seconds.`,
-  );
+  throw new DateInputError(`${field}: "${raw}" is not a date. Use ${DATE_FORMS}.`);
 }
 
 /** Unix seconds → ISO 8601 UTC (second precision); null stays null. */

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ToolInputError } from '../stripe/errors.js';
-import { dateRange, type UnixRange } from '../stripe/time.js';
+import { DATE_FORMS, dateRange, type UnixRange } from '../stripe/time.js';
 import { emptyFieldsOptional } from '../stripe/compact/shared.js';
 import { STRIPE_ID } from '../stripe/objects.js';
 import type { Mode } from '../stripe/keys.js';
@@ -9,13 +9,18 @@ import { MAX_RESULTS } from './engine/list.js';
 /** Small enough for a model's context, large enough that most questions need one page. */
 export const DEFAULT_LIMIT = 20;
 
-/** Dates in: an ISO date (UTC midnight), an ISO date-time with offset, or Unix seconds. */
-export const dateInput = z
-  .union([z.string().min(1), z.number().int()])
-  .describe('ISO 8601 date (2026-05-01 = UTC midnight), date-time with offset (2026-05-01T09:00:00Z), or Unix seconds');
+/**
+ * Dates in: an ISO date (UTC midnight), an ISO date-time with offset, Unix seconds, or a date word (today, 7d,
+ * last_month, …: src/tools/engine/date-words.ts, resolved by the server's wrapper before a handler runs). The
+ * wrapper finds date arguments by this very schema, so every date argument must be built from it.
+ */
+export const dateInput = z.union([z.string().min(1), z.number().int()]).describe(`A date: ${DATE_FORMS}`);
 
-const afterDoc = (what: string) => `Only objects whose ${what} is at or after this moment (inclusive).`;
-const beforeDoc = (what: string) => `Only objects whose ${what} is before this moment (exclusive).`;
+/** The one line every date argument carries (kept short: tool schemas are read in every conversation). */
+export const DATE_WORDS_DOC =
+  'ISO date (2026-05-01 = UTC midnight), date-time with offset, Unix seconds, or today, yesterday, Nd (7d = 7 days ago), this_month, last_month, this_quarter, last_quarter (in timezone, else UTC)';
+export const afterDoc = (what: string) => `Only objects whose ${what} is at or after this moment (inclusive): ${DATE_WORDS_DOC}; a period word means its start.`;
+export const beforeDoc = (what: string) => `Only objects whose ${what} is before this moment (exclusive); same forms, a period word means its end.`;
 
 export const createdRangeInput = {
   created_after: dateInput.optional().describe(afterDoc('creation time')),

@@ -25,7 +25,7 @@ export const listBalanceTransactions = defineTool({
   title: 'List balance transactions',
   description: [
     'Lists every movement of the Stripe balance (the ledger), newest first: id, amount, fee, net (amount − fee), currency, type, reporting_category, status (available or pending), available_on and created (ISO 8601 UTC), source id, description, fee_details, exchange_rate.',
-    'Filters: type (charge, refund, payout, stripe_fee, adjustment, …), currency, payout (po_…: what an automatic payout paid out), source (ch_…, re_…: the transaction of that object), created_after (inclusive) / created_before (exclusive) as ISO dates (2026-05-01 = UTC midnight), date-times with offset, or Unix seconds.',
+    'Filters: type (charge, refund, payout, stripe_fee, adjustment, …), currency, payout (po_…: what an automatic payout paid out), source (ch_…, re_…: the transaction of that object), created_after (inclusive) / created_before (exclusive).',
     'Use it for fees and net revenue. Pages: limit 1–100 then cursor = next_cursor, or max_results (≤ 10,000) paged on the server. Totals: group_by (type, reporting_category, month, …) with metrics (count, sum:fee, sum:total_fees = processing + Stripe-billed fees, …) aggregate every match exactly, per currency.',
     'Example: {"payout":"po_1Abc"} or {"created_after":"2026-01-01","created_before":"2026-04-01","group_by":["month"],"metrics":["sum:total_fees"]}.',
   ].join(' '),

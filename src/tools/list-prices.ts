@@ -11,7 +11,7 @@ export const listPrices = defineTool({
   title: 'List prices',
   description: [
     'Lists Stripe prices (what a product costs), newest first: id, product id, active, currency, unit_amount, type (one_time or recurring), interval and interval_count, usage_type (licensed or metered), billing_scheme, nickname, lookup_key, tax_behavior, created (ISO 8601 UTC), metadata.',
-    'Filters: product (id), type, currency (e.g. usd), active (false = archived), recurring_interval (day, week, month, year), created_after (inclusive) / created_before (exclusive) as ISO dates (2026-05-01 = UTC midnight), date-times with offset, or Unix seconds.',
+    'Filters: product (id), type, currency (e.g. usd), active (false = archived), recurring_interval (day, week, month, year), created_after (inclusive) / created_before (exclusive).',
     'unit_amount is null for tiered or customer-chosen prices. Pages: limit 1–100 then cursor = next_cursor, or max_results (≤ 10,000) paged on the server. Counts: group_by (product, interval, currency, …).',
     'To search by lookup_key or metadata use the search tool (resource "prices").',
     'Example: {"product":"prod_Nx1","type":"recurring"} or {"currency":"eur","recurring_interval":"year"}.',

@@ -26,7 +26,7 @@ afterAll(async () => {
 });
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-type AnyClient = { listTools(): Promise<any>; callTool(p: any): Promise<any>; close(): Promise<void>; protocolVersion: string | undefined };
+type AnyClient = { listTools(): Promise<any>; callTool(p: any): Promise<any>; listPrompts(): Promise<any>; getPrompt(p: any): Promise<any>; close(): Promise<void>; protocolVersion: string | undefined };
 
 async function connect(era: 'v2' | 'v1', args: string[], env: Record<string, string>): Promise<AnyClient> {
   const params = { command: process.execPath, args: [BIN, ...args], env: cleanEnv(env), stderr: 'pipe' as const };
@@ -81,6 +81,18 @@ describe.each(['v2', 'v1'] as const)('over stdio with the %s client', (era) => {
     const result = await client.callTool({ name: 'get_balance', arguments: {} });
     expect(result.isError).toBeFalsy();
     expect(text(result)).toMatch(/usd/i);
+  });
+
+  it('offers the seed questions as prompts, each naming the tool call that answers it', async () => {
+    const { prompts } = await client.listPrompts();
+    expect(prompts.map((p: { name: string }) => p.name)).toEqual(['mrr_by_plan', 'top_customers', 'churn_in_month', 'fees_by_month', 'failed_payments', 'balance_by_currency']);
+    const got = await client.getPrompt({ name: 'failed_payments', arguments: { days: '14', mode: 'test' } });
+    const message = got.messages[0].content.text as string;
+    expect(message).toContain('list_payment_intents {"status":"failed","created_after":"14d","max_results":100,"mode":"test"}');
+    // The call it names works as written.
+    const call = await client.callTool({ name: 'list_payment_intents', arguments: { status: 'failed', created_after: '14d', max_results: 100, mode: 'test' } });
+    expect(call.isError).toBeFalsy();
+    await expect(client.getPrompt({ name: 'failed_payments', arguments: { days: 'a week' } })).rejects.toThrow(/days: must be a whole number, 1–365/);
   });
 
   it('reports bad arguments clearly and keeps serving', async () => {

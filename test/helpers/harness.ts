@@ -31,6 +31,8 @@ export interface HarnessOptions {
   emulator?: EmulatorOptions;
   /** Connections to configure; default: one "demo" connection with the emulator's test and live keys. */
   connections?: (emulator: EmulatorHandle) => ConnectionKeys[];
+  /** The server's clock (milliseconds), for date words and prompt defaults; default Date.now. */
+  now?: () => number;
 }
 
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
@@ -38,7 +40,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const connections = options.connections?.(emulator) ?? [
     { name: 'demo', keys: { test: emulator.keys.test, live: emulator.keys.live }, defaultMode: 'test', apiBase: emulator.url },
   ];
-  const server = createMcpServer(new StaticRouter(connections));
+  const server = createMcpServer(new StaticRouter(connections), undefined, options.now ? { now: options.now } : {});
   const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
   await server.connect(serverSide);
   const client = new Client({ name: 'harness', version: '1.0.0' });

@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type Stripe from 'stripe';
-import { startHarness, type Harness, type ToolResult } from '../helpers/harness.js';
+import { startHarness, TEST_ANCHOR, type Harness, type ToolResult } from '../helpers/harness.js';
 import { id, ids, major } from '../helpers/expected.js';
 import { referenceAt, referenceChurn, rounded, totalsByCurrency } from '../helpers/subscription-reference.js';
 import type { Dataset } from '../../src/emulator/index.js';
@@ -25,7 +25,7 @@ async function ask(tool: string, args: Record<string, unknown>): Promise<ToolRes
 }
 
 beforeAll(async () => {
-  h = await startHarness();
+  h = await startHarness({ now: () => TEST_ANCHOR.getTime() }); // the server's clock at the data's "now", for 7d
   ds = h.emulator.dataset('test');
 });
 afterAll(async () => h?.close());
@@ -115,9 +115,10 @@ describe('the six questions, in at most two calls each', () => {
 
   it('"List failed payment intents in the last 7 days with their failure reason"', async () => {
     calls = 0;
-    const since = '2026-10-25'; // seven days before the demo data's "now" (2026-11-01)
-    const list = await ask('list_payment_intents', { status: 'failed', created_after: since, max_results: 100 });
-    const reasons = await ask('list_payment_intents', { status: 'failed', created_after: since, group_by: ['failure_code', 'decline_code'], metrics: ['count'] });
+    const since = '2026-10-25'; // seven days before the demo data's "now" (2026-11-01): what "7d" means here
+    const list = await ask('list_payment_intents', { status: 'failed', created_after: '7d', max_results: 100 });
+    expect(list.structured.filters.created_after).toBe(`${since}T00:00:00Z`);
+    const reasons = await ask('list_payment_intents', { status: 'failed', created_after: '7d', group_by: ['failure_code', 'decline_code'], metrics: ['count'] });
     expect(calls).toBeLessThanOrEqual(2);
     const failed = ds.paymentIntents.filter((p: Stripe.PaymentIntent) => p.created >= utc(`${since}T00:00:00Z`) && p.last_payment_error && p.status !== 'succeeded');
     expect(failed.length).toBeGreaterThan(0);
