@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
 import { SetupError } from '../stripe/errors.js';
 import type { KeyRef, SecretStore } from './secret-store.js';
+import { processAlive } from './fsutil.js';
 import { APP_NAME } from './paths.js';
 
 /** The keychain service every entry of ours is filed under (one entry per connection and mode). */
@@ -83,7 +85,7 @@ export function probeKeychain(): Promise<ProbeResult> {
   probing ??= (async (): Promise<ProbeResult> => {
     const loaded = await loadKeytar();
     if (!loaded.ok) return { ok: false, reason: loaded.reason };
-    const account = `probe/${process.pid}/${randomBytes(6).toString('hex')}`;
+    const account = `probe/${PROBE_HOST}/${process.pid}/${randomBytes(6).toString('hex')}`;
     const value = randomBytes(16).toString('hex');
     try {
       await withTimeout(loaded.keytar.setPassword(KEYCHAIN_SERVICE, account, value), PROBE_TIMEOUT_MS, 'a test write');
@@ -96,6 +98,27 @@ export function probeKeychain(): Promise<ProbeResult> {
     }
   })();
   return probing;
+}
+
+// The probe's entry names its host and process, so a later command can tell one left by a killed process.
+const PROBE_HOST = hostname().replace(/[^A-Za-z0-9.-]/g, '_').slice(0, 64) || 'host';
+const PROBE_ACCOUNT = /^probe\/([^/]+)\/(\d+)\/[0-9a-f]+$/;
+
+/**
+ * Deletes probe entries whose process (on this host) is gone: killed between the probe's write and its delete.
+ * Call under the folder's lock, and only where the keychain is in use; returns how many were deleted.
+ */
+export async function deleteDeadProbes(): Promise<number> {
+  const keytar = await keytarOrThrow();
+  const found = await withTimeout(keytar.findCredentials(KEYCHAIN_SERVICE), KEYCHAIN_TIMEOUT_MS, 'a listing');
+  let deleted = 0;
+  for (const { account } of found) {
+    const match = PROBE_ACCOUNT.exec(account);
+    if (!match || match[1] !== PROBE_HOST || processAlive(Number(match[2]))) continue;
+    await withTimeout(keytar.deletePassword(KEYCHAIN_SERVICE, account), KEYCHAIN_TIMEOUT_MS, 'a delete');
+    deleted++;
+  }
+  return deleted;
 }
 
 export function keychainAccount(ref: KeyRef): string {

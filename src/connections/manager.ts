@@ -5,6 +5,7 @@ import { apiBaseFromEnv } from '../stripe/client.js';
 import { SetupError } from '../stripe/errors.js';
 import { keyHint, type Mode } from '../stripe/keys.js';
 import { checkKeyShape, type CheckedKey } from './key-shape.js';
+import { deleteDeadProbes } from './keychain.js';
 import { withLock } from './lock.js';
 import { atomicWriteFile, ensurePrivateDir, readPrivateFile, removeStaleTemps } from './fsutil.js';
 import {
@@ -113,7 +114,7 @@ export class ConnectionManager {
    * Finishes what a killed command left (call under the lock): keys named in the journal that connections.json
    * does not point at are deleted from their store, and so are entries of keys.enc for a connection and mode
    * that connections.json points at a different key of (a rotation killed before dropping the old key, also by
-   * older versions). Entries of connections not in connections.json are left alone unless the journal names
+   * older versions), and keychain probe entries of killed processes. Entries of connections not in connections.json are left alone unless the journal names
    * them: connections.json may have been moved aside, and its keys must survive that.
    */
   async reconcile(): Promise<{ deleted: number }> {
@@ -153,6 +154,10 @@ export class ConnectionManager {
     }
     if (left.length > 0) await this.journal(left);
     else if (pending.length > 0) await this.clearJournal();
+    // A command killed in the middle of the keychain's write-read-delete probe leaves the probe's entry: only
+    // where keys live in the keychain is it listed (a file-only setup never touches the keychain here).
+    const usesKeychain = pending.some((r) => r.store === 'keychain') || Object.values(metadata.connections).some((c) => modesOf(c).some((m) => c[m]!.store === 'keychain'));
+    if (usesKeychain) deleted += await deleteDeadProbes().catch(() => 0);
     return { deleted };
   }
 

@@ -4,7 +4,7 @@
  * process is taken over, a live one is waited for and then named.
  */
 import { spawn } from 'node:child_process';
-import { createDecipheriv } from 'node:crypto';
+import { createDecipheriv, randomBytes } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -13,11 +13,13 @@ import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator, type EmulatorHandle } from '../../src/emulator/index.js';
 import { FileStore } from '../../src/connections/file-store.js';
+import { KEYCHAIN_SERVICE } from '../../src/connections/keychain.js';
 import { withLock } from '../../src/connections/lock.js';
 import { modesOf, readMetadata } from '../../src/connections/metadata.js';
 import { resolveHome, type HomePaths } from '../../src/connections/paths.js';
 import { canaryKey, cleanEnv } from '../helpers/spawn.js';
 import { cliEnv, expectNoKeyInResult, makeHome, masterKeyFor, NO_DBUS, runCli, storeEnv } from './helpers.js';
+import { keychainForTests, keytar } from './keychain-available.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 let writer: string;
@@ -315,99 +317,199 @@ interface Tracked {
   pending?: { after: string | null };
 }
 
+interface KillFigures {
+  kills: number;
+  killedMidChange: number;
+  told: number;
+  checks: number;
+  failedCleanly: number;
+}
+
+/** What an independent reader found: each connection's test-key pointer, and every stored entry (null: unreadable). */
+interface StoreView {
+  pointers: Map<string, string>;
+  entries: Map<string, string | null>;
+}
+
+/**
+ * Three writers (the store worker: the real ConnectionManager) at a time, in `env`; each is SIGKILLed at a random
+ * moment after it started and a fresh one takes its place, until the budget is spent. Every writer changes only
+ * connections of its own, so each connection's history is known exactly from what the writers printed.
+ */
+async function killWritersAtRandom(env: Record<string, string>, budgetMs: number, maxKills: number) {
+  const tracked = new Map<string, Tracked>();
+  const figures: KillFigures = { kills: 0, killedMidChange: 0, told: 0, checks: 0, failedCleanly: 0 };
+  const pids: number[] = [];
+  const started = Date.now();
+  type Running = { child: ReturnType<typeof spawn>; ready: Promise<void>; inChange: () => boolean };
+  const launch = (): Running => {
+    const child = spawn(process.execPath, [worker], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    if (child.pid) pids.push(child.pid);
+    let open: string | undefined;
+    let readyResolve!: () => void;
+    const ready = new Promise<void>((r) => (readyResolve = r));
+    const lines = createInterface({ input: child.stdout! });
+    lines.on('line', (line) => {
+      const [verb, name, value] = line.split(' ');
+      if (verb === 'READY') return readyResolve();
+      const t = tracked.get(name!) ?? { key: null };
+      tracked.set(name!, t);
+      if (verb === 'ADD' || verb === 'ROTATE') t.pending = { after: value! };
+      else if (verb === 'REMOVE') t.pending = { after: null };
+      else if (verb === 'DONE') {
+        if (t.pending?.after) figures.told++;
+        t.key = t.pending!.after;
+        delete t.pending;
+      } else if (verb === 'FAIL') {
+        figures.failedCleanly++;
+        delete t.pending; // refused: nothing changed
+      }
+      open = verb === 'DONE' || verb === 'FAIL' ? undefined : name;
+    });
+    child.stderr!.on('data', (c) => process.env.KILL_TEST_DEBUG && process.stderr.write(c));
+    child.on('close', () => readyResolve()); // died before READY: nothing to wait for
+    return { child, ready, inChange: () => open !== undefined };
+  };
+  const kill = async (r: Running) => {
+    if (r.inChange()) figures.killedMidChange++;
+    r.child.kill('SIGKILL');
+    figures.kills++;
+    await new Promise<void>((resolve) => (r.child.exitCode !== null || r.child.signalCode !== null ? resolve() : r.child.once('close', () => resolve())));
+  };
+  const slot = async () => {
+    while (Date.now() - started < budgetMs && figures.kills < maxKills) {
+      const w = launch();
+      await w.ready;
+      await new Promise((r) => setTimeout(r, Math.random() * 1500));
+      await kill(w);
+    }
+  };
+  await Promise.all([slot(), slot(), slot()]);
+  return { tracked, figures, pids, started };
+}
+
+/**
+ * With every writer dead: each tracked connection holds the key it held, or the one its killed change was making,
+ * and connections.json points at no missing key; with `strict`, the store holds nothing but what it points at.
+ */
+function expectNothingLost(tracked: Map<string, Tracked>, figures: KillFigures, view: StoreView, store: string, strict: boolean): void {
+  figures.checks++;
+  const { pointers, entries } = view;
+  for (const [name, t] of tracked) {
+    const pointer = pointers.get(name);
+    const actual = pointer === undefined ? null : entries.get(pointer);
+    if (pointer !== undefined) expect(actual, `${name} points at ${pointer}, which ${store} does not hold (or cannot read)`).toBeTruthy();
+    const allowed = [t.key, ...(t.pending ? [t.pending.after] : [])];
+    expect(allowed, `${name}: stored ${actual ? 'another key' : 'nothing'}`).toContain(actual ?? null);
+    t.key = actual ?? null;
+    delete t.pending;
+  }
+  for (const name of pointers.keys()) expect(tracked.has(name), `${name} in connections.json, never added`).toBe(true);
+  // Nothing else: every entry is one connections.json points at.
+  if (strict) expect([...entries.keys()].sort(), `${store} holds exactly the keys connections.json points at`).toEqual([...pointers.values()].sort());
+}
+
+/** No journal, temp file or lock claim is left in the folder. */
+function expectFolderClean(home: string): void {
+  expect(readdirSync(home).filter((f) => f.endsWith('.tmp') || f === 'pending-keys.json')).toEqual([]);
+  expect(readdirSync(join(home, '.lock'))).toEqual([]);
+}
+
+function report(store: string, run: Awaited<ReturnType<typeof killWritersAtRandom>>): void {
+  const { figures, tracked, started } = run;
+  const stored = [...tracked.values()].filter((t) => t.key !== null).length;
+  console.log(`kill test (${store}): ${figures.kills} writers killed (${figures.killedMidChange} in the middle of a change), ${figures.told} keys confirmed saved, ` +
+    `${figures.failedCleanly} changes refused cleanly, ${figures.checks} checks, ${stored} connections stored at the end, nothing lost, in ${Date.now() - started} ms`);
+}
+
+/** A later real command (it takes the lock, so it runs the clean-up of what the crashes left) on a connection still stored. */
+async function laterCommand(env: Record<string, string>, tracked: Map<string, Tracked>): Promise<void> {
+  const kept = [...tracked].find(([, t]) => t.key !== null)?.[0];
+  expect(kept).toBeDefined();
+  const later = await runCli(['connections', 'default', kept!], { env });
+  expect(later.code, later.stderr).toBe(0);
+}
+
 describe('writers killed at random points, several at once (issue 11 items 3 and 7)', () => {
   it('never loses a key the user was told is saved, never leaves a pointer to a missing key, and a later command cleans up', async () => {
     const tmp = makeHome();
     const home = tmp.home;
     const env = cleanEnv({ ...(storeEnv(home, emulator.url) as Record<string, string>), ...NO_DBUS });
-    const tracked = new Map<string, Tracked>();
-    const figures = { kills: 0, killedMidChange: 0, told: 0, checks: 0, failedCleanly: 0 };
     // Bounded in time: on a loaded machine fewer writers are killed (the figures are printed).
-    const budgetMs = Number(process.env.KILL_TEST_BUDGET_MS ?? 45_000);
-    const maxKills = Number(process.env.KILL_TEST_MAX_KILLS ?? 400);
-    const started = Date.now();
-
-    type Running = { child: ReturnType<typeof spawn>; ready: Promise<void>; inChange: () => boolean };
-    const launch = (): Running => {
-      const child = spawn(process.execPath, [worker], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-      let open: string | undefined;
-      let readyResolve!: () => void;
-      const ready = new Promise<void>((r) => (readyResolve = r));
-      const lines = createInterface({ input: child.stdout! });
-      lines.on('line', (line) => {
-        const [verb, name, value] = line.split(' ');
-        if (verb === 'READY') return readyResolve();
-        const t = tracked.get(name!) ?? { key: null };
-        tracked.set(name!, t);
-        if (verb === 'ADD' || verb === 'ROTATE') t.pending = { after: value! };
-        else if (verb === 'REMOVE') t.pending = { after: null };
-        else if (verb === 'DONE') {
-          if (t.pending?.after) figures.told++;
-          t.key = t.pending!.after;
-          delete t.pending;
-        } else if (verb === 'FAIL') {
-          figures.failedCleanly++;
-          delete t.pending; // refused: nothing changed
-        }
-        open = verb === 'DONE' || verb === 'FAIL' ? undefined : name;
-      });
-      child.stderr!.on('data', (c) => process.env.KILL_TEST_DEBUG && process.stderr.write(c));
-      child.on('close', () => readyResolve()); // died before READY: nothing to wait for
-      return { child, ready, inChange: () => open !== undefined };
-    };
-    const kill = async (r: Running) => {
-      if (r.inChange()) figures.killedMidChange++;
-      r.child.kill('SIGKILL');
-      figures.kills++;
-      await new Promise<void>((resolve) => (r.child.exitCode !== null || r.child.signalCode !== null ? resolve() : r.child.once('close', () => resolve())));
-    };
-
-    /** With every writer dead: each tracked connection holds the key it held, or the one its killed change was making. */
-    const check = (strict: boolean) => {
-      figures.checks++;
-      const { pointers, entries, files } = readStoreIndependently(home);
-      for (const [name, t] of tracked) {
-        const pointer = pointers.get(name);
-        const actual = pointer === undefined ? null : entries.get(pointer);
-        if (pointer !== undefined) expect(actual, `${name} points at ${pointer}, which keys.enc does not hold (or cannot decrypt)`).toBeTruthy();
-        const allowed = [t.key, ...(t.pending ? [t.pending.after] : [])];
-        expect(allowed, `${name}: stored ${actual ? 'another key' : 'nothing'}`).toContain(actual ?? null);
-        t.key = actual ?? null;
-        delete t.pending;
-      }
-      for (const name of pointers.keys()) expect(tracked.has(name), `${name} in connections.json, never added`).toBe(true);
-      if (strict) {
-        // Nothing else: every entry is one connections.json points at; no journal, temp file or claim is left.
-        expect([...entries.keys()].sort()).toEqual([...pointers.values()].sort());
-        expect(files.filter((f) => f.endsWith('.tmp') || f === 'pending-keys.json')).toEqual([]);
-        expect(readdirSync(join(home, '.lock'))).toEqual([]);
-      }
-    };
-
-    // Three writers at a time; each is killed at a random moment after it started, and a fresh one takes its place.
-    // Every writer changes only connections of its own, so each connection's history is known exactly.
-    const slot = async () => {
-      while (Date.now() - started < budgetMs && figures.kills < maxKills) {
-        const w = launch();
-        await w.ready;
-        await new Promise((r) => setTimeout(r, Math.random() * 1500));
-        await kill(w);
-      }
-    };
-    await Promise.all([slot(), slot(), slot()]);
-    check(false);
-    // A later command (the real CLI) cleans what the crashes left.
-    const kept = [...tracked].find(([, t]) => t.key !== null)?.[0];
-    expect(kept).toBeDefined();
-    const later = await runCli(['connections', 'default', kept!], { env: cliEnv(home, emulator.url) });
-    expect(later.code, later.stderr).toBe(0);
-    check(true);
-    const stored = [...tracked.values()].filter((t) => t.key !== null).length;
-    console.log(`kill test: ${figures.kills} writers killed (${figures.killedMidChange} in the middle of a change), ${figures.told} keys confirmed saved, ` +
-      `${figures.failedCleanly} changes refused cleanly, ${figures.checks} checks, ${stored} connections stored at the end, nothing lost, in ${Date.now() - started} ms`);
+    const run = await killWritersAtRandom(env, Number(process.env.KILL_TEST_BUDGET_MS ?? 45_000), Number(process.env.KILL_TEST_MAX_KILLS ?? 400));
+    const { tracked, figures } = run;
+    expectNothingLost(tracked, figures, readStoreIndependently(home), 'keys.enc', false);
+    await laterCommand(cliEnv(home, emulator.url), tracked);
+    expectNothingLost(tracked, figures, readStoreIndependently(home), 'keys.enc', true);
+    expectFolderClean(home);
+    report('encrypted file', run);
     expect(figures.kills).toBeGreaterThanOrEqual(20);
     expect(figures.killedMidChange).toBeGreaterThanOrEqual(10);
     expect(figures.told).toBeGreaterThanOrEqual(10);
     tmp.cleanup();
   }, Number(process.env.KILL_TEST_BUDGET_MS ?? 45_000) + 75_000);
+});
+
+/**
+ * An independent reader of the keychain store: connections.json's test key per connection (each must name the
+ * keychain), and every entry keytar finds under the store's service whose account is one of this run's
+ * connections (`NAME/MODE/KEYID`), or a write-read-delete probe entry of one of this run's writers.
+ */
+async function readKeychainIndependently(home: string, namespace: string, writerPids: number[]): Promise<StoreView & { probes: string[] }> {
+  const connectionsFile = join(home, 'connections.json');
+  const metadata = readdirSync(home).includes('connections.json') ? JSON.parse(readFileSync(connectionsFile, 'utf8')) : { connections: {} };
+  const pointers = new Map<string, string>();
+  for (const [name, record] of Object.entries(metadata.connections as Record<string, { test?: { keyId: string; store: string } }>)) {
+    if (record.test) {
+      expect(record.test.store).toBe('keychain');
+      pointers.set(name, `${name}/test/${record.test.keyId}`);
+    }
+  }
+  const entries = new Map<string, string | null>();
+  const probes: string[] = [];
+  const pids = new Set(writerPids.map(String));
+  for (const { account, password } of await (await keytar()).findCredentials(KEYCHAIN_SERVICE)) {
+    if (account.startsWith(namespace)) entries.set(account, /^rk_test_/.test(password) ? password : null);
+    else if (account.startsWith('probe/') && pids.has(account.split('/')[2]!)) probes.push(account); // probe/HOST/PID/RANDOM
+  }
+  return { pointers, entries, probes };
+}
+
+const keychain = await keychainForTests('crash-and-concurrency.test.ts');
+
+describe.runIf(keychain.ok)('writers on the OS keychain killed at random points, several at once (issue 11 item 3)', () => {
+  it('never loses a key the user was told is saved, never leaves a pointer to a missing key, and a later command leaves only the keys in use', async () => {
+    const tmp = makeHome();
+    // This run's own connection names: its entries are told apart from any other test's or real ones, and all deleted.
+    const namespace = `kt${randomBytes(3).toString('hex')}`;
+    const userEnv = { STRIPE_MCP_HOME: tmp.home, STRIPE_API_BASE: emulator.url, STRIPE_MCP_KEYSTORE: 'keychain' };
+    const env = cleanEnv({ ...userEnv, KILL_TEST_NAMESPACE: namespace });
+    let pids: number[] = [];
+    try {
+      const run = await killWritersAtRandom(env, Number(process.env.KILL_TEST_BUDGET_MS ?? 25_000), Number(process.env.KILL_TEST_MAX_KILLS ?? 400));
+      pids = run.pids;
+      const { tracked, figures } = run;
+      expectNothingLost(tracked, figures, await readKeychainIndependently(tmp.home, namespace, pids), 'the keychain', false);
+      // What a writer killed between the probe's write and its delete leaves (rare at random moments, so made sure of).
+      const host = (await import('node:os')).hostname().replace(/[^A-Za-z0-9.-]/g, '_').slice(0, 64);
+      await (await keytar()).setPassword(KEYCHAIN_SERVICE, `probe/${host}/${pids[0]}/${randomBytes(6).toString('hex')}`, 'probe value');
+      await laterCommand(userEnv, tracked);
+      const after = await readKeychainIndependently(tmp.home, namespace, pids);
+      expectNothingLost(tracked, figures, after, 'the keychain', true);
+      expect(after.probes, 'probe entries left by killed writers').toEqual([]);
+      expectFolderClean(tmp.home);
+      expect(readdirSync(tmp.home).filter((f) => f.startsWith('keys.enc'))).toEqual([]); // nothing went to the file instead
+      report('OS keychain', run);
+      expect(figures.kills).toBeGreaterThanOrEqual(15);
+      expect(figures.killedMidChange).toBeGreaterThanOrEqual(8);
+      expect(figures.told).toBeGreaterThanOrEqual(8);
+    } finally {
+      const kt = await keytar();
+      const pidSet = new Set(pids.map(String));
+      for (const { account } of await kt.findCredentials(KEYCHAIN_SERVICE)) {
+        if (account.startsWith(namespace) || (account.startsWith('probe/') && pidSet.has(account.split('/')[2]!))) await kt.deletePassword(KEYCHAIN_SERVICE, account);
+      }
+      tmp.cleanup();
+    }
+  }, Number(process.env.KILL_TEST_BUDGET_MS ?? 25_000) + 75_000);
 });

@@ -5,39 +5,16 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { KEYCHAIN_SERVICE, loadKeytar, masterKeyAccount, probeKeychain } from '../../src/connections/keychain.js';
+import { KEYCHAIN_SERVICE, masterKeyAccount } from '../../src/connections/keychain.js';
 import { readMetadata } from '../../src/connections/metadata.js';
 import { resolveHome } from '../../src/connections/paths.js';
 import { startEmulator, type EmulatorHandle } from '../../src/emulator/index.js';
 import { canaryKey } from '../helpers/spawn.js';
 import { expectNoKey, expectNoKeyInResult, makeHome, NO_DBUS, runCli } from './helpers.js';
+import { keychainForTests, keytar } from './keychain-available.js';
 
-const probe = await probeKeychain();
-const required = process.env.STRIPE_MCP_REQUIRE_KEYCHAIN === '1';
-const reason = probe.ok ? '' : probe.reason;
-if (!probe.ok && !required) {
-  console.warn(`keychain.test.ts skipped: no OS keychain is reachable here (${reason}). CI runs these (STRIPE_MCP_REQUIRE_KEYCHAIN=1).`);
-}
+const probe = await keychainForTests('keychain.test.ts');
 const linux = process.platform === 'linux';
-
-interface KeytarAll {
-  getPassword(service: string, account: string): Promise<string | null>;
-  setPassword(service: string, account: string, password: string): Promise<void>;
-  deletePassword(service: string, account: string): Promise<boolean>;
-  findCredentials(service: string): Promise<Array<{ account: string; password: string }>>;
-}
-
-async function keytar(): Promise<KeytarAll> {
-  const loaded = await loadKeytar();
-  if (!loaded.ok) throw new Error(loaded.reason);
-  return loaded.keytar as unknown as KeytarAll;
-}
-
-describe.runIf(!probe.ok && required)('the OS keychain (required here)', () => {
-  it('is reachable, because STRIPE_MCP_REQUIRE_KEYCHAIN=1', () => {
-    throw new Error(`STRIPE_MCP_REQUIRE_KEYCHAIN=1, but no keychain is reachable: ${reason}. .ci/run must start GNOME Keyring in a D-Bus session.`);
-  });
-});
 
 describe.runIf(probe.ok)('the OS keychain', () => {
   let emulator: EmulatorHandle;
