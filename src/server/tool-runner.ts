@@ -7,6 +7,7 @@ import { MODES, type Mode } from '../stripe/keys.js';
 import { cleanDeep } from '../stripe/sanitize.js';
 import { logLine } from './log.js';
 import { OUTPUT_LIMIT_CHARS } from '../tools/engine/output.js';
+import { unknownArgumentMessage } from './argument-hints.js';
 
 /** Every tool reads and nothing else; clients skip confirmation prompts on these hints. */
 export function toolAnnotations(tool: AnyTool) {
@@ -99,9 +100,12 @@ function tooLargeMessage(tool: AnyTool, chars: number): string {
 
 /** Validates raw arguments the way the MCP layer does, for callers outside MCP (the `call` command). */
 export function parseToolArguments(tool: AnyTool, raw: unknown, connectionNames: string[]): Record<string, unknown> {
-  const result = toolInputSchema(tool, connectionNames).safeParse(raw ?? {});
+  const schema = toolInputSchema(tool, connectionNames);
+  const result = schema.safeParse(raw ?? {});
   if (!result.success) {
-    throw new ToolInputError(result.error.issues.map((i) => `${i.path.join('.') || 'arguments'}: ${i.message}`).join('; '));
+    const describe = (i: z.core.$ZodIssue) =>
+      i.code === 'unrecognized_keys' && i.path.length === 0 ? unknownArgumentMessage(i.keys, tool.name, Object.keys(schema.shape)) : `${i.path.join('.') || 'arguments'}: ${i.message}`;
+    throw new ToolInputError(result.error.issues.map(describe).join('; '));
   }
   return result.data as Record<string, unknown>;
 }
