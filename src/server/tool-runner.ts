@@ -16,10 +16,14 @@ export function toolAnnotations(tool: AnyTool) {
 
 /** The tool's own arguments plus `connection` and `mode`, which route the call to one key. */
 export function toolInputSchema(tool: AnyTool, connectionNames: string[]): z.ZodObject {
-  return tool.input.extend({
+  const { shape } = tool.input.extend({
     connection: connectionArgument(connectionNames).optional(),
     mode: z.enum(MODES).optional().describe("'test' or 'live' data; default: the connection's default mode (else test). Test and live data never mix."),
   });
+  // A mistyped argument name is answered with the valid names and the closest one (the MCP SDK and the CLI both
+  // report this message).
+  const names = Object.keys(shape);
+  return z.strictObject(shape, { error: (issue) => (issue.code === 'unrecognized_keys' ? unknownArgumentMessage(issue.keys, tool.name, names) : undefined) });
 }
 
 /** The `connection` argument: the configured names, so a model can choose among them. */
@@ -100,12 +104,9 @@ function tooLargeMessage(tool: AnyTool, chars: number): string {
 
 /** Validates raw arguments the way the MCP layer does, for callers outside MCP (the `call` command). */
 export function parseToolArguments(tool: AnyTool, raw: unknown, connectionNames: string[]): Record<string, unknown> {
-  const schema = toolInputSchema(tool, connectionNames);
-  const result = schema.safeParse(raw ?? {});
+  const result = toolInputSchema(tool, connectionNames).safeParse(raw ?? {});
   if (!result.success) {
-    const describe = (i: z.core.$ZodIssue) =>
-      i.code === 'unrecognized_keys' && i.path.length === 0 ? unknownArgumentMessage(i.keys, tool.name, Object.keys(schema.shape)) : `${i.path.join('.') || 'arguments'}: ${i.message}`;
-    throw new ToolInputError(result.error.issues.map(describe).join('; '));
+    throw new ToolInputError(result.error.issues.map((i) => `${i.path.join('.') || 'arguments'}: ${i.message}`).join('; '));
   }
   return result.data as Record<string, unknown>;
 }
