@@ -8,6 +8,7 @@ import { createMcpServer } from '../server/create-server.js';
 import { logLine } from '../server/log.js';
 import { parseToolArguments, runTool } from '../server/tool-runner.js';
 import { describeError, ToolInputError } from '../stripe/errors.js';
+import { DateInputError } from '../stripe/time.js';
 import { describeRateLimits, RATE_LIMITS_ENV } from '../stripe/rate-limit-setting.js';
 import { redactKeys } from '../stripe/keys.js';
 import { describePermissions } from '../stripe/permissions.js';
@@ -106,11 +107,21 @@ async function call(toolName: string | undefined, json: string | undefined, demo
       process.stderr.write(`${describeError(err, { tool: tool.name, permissions: tool.permissions })}\n`);
       return 2;
     }
-    const result = await runTool(tool, args, { router: setup.router, signal: new AbortController().signal });
+    // Arguments the schema accepts but the tool refuses (e.g. cursor with group_by) are usage errors too: exit 2.
+    let badInput = false;
+    const watched: AnyTool = {
+      ...tool,
+      handler: (a, ctx) =>
+        tool.handler(a, ctx).catch((err: unknown) => {
+          badInput = err instanceof ToolInputError || err instanceof DateInputError;
+          throw err;
+        }),
+    };
+    const result = await runTool(watched, args, { router: setup.router, signal: new AbortController().signal });
     if (result.isError) {
       const text = result.content.map((c) => (c.type === 'text' ? c.text : '')).join('\n');
       process.stderr.write(`${text}\n`);
-      return 1;
+      return badInput ? 2 : 1;
     }
     const structured = result.structuredContent as Record<string, unknown>;
     process.stdout.write(`${asJson ? JSON.stringify(structured, null, 2) : renderResult(structured)}\n`);

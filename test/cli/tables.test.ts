@@ -175,6 +175,8 @@ describe('mistakes', () => {
       ['call', 'list_customers', '{"limit":500}', '--demo'],
       ['call', 'list_customers', '{"state":1}', '--demo'],
       ['call', 'list_customers', '{}', 'extra', '--demo'],
+      ['call', 'list_charges', '{"group_by":["status"],"cursor":"ch_1"}', '--demo'], // refused by the tool itself
+      ['call', 'list_customers', '{"created_after":"2026-13-45"}', '--demo'],
       ['call', 'get_balance', '--mode', 'foo'],
       ['call', 'get_balance', '--demo', '--connection', 'acme'],
       ['tools', 'nope'],
