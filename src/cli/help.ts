@@ -11,7 +11,8 @@ Usage:
                                                 bearer tokens or OAuth (all flags: serve --http --help)
   stripe-readonly-mcp call TOOL [JSON] [--connection NAME] [--mode test|live] [--demo] [--json]
                                                 Run one tool and print the result as a table (or JSON)
-  stripe-readonly-mcp tools                     List the tools and what they return
+  stripe-readonly-mcp tools [NAME]              List the tools and what they return; with NAME: its arguments
+                                                (types, defaults) and an example
 
   stripe-readonly-mcp connections add NAME [--mode test|live] [--key-stdin] [--allow-secret-key] [--default]
                                                 Verify a key with Stripe and store it (asked for, hidden)
@@ -44,6 +45,9 @@ Options:
   --json             With call: print the result as JSON; with connections list/test: machine-readable output
   --port N           With emulator: port to listen on (default 12111; 0 picks a free one)
   --seed N           With emulator: dataset seed (default 42)
+
+Tables fit the terminal's width (not a terminal: $COLUMNS, else 120 columns); columns that do not fit are named.
+Exit codes: 0 done, 1 failed (Stripe, network, key, configuration), 2 usage error (command, flag or argument), 130 cancelled.
 
 Which key a call uses: its "connection" argument (default: "env" when STRIPE_API_KEY is set, else the default
 connection, else the only one) and its "mode" argument (default: the connection's default mode, else test).

@@ -8,6 +8,7 @@ import { createMcpServer } from '../server/create-server.js';
 import { logLine } from '../server/log.js';
 import { parseToolArguments, runTool } from '../server/tool-runner.js';
 import { describeError, ToolInputError } from '../stripe/errors.js';
+import { DateInputError } from '../stripe/time.js';
 import { describeRateLimits, RATE_LIMITS_ENV } from '../stripe/rate-limit-setting.js';
 import { redactKeys } from '../stripe/keys.js';
 import { describePermissions } from '../stripe/permissions.js';
@@ -21,6 +22,9 @@ import { HELP } from './help.js';
 import { CancelledError } from './prompt.js';
 import { UsageError } from './output.js';
 import { renderResult } from './table.js';
+import { describeTool } from './tool-help.js';
+import { closestName } from '../server/argument-hints.js';
+import type { AnyTool } from '../tools/define-tool.js';
 
 interface Setup {
   router: ConnectionRouter;
@@ -77,10 +81,17 @@ async function serve(demo: boolean, pin: Pin): Promise<void> {
   process.on('SIGTERM', shutdown);
 }
 
+/** The tool of that name, or a usage error naming the tools and the closest one. */
+function toolNamed(toolName: string): AnyTool {
+  const tool = TOOLS.find((t) => t.name === toolName);
+  if (tool) return tool;
+  const near = closestName(toolName, TOOLS.map((t) => t.name));
+  throw new UsageError(`There is no tool "${toolName}"${near ? ` (did you mean "${near}"?)` : ''}. Tools: ${TOOLS.map((t) => t.name).join(', ')}`);
+}
+
 async function call(toolName: string | undefined, json: string | undefined, demo: boolean, asJson: boolean, pin: Pin): Promise<number> {
   if (!toolName) throw new UsageError(`call needs a tool name. Tools: ${TOOLS.map((t) => t.name).join(', ')}`);
-  const tool = TOOLS.find((t) => t.name === toolName);
-  if (!tool) throw new UsageError(`There is no tool "${toolName}". Tools: ${TOOLS.map((t) => t.name).join(', ')}`);
+  const tool = toolNamed(toolName);
   let raw: unknown = {};
   if (json !== undefined) {
     try {
@@ -98,11 +109,21 @@ async function call(toolName: string | undefined, json: string | undefined, demo
       process.stderr.write(`${describeError(err, { tool: tool.name, permissions: tool.permissions })}\n`);
       return 2;
     }
-    const result = await runTool(tool, args, { router: setup.router, signal: new AbortController().signal });
+    // Arguments the schema accepts but the tool refuses (e.g. cursor with group_by) are usage errors too: exit 2.
+    let badInput = false;
+    const watched: AnyTool = {
+      ...tool,
+      handler: (a, ctx) =>
+        tool.handler(a, ctx).catch((err: unknown) => {
+          badInput = err instanceof ToolInputError || err instanceof DateInputError;
+          throw err;
+        }),
+    };
+    const result = await runTool(watched, args, { router: setup.router, signal: new AbortController().signal });
     if (result.isError) {
       const text = result.content.map((c) => (c.type === 'text' ? c.text : '')).join('\n');
       process.stderr.write(`${text}\n`);
-      return 1;
+      return badInput ? 2 : 1;
     }
     const structured = result.structuredContent as Record<string, unknown>;
     process.stdout.write(`${asJson ? JSON.stringify(structured, null, 2) : renderResult(structured)}\n`);
@@ -112,7 +133,12 @@ async function call(toolName: string | undefined, json: string | undefined, demo
   }
 }
 
-function listTools(): void {
+function listTools(names: string[]): void {
+  if (names.length > 0) {
+    const tools = names.map((name) => toolNamed(name));
+    process.stdout.write(`${tools.map(describeTool).join('\n\n')}\n`);
+    return;
+  }
   for (const tool of TOOLS) {
     process.stdout.write(`${tool.name.padEnd(26)} ${tool.title}  (${describePermissions(tool.permissions)})\n`);
   }
@@ -219,9 +245,10 @@ export async function main(argv: string[]): Promise<number | undefined> {
       await serve(values.demo === true, pin);
       return undefined; // keeps running
     case 'call':
+      if (rest.length > 2) throw new UsageError(`call takes a tool name and one JSON argument (got also: ${rest.slice(2).join(' ')}); quote the JSON.`);
       return call(rest[0], rest[1], values.demo === true, values.json === true, pin);
     case 'tools':
-      listTools();
+      listTools(rest);
       return 0;
     case 'emulator':
       await emulator(values.port, values.seed);
@@ -231,8 +258,22 @@ export async function main(argv: string[]): Promise<number | undefined> {
   }
 }
 
+/**
+ * `tools | head`: once the reader has gone, stdout writes fail with EPIPE. That is the reader's choice, not our
+ * failure: stop at once, exit 0, and print no stack trace (stderr may be gone too).
+ */
+function endQuietlyOnClosedPipe(): void {
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (err: NodeJS.ErrnoException) => {
+      if (err.code === 'EPIPE') process.exit(0);
+      throw err;
+    });
+  }
+}
+
 /** Runs the command line and sets the exit code; a failure prints one clear line, never a stack trace. */
 export function run(): void {
+  endQuietlyOnClosedPipe();
   main(process.argv.slice(2)).then(
     (code) => {
       if (code !== undefined) process.exitCode = code;

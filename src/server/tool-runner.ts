@@ -9,6 +9,7 @@ import { logLine } from './log.js';
 import { OUTPUT_LIMIT_CHARS } from '../tools/engine/output.js';
 import { dateFieldsOf, resolveDateWords } from '../tools/engine/date-words.js';
 import { dateInput } from '../tools/common.js';
+import { unknownArgumentMessage } from './argument-hints.js';
 
 /** Every tool reads and nothing else; clients skip confirmation prompts on these hints. */
 export function toolAnnotations(tool: AnyTool) {
@@ -17,10 +18,14 @@ export function toolAnnotations(tool: AnyTool) {
 
 /** The tool's own arguments plus `connection` and `mode`, which route the call to one key. */
 export function toolInputSchema(tool: AnyTool, connectionNames: string[]): z.ZodObject {
-  return tool.input.extend({
+  const { shape } = tool.input.extend({
     connection: connectionArgument(connectionNames).optional(),
     mode: z.enum(MODES).optional().describe("'test' or 'live' data; default: the connection's default mode (else test). Test and live data never mix."),
   });
+  // A mistyped argument name is answered with the valid names and the closest one (the MCP SDK and the CLI both
+  // report this message).
+  const names = Object.keys(shape);
+  return z.strictObject(shape, { error: (issue) => (issue.code === 'unrecognized_keys' ? unknownArgumentMessage(issue.keys, tool.name, names) : undefined) });
 }
 
 /** The `connection` argument: the configured names, so a model can choose among them. */

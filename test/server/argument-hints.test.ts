@@ -1,0 +1,28 @@
+/** A mistyped argument name, through an MCP client: the message lists the valid names and suggests the closest. */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startHarness, type Harness } from '../helpers/harness.js';
+import { closestName, editDistance } from '../../src/server/argument-hints.js';
+
+let h: Harness;
+beforeAll(async () => {
+  h = await startHarness();
+});
+afterAll(async () => h?.close());
+
+describe('a wrong argument name', () => {
+  it('is answered with the closest name and the valid ones, and the server keeps serving', async () => {
+    const r = await h.call('list_charges', { state: 'failed' });
+    expect(r.isError).toBe(true);
+    expect(r.text).toMatch(/"state" \(did you mean "status"\?\) is not an argument of list_charges\. Its arguments: customer, payment_intent, status, .*, connection, mode\./);
+    const two = await h.call('list_invoices', { stauts: 'paid', limt: 3 });
+    expect(two.text).toMatch(/"stauts" \(did you mean "status"\?\), "limt" \(did you mean "limit"\?\) are not arguments of list_invoices/);
+    const ok = await h.call('list_charges', { status: 'failed', limit: 1 });
+    expect(ok.isError, ok.text).toBe(false);
+  });
+
+  it('suggests only names that are close', () => {
+    expect(editDistance('state', 'status')).toBe(2);
+    expect(closestName('created', ['limit', 'created_after', 'created_before'])).toBe('created_after');
+    expect(closestName('zzzzzzzz', ['limit', 'status', 'customer'])).toBeUndefined();
+  });
+});
