@@ -1,9 +1,10 @@
 import { parseArgs } from 'node:util';
 import { connectionFromEnv, ENV_CONNECTION } from '../connections/env.js';
 import { CLI, ConnectionManager, noSuchMode, type SavedKey } from '../connections/manager.js';
-import { checkConnectionName, modesOf, storedDefault, type ConnectionRecord, type Metadata, type ModeRecord } from '../connections/metadata.js';
+import { checkConnectionName, modesOf, storedDefault, type ConnectionRecord, type ModeRecord } from '../connections/metadata.js';
 import { checkTools, KeyRejectedError, summarise, type ToolSummary } from '../connections/tool-check.js';
 import { verifyKey, type Verification } from '../connections/verify.js';
+import { restrictedKeyHowTo, toolProbes } from './tool-probes.js';
 import { createStripeClient } from '../stripe/client.js';
 import { SetupError } from '../stripe/errors.js';
 import { keyHint, MODES, type Mode } from '../stripe/keys.js';
@@ -148,7 +149,7 @@ function storeText(kind: ModeRecord['store']): string {
 async function add(p: Parsed): Promise<number> {
   const name = oneName(p);
   checkConnectionName(name);
-  const manager = new ConnectionManager();
+  const manager = new ConnectionManager(process.env, { keyHowTo: restrictedKeyHowTo() });
   const metadata = await manager.read();
   const existing = metadata.connections[name];
   if (existing && !p.mode && existing.test && existing.live) {
@@ -314,7 +315,8 @@ async function test(p: Parsed): Promise<number> {
     let summaries: ToolSummary[];
     try {
       const stripe = await createStripeClient({ apiKey: target.key, mode: target.mode, ...(manager.apiBase ? { apiBase: manager.apiBase } : {}) });
-      summaries = summarise(await checkTools(stripe, name, target.mode));
+      const probes = toolProbes();
+      summaries = summarise(await checkTools(stripe, name, target.mode, probes), probes);
     } catch (e) {
       if (!(e instanceof KeyRejectedError)) throw e;
       failures++;
@@ -365,7 +367,7 @@ function printOptional(summaries: ToolSummary[]): void {
 
 async function rotate(p: Parsed): Promise<number> {
   const name = oneName(p);
-  const manager = new ConnectionManager();
+  const manager = new ConnectionManager(process.env, { keyHowTo: restrictedKeyHowTo() });
   const { record } = await manager.require(name);
   let mode = p.mode;
   if (!mode) {
@@ -414,9 +416,4 @@ async function setDefault(p: Parsed): Promise<number> {
   out(`"${result.name}" is now the default connection; calls that name no mode read ${result.mode} data.`);
   if (connectionFromEnv().ok) out('Note: STRIPE_API_KEY is set in this shell; where it is set, calls that name no connection use "env".');
   return 0;
-}
-
-/** For `doctor` and tests: a short text of one stored connection. */
-export function connectionSummary(name: string, record: ConnectionRecord, metadata: Metadata): string {
-  return `${name}${storedDefault(metadata) === name ? ' (default)' : ''}: ${modesOf(record).map((m) => `${m} ${record[m]!.keyHint}`).join(', ')}`;
 }

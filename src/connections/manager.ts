@@ -61,7 +61,14 @@ export class ConnectionManager {
   readonly stores: Stores;
   readonly apiBase: string | undefined;
 
-  constructor(readonly env: NodeJS.ProcessEnv = process.env) {
+  /** What a refused key's message says to make instead (key-shape.ts): the tools' permissions, given from above. */
+  readonly keyHowTo: string | undefined;
+
+  constructor(
+    readonly env: NodeJS.ProcessEnv = process.env,
+    options: { keyHowTo?: string } = {},
+  ) {
+    this.keyHowTo = options.keyHowTo;
     this.paths = resolveHome(env);
     this.stores = new Stores(this.paths, env);
     this.apiBase = apiBaseFromEnv(env);
@@ -180,7 +187,7 @@ export class ConnectionManager {
 
   async add(request: AddRequest): Promise<SavedKey> {
     checkConnectionName(request.name);
-    const checked = checkKeyShape(request.key, { mode: request.mode, allowSecret: request.allowSecret });
+    const checked = checkKeyShape(request.key, { mode: request.mode, allowSecret: request.allowSecret, howTo: this.keyHowTo });
     const before = await this.read();
     assertSlotFree(before, request.name, checked);
     const verification = await this.verify(checked);
@@ -216,7 +223,7 @@ export class ConnectionManager {
   async rotate(request: { name: string; mode: Mode; key: string; allowSecret: boolean }): Promise<SavedKey> {
     const { record: existing } = await this.require(request.name);
     if (!existing[request.mode]) throw noSuchMode(request.name, request.mode, existing, 'rotate');
-    const checked = checkKeyShape(request.key, { mode: request.mode, allowSecret: request.allowSecret });
+    const checked = checkKeyShape(request.key, { mode: request.mode, allowSecret: request.allowSecret, howTo: this.keyHowTo });
     const verification = await this.verify(checked, `Nothing was changed: the old ${request.mode} key is still in use.`);
     const oldAccount = existing[request.mode]?.accountId;
     if (oldAccount && verification.accountId && oldAccount !== verification.accountId) {

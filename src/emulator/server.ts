@@ -285,6 +285,7 @@ function buildFilter(name: string, spec: FilterSpec, v: QueryValue, path: string
     }
     case 'in': {
       if (!Array.isArray(v)) throw invalidRequest('Invalid array', param);
+      if (spec.max !== undefined && v.length > spec.max) throw invalidRequest(`Invalid array: ${param} must have at most ${spec.max} items`, param);
       const vals = new Set(v.map((x, i) => asString(x, `${param}[${i}]`) as string));
       return { pred: (o) => vals.has(spec.get(o) ?? '\u0000') };
     }
@@ -299,6 +300,8 @@ function buildFilter(name: string, spec: FilterSpec, v: QueryValue, path: string
       }
       return { pred: (o) => preds.every((p) => p(o)) };
     }
+    case 'custom':
+      return { pred: spec.build(v, param) };
   }
 }
 

@@ -22,6 +22,11 @@ const objectId = (what: string) =>
 export const listBalanceTransactions = defineTool({
   name: 'list_balance_transactions',
   permissions: { needs: ['rak_balance_transaction_source_read'], mayUse: [] },
+  returns: {
+    object: 'balance_transaction', label: 'balance transaction', idPrefixes: ['txn_'], dashboardPath: 'balance/history',
+    retrieve: (stripe, id) => stripe.balanceTransactions.retrieve(id), compact: compactBalanceTransaction,
+    title: (c) => `Balance transaction · ${c.type} · ${c.amount} ${String(c.currency).toUpperCase()} (fee ${c.fee}, net ${c.net})`,
+  },
   title: 'List balance transactions',
   description: [
     'Lists every movement of the Stripe balance (the ledger), newest first: id, amount, fee, net (amount − fee), currency, type, reporting_category, status (available or pending), available_on and created (ISO 8601 UTC), source id, description, fee_details, exchange_rate.',

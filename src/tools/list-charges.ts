@@ -1,12 +1,17 @@
 import { z } from 'zod';
 import type Stripe from 'stripe';
 import { compactCharge, compactChargeSchema, chargeFacets } from '../stripe/compact/charge.js';
+import { amountTitle } from '../stripe/objects.js';
 import { defineTool } from './define-tool.js';
 import { aggregateInput, createdRangeInput, listInput, listOutput, listPage, rangeFilter, requireNonEmpty } from './common.js';
 
 export const listCharges = defineTool({
   name: 'list_charges',
   permissions: { needs: ['rak_charge_read'], mayUse: [] },
+  returns: {
+    object: 'charge', label: 'charge', idPrefixes: ['ch_', 'py_'], dashboardPath: 'payments',
+    retrieve: (stripe, id) => stripe.charges.retrieve(id), compact: compactCharge, title: amountTitle('Charge'),
+  },
   title: 'List charges',
   description: [
     'Lists Stripe charges (each payment attempt, failed ones included), newest first: amount, captured, refunded, currency, status, failure code/message and outcome (why declined, risk level), customer, payment intent, balance transaction, card brand/last4, created (ISO 8601 UTC), metadata.',

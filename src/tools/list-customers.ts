@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type Stripe from 'stripe';
 import { compactCustomer, compactCustomerSchema, customerFacets } from '../stripe/compact/customer.js';
 import { defineTool } from './define-tool.js';
 import { aggregateInput, createdRangeInput, listInput, listOutput, listPage, rangeFilter, withTestClockNote } from './common.js';
@@ -6,6 +7,12 @@ import { aggregateInput, createdRangeInput, listInput, listOutput, listPage, ran
 export const listCustomers = defineTool({
   name: 'list_customers',
   permissions: { needs: ['rak_customer_read'], mayUse: [] },
+  returns: {
+    object: 'customer', label: 'customer', idPrefixes: ['cus_'], dashboardPath: 'customers',
+    retrieve: (stripe, id) => stripe.customers.retrieve(id) as Promise<Stripe.Customer>,
+    compact: compactCustomer,
+    title: (c) => `Customer ${[c.name, c.email ? `<${c.email}>` : null].filter(Boolean).join(' ') || c.id}`,
+  },
   title: 'List customers',
   description: [
     'Lists Stripe customers, newest first: id, name, email, phone, description, created (ISO 8601 UTC), currency, balance, delinquent, country, metadata (detail "full" adds the rest, such as the default payment method).',

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type Stripe from 'stripe';
 import { compactDispute, compactDisputeSchema, disputeFacets } from '../stripe/compact/dispute.js';
+import { amountTitle } from '../stripe/objects.js';
 import { defineTool } from './define-tool.js';
 import { aggregateInput, createdRangeInput, listInput, listOutput, listPage, rangeFilter, requireNonEmpty } from './common.js';
 
@@ -20,6 +21,10 @@ const STATUSES = [
 export const listDisputes = defineTool({
   name: 'list_disputes',
   permissions: { needs: ['rak_dispute_read'], mayUse: [] },
+  returns: {
+    object: 'dispute', label: 'dispute', idPrefixes: ['dp_', 'du_'], dashboardPath: 'disputes',
+    retrieve: (stripe, id) => stripe.disputes.retrieve(id), compact: compactDispute, title: amountTitle('Dispute'),
+  },
   title: 'List disputes',
   description: [
     'Lists Stripe disputes (chargebacks and inquiries), newest first: amount, currency, status, reason, disputed charge and payment intent, created, evidence due date (ISO 8601 UTC), whether evidence was given or is past due, whether the charge can still be refunded, balance transaction ids.',

@@ -6,6 +6,11 @@ import { aggregateInput, createdRangeInput, dateInput, listInput, listOutput, li
 export const listInvoices = defineTool({
   name: 'list_invoices',
   permissions: { needs: ['rak_invoice_read'], mayUse: [] },
+  returns: {
+    object: 'invoice', label: 'invoice', idPrefixes: ['in_'], dashboardPath: 'invoices',
+    retrieve: (stripe, id) => stripe.invoices.retrieve(id), compact: compactInvoice,
+    title: (c) => [`Invoice ${c.number ?? c.id}`, c.total && c.currency ? `${c.total} ${String(c.currency).toUpperCase()}` : null, c.status].filter(Boolean).join(' · '),
+  },
   title: 'List invoices',
   description: [
     'Lists Stripe invoices, newest first: number, status, amount due/paid/remaining, subtotal, discount, tax, total, currency, customer (id, email, name), subscription, billing reason, created, due date, period, paid_at (ISO 8601 UTC), payment attempts, hosted link, the first line items.',

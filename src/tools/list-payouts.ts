@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { compactPayout, compactPayoutSchema, payoutFacets } from '../stripe/compact/payout.js';
+import { amountTitle } from '../stripe/objects.js';
 import { defineTool } from './define-tool.js';
 import { aggregateInput, createdRangeInput, dateInput, listInput, listOutput, listPage, rangeFilter } from './common.js';
 
@@ -8,6 +9,10 @@ export const PAYOUT_STATUSES = ['paid', 'pending', 'in_transit', 'canceled', 'fa
 export const listPayouts = defineTool({
   name: 'list_payouts',
   permissions: { needs: ['rak_payout_read'], mayUse: [] },
+  returns: {
+    object: 'payout', label: 'payout', idPrefixes: ['po_'], dashboardPath: 'payouts',
+    retrieve: (stripe, id) => stripe.payouts.retrieve(id), compact: compactPayout, title: amountTitle('Payout'),
+  },
   title: 'List payouts',
   description: [
     'Lists payouts from the Stripe balance to the bank account or card, newest first: id, amount, currency, status, arrival_date and created (ISO 8601 UTC), method (standard or instant), type, automatic, destination id, failure_code and failure_message, balance_transaction id, description, statement_descriptor.',

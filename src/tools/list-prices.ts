@@ -8,6 +8,11 @@ import { aggregateInput, createdRangeInput, listInput, listOutput, listPage, ran
 export const listPrices = defineTool({
   name: 'list_prices',
   permissions: { needs: ['rak_plan_read'], mayUse: [] },
+  returns: {
+    object: 'price', aliases: ['plan'], label: 'price', idPrefixes: ['price_', 'plan_'], customIds: true, dashboardPath: 'prices',
+    retrieve: (stripe, id) => stripe.prices.retrieve(id), compact: compactPrice,
+    title: (c) => ['Price', c.nickname, c.unit_amount && c.currency ? `${c.unit_amount} ${String(c.currency).toUpperCase()}${c.interval ? `/${c.interval}` : ''}` : null].filter(Boolean).join(' · '),
+  },
   title: 'List prices',
   description: [
     'Lists Stripe prices (what a product costs), newest first: id, product id, active, currency, unit_amount, type (one_time or recurring), interval and interval_count, usage_type (licensed or metered), billing_scheme, nickname, lookup_key, tax_behavior, created (ISO 8601 UTC), metadata.',

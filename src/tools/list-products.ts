@@ -6,6 +6,11 @@ import { aggregateInput, createdRangeInput, listInput, listOutput, listPage, ran
 export const listProducts = defineTool({
   name: 'list_products',
   permissions: { needs: ['rak_product_read'], mayUse: [] },
+  returns: {
+    object: 'product', label: 'product', idPrefixes: ['prod_'], customIds: true, dashboardPath: 'products',
+    retrieve: (stripe, id) => stripe.products.retrieve(id), compact: compactProduct,
+    title: (c) => `Product ${c.name ?? c.id}${c.active === false ? ' (archived)' : ''}`,
+  },
   title: 'List products',
   description: [
     'Lists Stripe products (what is sold), newest first: id, name, description, active, default price id, type, unit label, url, created and updated (ISO 8601 UTC), metadata.',

@@ -8,6 +8,11 @@ const STATUSES = ['active', 'past_due', 'unpaid', 'canceled', 'incomplete', 'inc
 export const listSubscriptions = defineTool({
   name: 'list_subscriptions',
   permissions: { needs: ['rak_subscription_read'], mayUse: [] },
+  returns: {
+    object: 'subscription', label: 'subscription', idPrefixes: ['sub_'], dashboardPath: 'subscriptions',
+    retrieve: (stripe, id) => stripe.subscriptions.retrieve(id, { expand: ['discounts'] }), compact: compactSubscription,
+    title: (c) => `Subscription ${c.id} · ${c.status} · customer ${c.customer}`,
+  },
   title: 'List subscriptions',
   description: [
     'Lists Stripe subscriptions, newest first: status, customer, items (price, product, unit amount, interval, quantity, current period), cancellation (cancel_at_period_end, cancel_at, canceled_at, ended_at, reason), trial, start, created (ISO 8601 UTC), discounts (coupon id, end), latest invoice, metadata.',

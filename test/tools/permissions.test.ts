@@ -15,7 +15,7 @@ import { describeError } from '../../src/stripe/errors.js';
 import { declaredPermissions, READ_PERMISSION_LABELS, type ReadPermission, type ToolPermissions } from '../../src/stripe/permissions.js';
 import { defineTool, type AnyTool } from '../../src/tools/define-tool.js';
 import { TOOLS } from '../../src/tools/index.js';
-import { minimalArguments } from '../../src/connections/tool-check.js';
+import { minimalArguments } from '../../src/cli/tool-probes.js';
 import { SEARCH_RESOURCES } from '../../src/tools/search.js';
 import { startHarness, type Harness } from '../helpers/harness.js';
 
