@@ -69,7 +69,7 @@ export interface OptionalPermission {
 
 /**
  * What a tool needs of a restricted key, declared beside its name. Errors, `connections test`, the README's key
- * table and the emulator's permission checks are held to it (test/tools/permissions.test.ts).
+ * table and the emulator's permission checks are held to it (test/tools/declarations.test.ts).
  */
 export interface ToolPermissions {
   /** Every call needs these at Read; without one Stripe answers 403 and the tool answers with what to set. */

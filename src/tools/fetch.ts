@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ToolInputError } from '../stripe/errors.js';
+import { RefusedKindsError, ToolInputError } from '../stripe/errors.js';
 import { dashboardUrl, kindOfId, STRIPE_ID, type KnownKind } from '../stripe/objects.js';
 import type { ReadPermission } from '../stripe/permissions.js';
 import { defineTool, type ToolContext } from './define-tool.js';
@@ -26,17 +26,18 @@ export function defineFetch(kinds: readonly KnownKind[]) {
   const customLabels = orList(customIdKinds.map((k) => k.label));
   const permissions: Record<string, ReadPermission> = Object.fromEntries(kinds.map((k) => [k.object, k.permission]));
 
-  /** A refusal (403) is kept over a "no such" (404), which it may hide. */
+  /** A refusal (403) is kept over a "no such" (404), which it may hide; several refusals are named together. */
   async function retrieveById(ctx: ToolContext, id: string) {
     const prefixed = kindOfId(kinds, id);
     if (prefixed) return { kind: prefixed, object: await prefixed.retrieve(ctx.stripe, id) };
-    let refused: unknown;
+    const refusals: Array<{ label: string; error: unknown }> = [];
     for (const kind of customIdKinds) {
       const found = await retrieveIfExists(() => kind.retrieve(ctx.stripe, id), { keepRefusal: true });
       if (found.object) return { kind, object: found.object };
-      refused ??= found.refused;
+      if (found.refused) refusals.push({ label: kind.label, error: found.refused });
     }
-    if (refused) throw refused;
+    if (refusals.length === 1) throw refusals[0]!.error;
+    if (refusals.length > 1) throw new RefusedKindsError(refusals);
     throw new ToolInputError(
       `Not found: no ${customLabels} has the id "${id}" in ${ctx.mode} mode. An id without a Stripe prefix is looked up as a ${customIdKinds.map((k) => k.label).join(', then as a ')}; ` +
         `other objects are opened by their prefix. Supported prefixes: ${prefixes.join(', ')}.`,
