@@ -612,12 +612,13 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     const key = extractKey(req);
     const auth = authenticate(key, keys);
     const mode = auth instanceof ApiError ? null : auth.mode;
-    const rec: RecordedRequest = { method, path, query, mode, at: Date.now(), ...(rawBody ? { body: rawBody } : {}) };
+    const version = typeof req.headers['stripe-version'] === 'string' ? req.headers['stripe-version'] : undefined;
+    const rec: RecordedRequest = { method, path, query, mode, at: Date.now(), ...(rawBody ? { body: rawBody } : {}), ...(version ? { stripeVersion: version } : {}) };
     requests.push(rec);
     const requestId = `req_${randomToken(14)}`;
     const headers: Record<string, string> = {
       'Request-Id': requestId,
-      'Stripe-Version': typeof req.headers['stripe-version'] === 'string' ? req.headers['stripe-version'] : EMULATOR_API_VERSION,
+      'Stripe-Version': version ?? EMULATOR_API_VERSION,
     };
     const idem = req.headers['idempotency-key'];
     if (typeof idem === 'string') headers['Idempotency-Key'] = idem;

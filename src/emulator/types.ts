@@ -192,6 +192,8 @@ export interface RecordedRequest {
   status?: number;
   /** Raw request body (non-GET requests). */
   body?: string;
+  /** The Stripe-Version header the client sent (the API version it pinned), if any. */
+  stripeVersion?: string;
 }
 
 export interface FaultSpec {

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { compactBalanceTransaction, compactBalanceTransactionSchema, balanceTransactionFacets } from '../stripe/compact/balance-transaction.js';
+import { dateRange } from '../stripe/time.js';
 import { defineTool } from './define-tool.js';
-import { aggregateInput, createdRangeInput, listInput, listOutput, listPage, rangeFilter } from './common.js';
+import { aggregateInput, createdRangeInput, listInput, listOutput, listPage } from './common.js';
 
 /** Balance transaction types Stripe documents (stripe 23.x types). */
 export const BALANCE_TRANSACTION_TYPES = [
@@ -49,7 +50,7 @@ export const listBalanceTransactions = defineTool({
   }),
   output: listOutput(compactBalanceTransactionSchema),
   handler: async (args, ctx) => {
-    const created = rangeFilter(args.created_after, args.created_before, 'created');
+    const created = dateRange(args.created_after, args.created_before, 'created');
     return listPage({
       ctx,
       object: 'balance_transaction',

@@ -2,8 +2,9 @@ import { z } from 'zod';
 import type Stripe from 'stripe';
 import { compactCharge, compactChargeSchema, chargeFacets } from '../stripe/compact/charge.js';
 import { amountTitle } from '../stripe/objects.js';
+import { dateRange } from '../stripe/time.js';
 import { defineTool } from './define-tool.js';
-import { aggregateInput, createdRangeInput, listInput, listOutput, listPage, rangeFilter, requireNonEmpty } from './common.js';
+import { aggregateInput, createdRangeInput, listInput, listOutput, listPage, requireNonEmpty } from './common.js';
 
 export const listCharges = defineTool({
   name: 'list_charges',
@@ -34,7 +35,7 @@ export const listCharges = defineTool({
   handler: async (args, ctx) => {
     requireNonEmpty(args.customer, 'customer');
     requireNonEmpty(args.payment_intent, 'payment_intent');
-    const created = rangeFilter(args.created_after, args.created_before, 'created');
+    const created = dateRange(args.created_after, args.created_before, 'created');
     const filtered = args.status !== undefined || args.refunded !== undefined || args.disputed !== undefined;
     const keep = (charge: Stripe.Charge) =>
       (args.status === undefined || charge.status === args.status) &&

@@ -1,8 +1,9 @@
 import { z } from 'zod';
 import type Stripe from 'stripe';
 import { compactCustomer, compactCustomerSchema, customerFacets } from '../stripe/compact/customer.js';
+import { dateRange } from '../stripe/time.js';
 import { defineTool } from './define-tool.js';
-import { aggregateInput, createdRangeInput, listInput, listOutput, listPage, rangeFilter, withTestClockNote } from './common.js';
+import { aggregateInput, createdRangeInput, listInput, listOutput, listPage, withTestClockNote } from './common.js';
 
 export const listCustomers = defineTool({
   name: 'list_customers',
@@ -29,7 +30,7 @@ export const listCustomers = defineTool({
   }),
   output: listOutput(compactCustomerSchema),
   handler: async (args, ctx) => {
-    const created = rangeFilter(args.created_after, args.created_before, 'created');
+    const created = dateRange(args.created_after, args.created_before, 'created');
     const answer = await listPage({
       ctx,
       object: 'customer',

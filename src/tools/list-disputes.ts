@@ -2,8 +2,9 @@ import { z } from 'zod';
 import type Stripe from 'stripe';
 import { compactDispute, compactDisputeSchema, disputeFacets } from '../stripe/compact/dispute.js';
 import { amountTitle } from '../stripe/objects.js';
+import { dateRange } from '../stripe/time.js';
 import { defineTool } from './define-tool.js';
-import { aggregateInput, createdRangeInput, listInput, listOutput, listPage, rangeFilter, requireNonEmpty } from './common.js';
+import { aggregateInput, createdRangeInput, listInput, listOutput, listPage, requireNonEmpty } from './common.js';
 
 const STATUSES = [
   'warning_needs_response',
@@ -45,7 +46,7 @@ export const listDisputes = defineTool({
   handler: async (args, ctx) => {
     requireNonEmpty(args.charge, 'charge');
     requireNonEmpty(args.payment_intent, 'payment_intent');
-    const created = rangeFilter(args.created_after, args.created_before, 'created');
+    const created = dateRange(args.created_after, args.created_before, 'created');
     const status = args.status;
     return listPage({
       ctx,

@@ -2,8 +2,9 @@ import { z } from 'zod';
 import type Stripe from 'stripe';
 import { compactPaymentIntent, compactPaymentIntentSchema, paymentIntentFacets } from '../stripe/compact/payment-intent.js';
 import { amountTitle } from '../stripe/objects.js';
+import { dateRange } from '../stripe/time.js';
 import { defineTool } from './define-tool.js';
-import { aggregateInput, createdRangeInput, listInput, listOutput, listPage, rangeFilter, requireNonEmpty } from './common.js';
+import { aggregateInput, createdRangeInput, listInput, listOutput, listPage, requireNonEmpty } from './common.js';
 
 const STATUSES = [
   'requires_payment_method',
@@ -44,7 +45,7 @@ export const listPaymentIntents = defineTool({
   output: listOutput(compactPaymentIntentSchema),
   handler: async (args, ctx) => {
     requireNonEmpty(args.customer, 'customer');
-    const created = rangeFilter(args.created_after, args.created_before, 'created');
+    const created = dateRange(args.created_after, args.created_before, 'created');
     const status = args.status;
     const keep = (intent: Stripe.PaymentIntent) =>
       status === 'failed' ? intent.last_payment_error !== null && intent.last_payment_error !== undefined && intent.status !== 'succeeded' : intent.status === status;

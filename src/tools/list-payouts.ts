@@ -1,8 +1,9 @@
 import { z } from 'zod';
 import { compactPayout, compactPayoutSchema, payoutFacets } from '../stripe/compact/payout.js';
 import { amountTitle } from '../stripe/objects.js';
+import { dateRange } from '../stripe/time.js';
 import { defineTool } from './define-tool.js';
-import { aggregateInput, createdRangeInput, dateInput, listInput, listOutput, listPage, rangeFilter } from './common.js';
+import { aggregateInput, createdRangeInput, dateInput, listInput, listOutput, listPage } from './common.js';
 
 export const PAYOUT_STATUSES = ['paid', 'pending', 'in_transit', 'canceled', 'failed'] as const;
 
@@ -30,8 +31,8 @@ export const listPayouts = defineTool({
   }),
   output: listOutput(compactPayoutSchema),
   handler: async (args, ctx) => {
-    const arrival = rangeFilter(args.arrival_after, args.arrival_before, 'arrival');
-    const created = rangeFilter(args.created_after, args.created_before, 'created');
+    const arrival = dateRange(args.arrival_after, args.arrival_before, 'arrival');
+    const created = dateRange(args.created_after, args.created_before, 'created');
     return listPage({
       ctx,
       object: 'payout',

@@ -2,8 +2,9 @@ import { z } from 'zod';
 import type Stripe from 'stripe';
 import { compactPrice, compactPriceSchema, priceFacets } from '../stripe/compact/price.js';
 import { ToolInputError } from '../stripe/errors.js';
+import { dateRange } from '../stripe/time.js';
 import { defineTool } from './define-tool.js';
-import { aggregateInput, createdRangeInput, listInput, listOutput, listPage, rangeFilter, requireNonEmpty } from './common.js';
+import { aggregateInput, createdRangeInput, listInput, listOutput, listPage, requireNonEmpty } from './common.js';
 
 export const listPrices = defineTool({
   name: 'list_prices',
@@ -41,7 +42,7 @@ export const listPrices = defineTool({
     if (args.recurring_interval && args.type === 'one_time') {
       throw new ToolInputError('recurring_interval only applies to recurring prices; drop it or set type to "recurring".');
     }
-    const created = rangeFilter(args.created_after, args.created_before, 'created');
+    const created = dateRange(args.created_after, args.created_before, 'created');
     const params: Stripe.PriceListParams = {
       ...(args.product ? { product: args.product.trim() } : {}),
       ...(args.type ? { type: args.type } : {}),

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { compactProduct, compactProductSchema, productFacets } from '../stripe/compact/product.js';
+import { dateRange } from '../stripe/time.js';
 import { defineTool } from './define-tool.js';
-import { aggregateInput, createdRangeInput, listInput, listOutput, listPage, rangeFilter } from './common.js';
+import { aggregateInput, createdRangeInput, listInput, listOutput, listPage } from './common.js';
 
 export const listProducts = defineTool({
   name: 'list_products',
@@ -27,7 +28,7 @@ export const listProducts = defineTool({
   }),
   output: listOutput(compactProductSchema),
   handler: async (args, ctx) => {
-    const created = rangeFilter(args.created_after, args.created_before, 'created');
+    const created = dateRange(args.created_after, args.created_before, 'created');
     return listPage({
       ctx,
       object: 'product',

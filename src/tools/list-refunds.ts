@@ -1,8 +1,9 @@
 import { z } from 'zod';
 import { compactRefund, compactRefundSchema, refundFacets } from '../stripe/compact/refund.js';
 import { amountTitle } from '../stripe/objects.js';
+import { dateRange } from '../stripe/time.js';
 import { defineTool } from './define-tool.js';
-import { aggregateInput, createdRangeInput, listInput, listOutput, listPage, rangeFilter, requireNonEmpty } from './common.js';
+import { aggregateInput, createdRangeInput, listInput, listOutput, listPage, requireNonEmpty } from './common.js';
 
 export const listRefunds = defineTool({
   name: 'list_refunds',
@@ -30,7 +31,7 @@ export const listRefunds = defineTool({
   handler: async (args, ctx) => {
     requireNonEmpty(args.charge, 'charge');
     requireNonEmpty(args.payment_intent, 'payment_intent');
-    const created = rangeFilter(args.created_after, args.created_before, 'created');
+    const created = dateRange(args.created_after, args.created_before, 'created');
     return listPage({
       ctx,
       object: 'refund',

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { compactSubscription, compactSubscriptionSchema, subscriptionFacets } from '../stripe/compact/subscription.js';
+import { dateRange } from '../stripe/time.js';
 import { defineTool } from './define-tool.js';
-import { aggregateInput, createdRangeInput, listInput, listOutput, listPage, rangeFilter, requireNonEmpty, withTestClockNote } from './common.js';
+import { aggregateInput, createdRangeInput, listInput, listOutput, listPage, requireNonEmpty, withTestClockNote } from './common.js';
 
 const STATUSES = ['active', 'past_due', 'unpaid', 'canceled', 'incomplete', 'incomplete_expired', 'trialing', 'paused', 'ended', 'all'] as const;
 
@@ -36,7 +37,7 @@ export const listSubscriptions = defineTool({
   handler: async (args, ctx) => {
     requireNonEmpty(args.customer, 'customer');
     requireNonEmpty(args.price, 'price');
-    const created = rangeFilter(args.created_after, args.created_before, 'created');
+    const created = dateRange(args.created_after, args.created_before, 'created');
     const answer = await listPage({
       ctx,
       object: 'subscription',
@@ -44,7 +45,6 @@ export const listSubscriptions = defineTool({
       compact: compactSubscription,
       facets: subscriptionFacets,
       created,
-      // The stripe package turns *_decimal fields into Decimal objects (not JSON): a JSON copy restores Stripe's strings.
       fetchPage: (page) =>
         ctx.stripe.subscriptions.list({
           ...page,
