@@ -24,15 +24,22 @@ export const compactCouponSchema = z.object({
 
 export type CompactCoupon = z.infer<typeof compactCouponSchema>;
 
-export function compactCoupon(coupon: Stripe.Coupon): CompactCoupon {
+/** What a coupon takes off and for how long: also what a subscription's discount shows of its coupon. */
+export function couponTerms(coupon: Stripe.Coupon) {
   return {
-    id: coupon.id,
     name: coupon.name ?? null,
     percent_off: coupon.percent_off ?? null,
     amount_off: money(coupon.amount_off, coupon.currency),
     currency: coupon.currency ?? null,
     duration: coupon.duration,
     duration_in_months: coupon.duration_in_months ?? null,
+  };
+}
+
+export function compactCoupon(coupon: Stripe.Coupon): CompactCoupon {
+  return {
+    id: coupon.id,
+    ...couponTerms(coupon),
     valid: coupon.valid,
     times_redeemed: coupon.times_redeemed,
     max_redemptions: coupon.max_redemptions ?? null,

@@ -4,6 +4,7 @@ import { money } from '../money.js';
 import { isoTime } from '../time.js';
 import { idOf, isoDate, metadataSchema, moneyString } from './shared.js';
 import { defineFacets } from './facets.js';
+import { couponTerms } from './coupon.js';
 
 export const compactSubscriptionItemSchema = z.object({
   id: z.string(),
@@ -88,17 +89,7 @@ function compactDiscount(discount: string | Stripe.Discount) {
   return {
     id: discount.id,
     coupon: idOf(coupon),
-    coupon_details:
-      coupon && typeof coupon === 'object'
-        ? {
-            name: coupon.name ?? null,
-            percent_off: coupon.percent_off ?? null,
-            amount_off: money(coupon.amount_off, coupon.currency),
-            currency: coupon.currency ?? null,
-            duration: coupon.duration,
-            duration_in_months: coupon.duration_in_months ?? null,
-          }
-        : null,
+    coupon_details: coupon && typeof coupon === 'object' ? couponTerms(coupon) : null,
     start: isoTime(discount.start),
     end: isoTime(discount.end),
   };
