@@ -17,6 +17,9 @@ import { compactPrice, priceFacets } from '../../src/stripe/compact/price.js';
 import { compactProduct, productFacets } from '../../src/stripe/compact/product.js';
 import { compactRefund, refundFacets } from '../../src/stripe/compact/refund.js';
 import { compactSubscription, subscriptionFacets } from '../../src/stripe/compact/subscription.js';
+import { compactCoupon, couponFacets } from '../../src/stripe/compact/coupon.js';
+import { compactEvent, eventFacets } from '../../src/stripe/compact/event.js';
+import { compactPromotionCode, promotionCodeFacets } from '../../src/stripe/compact/promotion-code.js';
 import { TOOLS } from '../../src/tools/index.js';
 import { iso, major } from '../helpers/expected.js';
 
@@ -56,6 +59,9 @@ const CASES: Case[] = [
   { object: 'product', tool: 'list_products', facets: productFacets, compact: compactProduct, objects: ds.products },
   { object: 'refund', tool: 'list_refunds', facets: refundFacets, compact: compactRefund, objects: ds.refunds },
   { object: 'subscription', tool: 'list_subscriptions', facets: subscriptionFacets, compact: compactSubscription, objects: ds.subscriptions },
+  { object: 'coupon', tool: 'list_coupons', facets: couponFacets, compact: compactCoupon, objects: ds.coupons },
+  { object: 'promotion_code', tool: 'list_promotion_codes', facets: promotionCodeFacets, compact: compactPromotionCode, objects: ds.promotionCodes },
+  { object: 'event', tool: 'list_events', facets: eventFacets, compact: compactEvent, objects: ds.events },
 ];
 
 function at(value: unknown, path: string): unknown {
