@@ -15,15 +15,14 @@ import { canaryKey } from '../helpers/spawn.js';
 import { CHECKED_TOOLS } from '../../src/cli/tool-probes.js';
 import { cliEnv, expectNoKey, expectNoKeyInResult, makeHome, runCli, storeEnv, type CliResult } from '../connections/helpers.js';
 
-const ALL_READ = [
-  'rak_customer_read', 'rak_charge_read', 'rak_payment_intent_read', 'rak_invoice_read', 'rak_subscription_read', 'rak_product_read',
-  'rak_plan_read', 'rak_refund_read', 'rak_dispute_read', 'rak_payout_read', 'rak_balance_transaction_source_read', 'rak_balance_read',
-];
+/** What every checked tool needs at Read (the declarations'), and nothing optional. */
+const ALL_READ: string[] = [...new Set(CHECKED_TOOLS.flatMap((t) => t.permissions.needs))];
 
 const keys = {
   revoked: canaryKey(),
   expired: canaryKey(),
   noAccount: canaryKey(),
+  noCoupons: canaryKey(),
   noBalance: canaryKey(),
   partial: canaryKey(),
   becomesRevoked: canaryKey(),
@@ -41,6 +40,7 @@ beforeAll(async () => {
       [keys.revoked]: { mode: 'test', revoked: true },
       [keys.expired]: { mode: 'test', expired: true },
       [keys.noAccount]: { mode: 'test', permissions: ALL_READ },
+      [keys.noCoupons]: { mode: 'test', permissions: ALL_READ.filter((p) => p !== 'rak_coupon_read') },
       [keys.noBalance]: { mode: 'test', permissions: ALL_READ.filter((p) => p !== 'rak_balance_read').concat('rak_account_read') },
       [keys.partial]: { mode: 'test', permissions: ['rak_customer_read', 'rak_charge_read', 'rak_balance_read', 'rak_product_read', 'rak_account_read'] },
     },
@@ -380,11 +380,11 @@ describe('connections test', () => {
   it('lists the optional permissions: Coupons missing with what it changes, while get_mrr and get_churn are still served', async () => {
     const h = home();
     try {
-      await h.add('acme', keys.noAccount); // every tool's Read, no Coupons
+      await h.add('acme', keys.noCoupons); // every tool's Read but Coupons: list_coupons alone is not served
       const r = await h.cli(['connections', 'test', 'acme']);
       expect(r.code, r.stderr).toBe(0);
       const checked = CHECKED_TOOLS.length;
-      expect(r.stdout).toContain(`Can serve ${checked} of ${checked} tools`);
+      expect(r.stdout).toContain(`Can serve ${checked - 1} of ${checked} tools`);
       expect(r.stdout).toMatch(/  Optional \(the tool answers without it, with less\):/);
       expect(r.stdout).toMatch(/    get_mrr +→ Coupons: Read   \(Stripe: rak_coupon_read\)  not set: without it, no coupon is applied: discounted subscriptions count at list price/);
       expect(r.stdout).toMatch(/    get_churn +→ Coupons: Read   \(Stripe: rak_coupon_read\)  not set: without it, .*lost MRR/);
