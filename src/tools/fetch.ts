@@ -5,6 +5,7 @@ import type { ReadPermission } from '../stripe/permissions.js';
 import { defineTool, type ToolContext } from './define-tool.js';
 import { assertMode } from './common.js';
 import { retrieveIfExists } from './engine/retrieve.js';
+import { OBJECT_KINDS } from './lists/index.js';
 
 /** One readable line per field of the compact object: what a model quotes, not a JSON blob. */
 function summarise(compact: Record<string, unknown>): string {
@@ -17,7 +18,7 @@ function summarise(compact: Record<string, unknown>): string {
 const orList = (words: string[]) => (words.length > 1 ? `${words.slice(0, -1).join(', ')} or ${words.at(-1)}` : (words[0] ?? ''));
 
 /**
- * fetch opens every kind the other tools declare (src/tools/index.ts passes them): by its id prefix, or, for an id
+ * fetch opens every kind the list tools declare (./lists/index.ts): by its id prefix, or, for an id
  * without a known prefix (an account-chosen id such as `gold-plan`), as each kind whose ids the account may choose.
  */
 export function defineFetch(kinds: readonly KnownKind[]) {
@@ -78,3 +79,5 @@ export function defineFetch(kinds: readonly KnownKind[]) {
     },
   });
 }
+
+export const fetchObject = defineFetch(OBJECT_KINDS);

@@ -1,8 +1,7 @@
 import type Stripe from 'stripe';
 import type { Mode } from '../../stripe/keys.js';
 import { dashboardUrl, kindOfId, kindOfObject } from '../../stripe/objects.js';
-// Read at call time only (the catalogue imports this module): the kinds the tools declare.
-import { OBJECT_KINDS } from '../index.js';
+import { OBJECT_KINDS } from '../lists/index.js';
 import { assertMode } from './mode.js';
 import { retrieveIfExists } from './retrieve.js';
 import { currencyExponent } from '../../stripe/money.js';
