@@ -6,20 +6,10 @@
 import { describe, expect, it } from 'vitest';
 import { generateDataset, type Dataset } from '../../src/emulator/index.js';
 import type { Facets } from '../../src/stripe/compact/facets.js';
-import { balanceTransactionFacets, compactBalanceTransaction } from '../../src/stripe/compact/balance-transaction.js';
-import { chargeFacets, compactCharge } from '../../src/stripe/compact/charge.js';
-import { compactCustomer, customerFacets } from '../../src/stripe/compact/customer.js';
-import { compactDispute, disputeFacets } from '../../src/stripe/compact/dispute.js';
-import { compactInvoice, invoiceFacets } from '../../src/stripe/compact/invoice.js';
-import { compactPaymentIntent, paymentIntentFacets } from '../../src/stripe/compact/payment-intent.js';
-import { compactPayout, payoutFacets } from '../../src/stripe/compact/payout.js';
-import { compactPrice, priceFacets } from '../../src/stripe/compact/price.js';
-import { compactProduct, productFacets } from '../../src/stripe/compact/product.js';
-import { compactRefund, refundFacets } from '../../src/stripe/compact/refund.js';
-import { compactSubscription, subscriptionFacets } from '../../src/stripe/compact/subscription.js';
-import { compactCoupon, couponFacets } from '../../src/stripe/compact/coupon.js';
-import { compactEvent, eventFacets } from '../../src/stripe/compact/event.js';
-import { compactPromotionCode, promotionCodeFacets } from '../../src/stripe/compact/promotion-code.js';
+import { chargeFacets } from '../../src/stripe/compact/charge.js';
+import { balanceTransactionFacets } from '../../src/stripe/compact/balance-transaction.js';
+import { RESOURCES } from '../../src/emulator/resources.js';
+import { LIST_TOOLS, OBJECT_KINDS } from '../../src/tools/lists/index.js';
 import { TOOLS } from '../../src/tools/index.js';
 import { iso, major } from '../helpers/expected.js';
 
@@ -47,29 +37,28 @@ interface Case {
   objects: unknown[];
 }
 
-const CASES: Case[] = [
-  { object: 'balance_transaction', tool: 'list_balance_transactions', facets: balanceTransactionFacets, compact: compactBalanceTransaction, objects: ds.balanceTransactions },
-  { object: 'charge', tool: 'list_charges', facets: chargeFacets, compact: compactCharge, objects: ds.charges },
-  { object: 'customer', tool: 'list_customers', facets: customerFacets, compact: compactCustomer, objects: ds.customers },
-  { object: 'dispute', tool: 'list_disputes', facets: disputeFacets, compact: compactDispute, objects: ds.disputes },
-  { object: 'invoice', tool: 'list_invoices', facets: invoiceFacets, compact: compactInvoice, objects: ds.invoices },
-  { object: 'payment_intent', tool: 'list_payment_intents', facets: paymentIntentFacets, compact: compactPaymentIntent, objects: ds.paymentIntents },
-  { object: 'payout', tool: 'list_payouts', facets: payoutFacets, compact: compactPayout, objects: ds.payouts },
-  { object: 'price', tool: 'list_prices', facets: priceFacets, compact: compactPrice, objects: ds.prices },
-  { object: 'product', tool: 'list_products', facets: productFacets, compact: compactProduct, objects: ds.products },
-  { object: 'refund', tool: 'list_refunds', facets: refundFacets, compact: compactRefund, objects: ds.refunds },
-  { object: 'subscription', tool: 'list_subscriptions', facets: subscriptionFacets, compact: compactSubscription, objects: ds.subscriptions },
-  { object: 'coupon', tool: 'list_coupons', facets: couponFacets, compact: compactCoupon, objects: ds.coupons },
-  { object: 'promotion_code', tool: 'list_promotion_codes', facets: promotionCodeFacets, compact: compactPromotionCode, objects: ds.promotionCodes },
-  { object: 'event', tool: 'list_events', facets: eventFacets, compact: compactEvent, objects: ds.events },
-];
+/**
+ * One case per declared object kind: its projection (the declaration's compact), its facets (the `…Facets` export
+ * of the projection's file, src/stripe/compact/<object>.ts) and the emulator's objects of that kind.
+ */
+const CASES: Case[] = await Promise.all(
+  OBJECT_KINDS.map(async (kind) => {
+    const file = new URL(`../../src/stripe/compact/${kind.object.replace(/_/g, '-')}.ts`, import.meta.url).href;
+    const module = (await import(/* @vite-ignore */ file)) as Record<string, unknown>;
+    const facets = Object.entries(module).find(([name]) => name.endsWith('Facets'))?.[1] as Facets<any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+    const collection = RESOURCES.find((r) => r.objectName === kind.object)!.collection;
+    const tool = LIST_TOOLS.find((t) => t.returns?.object === kind.object)!.name;
+    return { object: kind.object, tool, facets, compact: kind.compact, objects: ds[collection] as unknown[] };
+  }),
+);
 
 function at(value: unknown, path: string): unknown {
   return path.split('.').reduce<unknown>((v, key) => (v === null || v === undefined ? undefined : (v as Record<string, unknown>)[key]), value) ?? null;
 }
 
 describe('group keys, money fields and dates of the list tools', () => {
-  it('covers every list tool', () => {
+  it('covers every list tool, each with facets beside its projection', () => {
+    for (const c of CASES) expect(c.facets, c.object).toBeDefined();
     expect(CASES.map((c) => c.tool).sort()).toEqual(TOOLS.filter((t) => t.name.startsWith('list_')).map((t) => t.name).sort());
   });
 

@@ -82,7 +82,8 @@ export function buildEvents(g: Generator, promotionCodes: readonly Stripe.Promot
   for (const r of g.refunds) add('charge.refund.updated', asSubject(r), r.created, true);
   for (const d of g.disputes) add('charge.dispute.created', asSubject(d), d.created, false);
   for (const p of g.payouts) if (p.status === 'paid') add('payout.paid', asSubject(p), p.arrival_date, false);
-  for (const c of g.coupons) add('coupon.created', asSubject(c), c.created, true);
+  // A coupon's applies_to and currency_options come only when expanded, so an event's copy has neither.
+  for (const { applies_to: _a, currency_options: _c, ...c } of g.coupons) add('coupon.created', asSubject(c), c.created, true);
   for (const p of promotionCodes) add('promotion_code.created', asSubject(p), p.created, true);
   return out;
 }
