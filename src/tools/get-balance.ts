@@ -10,11 +10,9 @@ export const getBalance = defineTool({
   permissions: { needs: ['rak_balance_read'], mayUse: [] },
   title: 'Get balance',
   description: [
-    'Returns the Stripe account balance right now, one entry per currency: available (can be paid out now) and pending (still settling), each with a source_types split (card, bank_account, …) when Stripe gives one;',
-    'connect_reserved and instant_available when the account has them. Amounts are exact decimal strings in major units of their currency; currencies are never added together.',
-    'No filters. For how the balance moved over time (charges, fees, refunds, payouts) use list_balance_transactions; for money sent to the bank use list_payouts.',
-    'detail "full" returns Stripe\'s balance object instead (amounts in minor units).',
-    'Example: {} or {"detail":"full"}.',
+    'The account balance now, per currency: available (can be paid out) and pending (still settling), each split by source type when Stripe gives one; connect_reserved and instant_available when present.',
+    'Amounts are decimal strings per currency, never added together. History: list_balance_transactions; bank transfers: list_payouts.',
+    'E.g. {} or {"detail":"full"}.',
   ].join(' '),
   input: z.strictObject({
     detail: detailInput,
