@@ -23,7 +23,7 @@ const LISTED_OBJECT: JsonSchema = { type: 'object', properties: { id: { type: 's
 const SAFE_INTEGER_BOUND = Number.MAX_SAFE_INTEGER;
 
 /** How deep an output schema keeps its structure: below this, objects and arrays say only their type. */
-const OUTPUT_DEPTH = 1;
+const OUTPUT_DEPTH = 0;
 
 function portableNode(node: JsonSchema, output: boolean, depth = 0): JsonSchema {
   if (output && depth > OUTPUT_DEPTH && (node.type === 'object' || node.type === 'array')) return { type: node.type };

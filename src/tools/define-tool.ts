@@ -25,14 +25,14 @@ export interface ToolContext {
 /**
  * How a tool describes itself (issue 13: every conversation pays for the catalogue before the user asks; budget
  * ≤ 16,000 bytes for all default tools, instructions and input schemas included, measured by bench/catalogue.mjs):
- * - What every tool shares is said ONCE, in the server's instructions (src/server/create-server.ts
- *   SERVER_INSTRUCTIONS): money as exact decimal strings per currency, date forms (ISO, Unix seconds, today, 7d,
+ * - What every tool shares is said ONCE, in the server's instructions (src/server/instructions.ts): money as exact decimal strings per currency, date forms (ISO, Unix seconds, today, 7d,
  *   last_month, …; *_after inclusive, *_before exclusive), paging (limit / cursor / max_results), the aggregation
  *   grammar (group_by, metrics, order_by, order, top, date_field, timezone), connection and mode. A tool that relies
- *   on them says so in a few words ("Lists and aggregates as the instructions say"), never restates them.
- * - description: 150–450 characters, in this order: what it returns (the main fields, newest first or not), its
+ *   on them says so in a few words ("Pages and aggregates as the instructions say.", LISTS_AS_INSTRUCTED), never restates them.
+ * - description: 200–450 characters, in this order: what it returns (the main fields, newest first or not), its
  *   units if it returns money or counts, the filters or uses a model could not guess from the argument names,
- *   where to go instead (e.g. "amounts: use search"), and ONE example call as JSON (`E.g. {...}`), valid input.
+ *   where to go instead (e.g. "amounts: use search"), then one or two example calls as JSON after
+ *   "Example:" (valid input: test/tools/registry.test.ts parses them). Look at list-charges.ts or get-mrr.ts.
  * - Argument descriptions: only what the name, type and enum do not say (e.g. "true: fully refunded only",
  *   "pi_…"); none at all for the shared arguments (listInput, aggregateInput, dates, connection, mode). No
  *   defaults, ranges or enum values in prose: the schema carries them.

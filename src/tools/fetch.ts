@@ -43,7 +43,7 @@ export const fetchObject = defineTool({
   description: [
     'One Stripe object by id: {id, title, text, url, metadata}, a readable summary (decimal amounts, ISO dates) with a Dashboard link.',
     'Opens any id a tool returns (cus_, ch_, pi_, in_, sub_, prod_, price_, …); an unprefixed id is looked up as a product, then a price. To find objects: search or the list tools.',
-    'E.g. {"id":"cus_NffrFeUfNV2Hib"}.',
+    'Example: {"id":"cus_NffrFeUfNV2Hib"}.',
   ].join(' '),
   input: z.strictObject({
     id: z.string().trim().min(1).refine((v) => v.length <= 255 && STRIPE_ID.test(v), 'must be a Stripe object id such as cus_…, ch_… or a custom product id (no spaces)'),

@@ -12,7 +12,7 @@ export const getBalance = defineTool({
   description: [
     'The account balance now, per currency: available (can be paid out) and pending (still settling), each split by source type when Stripe gives one; connect_reserved and instant_available when present.',
     'Amounts are decimal strings per currency, never added together. History: list_balance_transactions; bank transfers: list_payouts.',
-    'E.g. {} or {"detail":"full"}.',
+    'Example: {} or {"detail":"full"}.',
   ].join(' '),
   input: z.strictObject({
     detail: detailInput,

@@ -27,7 +27,7 @@ export const getChurn = defineTool({
   description: [
     'Churn in a window, as Stripe defines it: customers and subscriptions that stopped paying (canceled, or turned unpaid, after having paid), the MRR they took per currency (decimal strings), and churn rate = churned ÷ (active at start + new in window).',
     'Window: month (in timezone) or start/end; default the last 30 days. Lists up to 100 churned subscriptions with date, reason, feedback and lost MRR.',
-    'E.g. {"month":"2026-05"} or {"start":"2026-04-01","end":"2026-07-01"}.',
+    'Example: {"month":"2026-05"} or {"start":"2026-04-01","end":"2026-07-01"}.',
   ].join(' '),
   input: z.strictObject({
     month: checked((v) => /^\d{4}-(0[1-9]|1[0-2])$/.test(v), 'must be a month as YYYY-MM, e.g. 2026-05')

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { compactBalanceTransaction, compactBalanceTransactionSchema, balanceTransactionFacets } from '../stripe/compact/balance-transaction.js';
 import { defineTool } from './define-tool.js';
-import { checked, currencyFilter, aggregateInput, createdRangeInput, listInput, listOutput, listPage, rangeFilter } from './common.js';
+import { LISTS_AS_INSTRUCTED, checked, currencyFilter, aggregateInput, createdRangeInput, listInput, listOutput, listPage, rangeFilter } from './common.js';
 
 /** Balance transaction types Stripe documents (stripe 23.x types). */
 export const BALANCE_TRANSACTION_TYPES = [
@@ -25,8 +25,8 @@ export const listBalanceTransactions = defineTool({
   description: [
     'The balance ledger, every movement: amount, fee, net (amount − fee), currency, type, reporting_category, status, available_on, created, source, description, fee_details, exchange_rate.',
     'For fees and net revenue.',
-    'Pages and aggregates as the instructions say.',
-    'E.g. {"payout":"po_1Abc"} or {"created_after":"2026-01-01","group_by":["month"],"metrics":["sum:total_fees"]}.',
+    LISTS_AS_INSTRUCTED,
+    'Example: {"payout":"po_1Abc"} or {"created_after":"2026-01-01","group_by":["month"],"metrics":["sum:total_fees"]}.',
   ].join(' '),
   input: z.strictObject({
     type: checked((v) => (BALANCE_TRANSACTION_TYPES as readonly string[]).includes(v), `must be a balance transaction type: ${BALANCE_TRANSACTION_TYPES.join(', ')}`)

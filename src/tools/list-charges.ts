@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type Stripe from 'stripe';
 import { compactCharge, compactChargeSchema, chargeFacets } from '../stripe/compact/charge.js';
 import { defineTool } from './define-tool.js';
-import { idFilter, aggregateInput, createdRangeInput, listInput, listOutput, listPage, rangeFilter, requireNonEmpty } from './common.js';
+import { LISTS_AS_INSTRUCTED, idFilter, aggregateInput, createdRangeInput, listInput, listOutput, listPage, rangeFilter, requireNonEmpty } from './common.js';
 
 export const listCharges = defineTool({
   name: 'list_charges',
@@ -11,8 +11,8 @@ export const listCharges = defineTool({
   description: [
     'Charges (every payment attempt, failed included): amount, captured, refunded, currency, status, failure code/message, outcome (decline reason, risk), customer, payment intent, card brand/last4, created, metadata.',
     'Amount or last4 matches: search.',
-    'Pages and aggregates as the instructions say.',
-    'E.g. {"status":"failed","created_after":"7d"} or {"group_by":["customer"],"metrics":["sum:net_of_refunds"],"top":10}.',
+    LISTS_AS_INSTRUCTED,
+    'Example: {"status":"failed","created_after":"7d"} or {"group_by":["customer"],"metrics":["sum:net_of_refunds"],"top":10}.',
   ].join(' '),
   input: z.strictObject({
     customer: idFilter('cus_…'),

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { compactCustomer, compactCustomerSchema, customerFacets } from '../stripe/compact/customer.js';
 import { defineTool } from './define-tool.js';
-import { checked, aggregateInput, createdRangeInput, listInput, listOutput, listPage, rangeFilter, withTestClockNote } from './common.js';
+import { LISTS_AS_INSTRUCTED, checked, aggregateInput, createdRangeInput, listInput, listOutput, listPage, rangeFilter, withTestClockNote } from './common.js';
 
 export const listCustomers = defineTool({
   name: 'list_customers',
@@ -10,11 +10,11 @@ export const listCustomers = defineTool({
   description: [
     'Customers: id, name, email, phone, description, created, currency, balance (credit), delinquent, country, metadata.',
     'email is exact; partial name or email: search (resource "customers").',
-    'Pages and aggregates as the instructions say.',
-    'E.g. {"email":"jane@example.com"} or {"group_by":["country"]}.',
+    LISTS_AS_INSTRUCTED,
+    'Example: {"email":"jane@example.com"} or {"group_by":["country"]}.',
   ].join(' '),
   input: z.strictObject({
-    email: checked((v) => v.length >= 1 && v.length <= 512, 'must be an email address').optional(),
+    email: checked((v) => v.length >= 1 && v.length <= 512, 'must be an email address').optional().describe('Exact'),
     ...createdRangeInput,
     ...listInput,
     ...aggregateInput(customerFacets),

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type Stripe from 'stripe';
 import { compactDispute, compactDisputeSchema, disputeFacets } from '../stripe/compact/dispute.js';
 import { defineTool } from './define-tool.js';
-import { idFilter, aggregateInput, createdRangeInput, listInput, listOutput, listPage, rangeFilter, requireNonEmpty } from './common.js';
+import { LISTS_AS_INSTRUCTED, idFilter, aggregateInput, createdRangeInput, listInput, listOutput, listPage, rangeFilter, requireNonEmpty } from './common.js';
 
 const STATUSES = [
   'warning_needs_response',
@@ -24,8 +24,8 @@ export const listDisputes = defineTool({
   description: [
     'Disputes (chargebacks, inquiries): amount, currency, status, reason, charge, payment intent, created, evidence due by, evidence given or past due, refundable, balance transactions.',
     'Needing a reply: status needs_response or warning_needs_response.',
-    'Pages and aggregates as the instructions say.',
-    'E.g. {"status":"needs_response"} or {"group_by":["reason"]}.',
+    LISTS_AS_INSTRUCTED,
+    'Example: {"status":"needs_response"} or {"group_by":["reason"]}.',
   ].join(' '),
   input: z.strictObject({
     charge: idFilter('ch_…'),

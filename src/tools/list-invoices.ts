@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { compactInvoice, compactInvoiceSchema, invoiceFacets } from '../stripe/compact/invoice.js';
 import { defineTool } from './define-tool.js';
-import { idFilter, aggregateInput, createdRangeInput, dateInput, listInput, listOutput, listPage, rangeFilter, requireNonEmpty } from './common.js';
+import { LISTS_AS_INSTRUCTED, idFilter, aggregateInput, createdRangeInput, dateInput, listInput, listOutput, listPage, rangeFilter, requireNonEmpty } from './common.js';
 
 export const listInvoices = defineTool({
   name: 'list_invoices',
@@ -10,8 +10,8 @@ export const listInvoices = defineTool({
   description: [
     'Invoices: number, status, amounts due/paid/remaining, subtotal, discount, tax, total, currency, customer, subscription, billing reason, created, due date, period, paid_at, hosted link, first lines.',
     'Overdue = open, due_before today. Number or total matches: search.',
-    'Pages and aggregates as the instructions say.',
-    'E.g. {"status":"open","due_before":"today"} or {"group_by":["month"],"metrics":["sum:amount_paid"]}.',
+    LISTS_AS_INSTRUCTED,
+    'Example: {"status":"open","due_before":"today"} or {"group_by":["month"],"metrics":["sum:amount_paid"]}.',
   ].join(' '),
   input: z.strictObject({
     customer: idFilter('cus_…'),

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type Stripe from 'stripe';
 import { compactPaymentIntent, compactPaymentIntentSchema, paymentIntentFacets } from '../stripe/compact/payment-intent.js';
 import { defineTool } from './define-tool.js';
-import { idFilter, aggregateInput, createdRangeInput, listInput, listOutput, listPage, rangeFilter, requireNonEmpty } from './common.js';
+import { LISTS_AS_INSTRUCTED, idFilter, aggregateInput, createdRangeInput, listInput, listOutput, listPage, rangeFilter, requireNonEmpty } from './common.js';
 
 const STATUSES = [
   'requires_payment_method',
@@ -21,8 +21,8 @@ export const listPaymentIntents = defineTool({
   title: 'List payment intents',
   description: [
     'Payment intents (one per payment asked of a customer, across retries): amount, amount received, currency, status, last payment error (code, decline code, message), latest charge, customer, created, metadata.',
-    'Pages and aggregates as the instructions say.',
-    'E.g. {"status":"failed","created_after":"7d"} or {"status":"failed","group_by":["decline_code"]}.',
+    LISTS_AS_INSTRUCTED,
+    'Example: {"status":"failed","created_after":"7d"} or {"status":"failed","group_by":["decline_code"]}.',
   ].join(' '),
   input: z.strictObject({
     customer: idFilter('cus_…'),

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { compactPayout, compactPayoutSchema, payoutFacets } from '../stripe/compact/payout.js';
 import { defineTool } from './define-tool.js';
-import { aggregateInput, createdRangeInput, dateInput, listInput, listOutput, listPage, rangeFilter } from './common.js';
+import { LISTS_AS_INSTRUCTED, aggregateInput, createdRangeInput, dateInput, listInput, listOutput, listPage, rangeFilter } from './common.js';
 
 export const PAYOUT_STATUSES = ['paid', 'pending', 'in_transit', 'canceled', 'failed'] as const;
 
@@ -12,8 +12,8 @@ export const listPayouts = defineTool({
   description: [
     'Payouts from the Stripe balance to a bank account or card: id, amount, currency, status, arrival_date, created, method, type, automatic, destination, failure code/message, balance transaction, description.',
     'Their contents: list_balance_transactions with payout.',
-    'Pages and aggregates as the instructions say.',
-    'E.g. {"status":"failed"} or {"arrival_after":"2026-10-01","limit":100}.',
+    LISTS_AS_INSTRUCTED,
+    'Example: {"status":"failed"} or {"arrival_after":"2026-10-01","limit":100}.',
   ].join(' '),
   input: z.strictObject({
     status: z.enum(PAYOUT_STATUSES).optional(),

@@ -3,7 +3,7 @@ import type Stripe from 'stripe';
 import { compactPrice, compactPriceSchema, priceFacets } from '../stripe/compact/price.js';
 import { ToolInputError } from '../stripe/errors.js';
 import { defineTool } from './define-tool.js';
-import { currencyFilter, idFilter, aggregateInput, createdRangeInput, listInput, listOutput, listPage, rangeFilter, requireNonEmpty } from './common.js';
+import { LISTS_AS_INSTRUCTED, currencyFilter, idFilter, aggregateInput, createdRangeInput, listInput, listOutput, listPage, rangeFilter, requireNonEmpty } from './common.js';
 
 export const listPrices = defineTool({
   name: 'list_prices',
@@ -12,8 +12,8 @@ export const listPrices = defineTool({
   description: [
     'Prices (what a product costs): id, product, active, currency, unit_amount (absent if tiered or customer-chosen), type, interval and count, usage_type, billing_scheme, nickname, lookup_key, tax_behavior, created, metadata.',
     'lookup_key or metadata: search.',
-    'Pages and aggregates as the instructions say.',
-    'E.g. {"product":"prod_Nx1","type":"recurring"}.',
+    LISTS_AS_INSTRUCTED,
+    'Example: {"product":"prod_Nx1","type":"recurring"}.',
   ].join(' '),
   input: z.strictObject({
     product: idFilter('prod_… or a custom id'),

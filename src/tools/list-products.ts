@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { compactProduct, compactProductSchema, productFacets } from '../stripe/compact/product.js';
 import { defineTool } from './define-tool.js';
-import { aggregateInput, createdRangeInput, listInput, listOutput, listPage, rangeFilter } from './common.js';
+import { LISTS_AS_INSTRUCTED, aggregateInput, createdRangeInput, listInput, listOutput, listPage, rangeFilter } from './common.js';
 
 export const listProducts = defineTool({
   name: 'list_products',
@@ -10,8 +10,8 @@ export const listProducts = defineTool({
   description: [
     'Products (what is sold): id, name, description, active (false = archived), default price, type, unit label, url, created, updated, metadata.',
     'Their prices: list_prices with product. Partial name: search (resource "products").',
-    'Pages and aggregates as the instructions say.',
-    'E.g. {"active":true}.',
+    LISTS_AS_INSTRUCTED,
+    'Example: {"active":true}.',
   ].join(' '),
   input: z.strictObject({
     active: z.boolean().optional(),

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { compactRefund, compactRefundSchema, refundFacets } from '../stripe/compact/refund.js';
 import { defineTool } from './define-tool.js';
-import { idFilter, aggregateInput, createdRangeInput, listInput, listOutput, listPage, rangeFilter, requireNonEmpty } from './common.js';
+import { LISTS_AS_INSTRUCTED, idFilter, aggregateInput, createdRangeInput, listInput, listOutput, listPage, rangeFilter, requireNonEmpty } from './common.js';
 
 export const listRefunds = defineTool({
   name: 'list_refunds',
@@ -10,8 +10,8 @@ export const listRefunds = defineTool({
   description: [
     'Refunds: amount, currency, status, reason, failure reason, charge, payment intent, customer, balance transaction, created, metadata.',
     "No search for refunds; a customer's refunded charges: list_charges with customer and refunded.",
-    'Pages and aggregates as the instructions say.',
-    'E.g. {"created_after":"last_month","created_before":"this_month"} or {"charge":"ch_123"}.',
+    LISTS_AS_INSTRUCTED,
+    'Example: {"created_after":"last_month","created_before":"this_month"} or {"charge":"ch_123"}.',
   ].join(' '),
   input: z.strictObject({
     charge: idFilter('ch_… or py_…'),

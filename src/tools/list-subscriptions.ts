@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { compactSubscription, compactSubscriptionSchema, subscriptionFacets } from '../stripe/compact/subscription.js';
 import { defineTool } from './define-tool.js';
-import { idFilter, aggregateInput, createdRangeInput, listInput, listOutput, listPage, rangeFilter, requireNonEmpty, withTestClockNote } from './common.js';
+import { LISTS_AS_INSTRUCTED, idFilter, aggregateInput, createdRangeInput, listInput, listOutput, listPage, rangeFilter, requireNonEmpty, withTestClockNote } from './common.js';
 
 const STATUSES = ['active', 'past_due', 'unpaid', 'canceled', 'incomplete', 'incomplete_expired', 'trialing', 'paused', 'ended', 'all'] as const;
 
@@ -11,9 +11,9 @@ export const listSubscriptions = defineTool({
   title: 'List subscriptions',
   description: [
     'Subscriptions: status, customer, items (price, product, amount, interval, quantity, period), cancellation (at period end, dates, reason), trial, start, created, discounts, latest invoice, metadata.',
-    'Without status Stripe lists every status but canceled (incomplete_expired included); "canceled" includes deleted customers\' ones; "ended" = canceled or incomplete_expired. MRR, churn: get_mrr, get_churn.',
-    'Pages and aggregates as the instructions say.',
-    'E.g. {"status":"past_due"}.',
+    'Without status Stripe lists every status but canceled (incomplete_expired included); "canceled": deleted customers\' included; "ended" = canceled or incomplete_expired. MRR, churn: get_mrr, get_churn.',
+    LISTS_AS_INSTRUCTED,
+    'Example: {"status":"past_due"}.',
   ].join(' '),
   input: z.strictObject({
     customer: idFilter('cus_…'),

@@ -87,7 +87,7 @@ export const search = defineTool({
     "Finds customers, charges, invoices, payment_intents, prices, products or subscriptions with Stripe's query language, answering compact objects like the list tools.",
     "Syntax: field:'value' exact; field~'abc' contains (fields marked ~); >, <, >=, <= on fields marked # (amounts in minor units: amount>1000 = 10.00 USD; dates as Unix seconds); -field:'x' not; field:null; metadata['key']:'v'; up to 10 clauses with AND or OR, not both. Pages with next_page as page, or max_results.",
     'Without resource: plain text (name, email, number, amount, id) across resources, answering [{id, title, url}] for fetch. Results can lag a minute.',
-    'E.g. {"resource":"charges","query":"status:\'failed\' AND amount>5000"}.',
+    'Example: {"resource":"charges","query":"status:\'failed\' AND amount>5000"}.',
   ].join(' '),
   input: z.strictObject({
     resource: z.enum(SEARCH_RESOURCES).optional(),
