@@ -1,11 +1,13 @@
 /**
- * Our tools as real clients hand them to a model (issue 13): LangChain's MCP adapter (@langchain/mcp-adapters,
+ * Our tool schemas are portable (issue 13): no construct a strict client flags, and every argument arrives typed
+ * when real clients hand our tools to a model: LangChain's MCP adapter (@langchain/mcp-adapters,
  * then @langchain/core's OpenAI function format) and the AI SDK's MCP client (@ai-sdk/mcp). Every argument must
  * arrive with the type, enum and item type we publish. LangChain keeps only the object branches of an anyOf, so a
  * union-typed argument (as dates were: string | integer) reaches the model with no type at all; the last test shows
  * this check catches that.
  */
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { ListToolsResultSchema } from '@modelcontextprotocol/sdk/types.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { loadMcpTools } from '@langchain/mcp-adapters';
 import { convertToOpenAITool } from '@langchain/core/utils/function_calling';
@@ -13,6 +15,7 @@ import { createMCPClient } from '@ai-sdk/mcp';
 import { Experimental_StdioMCPTransport } from '@ai-sdk/mcp/mcp-stdio';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BIN, cleanEnv } from '../helpers/spawn.js';
+import { schemaPortability } from '../../bench/schema-portability.mjs';
 
 type Json = Record<string, unknown>;
 interface Listed {
@@ -55,6 +58,20 @@ beforeAll(async () => {
   published = (await v1.listTools()).tools as Listed[];
 }, 30_000);
 afterAll(async () => v1?.close());
+
+describe('schemas every client can read (issue 13)', () => {
+  it('has no type arrays anywhere, no anyOf/oneOf in input schemas and no untyped schemas', async () => {
+    const raw = (await v1.request({ method: 'tools/list', params: {} }, ListToolsResultSchema)).tools;
+    const counts = schemaPortability(raw);
+    expect(counts.details).toEqual([]);
+    expect({ typeArrays: counts.typeArrays, inputUnions: counts.inputUnions, emptySchemas: counts.emptySchemas }).toEqual({ typeArrays: 0, inputUnions: 0, emptySchemas: 0 });
+  });
+
+  it('the check counts what a strict client flags', () => {
+    const tool = { name: 'old', inputSchema: { type: 'object', properties: { a: { anyOf: [{ type: 'string' }, { type: 'integer' }] } } }, outputSchema: { type: 'object', properties: { b: { type: ['string', 'null'] }, c: {} } } };
+    expect(schemaPortability([tool])).toMatchObject({ typeArrays: 1, inputUnions: 1, emptySchemas: 1 });
+  });
+});
 
 describe('client adapters keep every argument typed', () => {
   it('publishes every argument with one JSON type', () => {
