@@ -36,7 +36,7 @@ const fmt = (n) => n.toLocaleString('en-US');
 async function listTools() {
   const home = mkdtempSync(join(tmpdir(), 'catalogue-bench-'));
   const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('STRIPE_')));
-  Object.assign(env, { XDG_CONFIG_HOME: home, HOME: home, APPDATA: home });
+  Object.assign(env, { STRIPE_MCP_HOME: home });
   const client = new Client({ name: 'catalogue-bench', version: '1.0.0' });
   try {
     await client.connect(new StdioClientTransport({ command: process.execPath, args: [BIN], env, stderr: 'ignore' }));
@@ -65,6 +65,27 @@ const listBytes = bytes(answer);
 const outputBytes = tools.reduce((n, t) => n + (t.outputSchema ? bytes(t.outputSchema) : 0), 0);
 const portability = schemaPortability(tools);
 
+/** Where the model-visible bytes go: the arguments every list tool repeats, the tools' own, the prose. */
+const REPEATED = {
+  paging: ['limit', 'max_results', 'cursor', 'detail', 'created_after', 'created_before'],
+  aggregation: ['group_by', 'metrics', 'date_field', 'timezone', 'order_by', 'order', 'top'],
+  routing: ['connection', 'mode'],
+};
+const split = { instructions: bytes(instructions), descriptions: 0, paging: 0, aggregation: 0, routing: 0, own: 0, wrapper: 0 };
+for (const t of tools) {
+  const entry = bytes({ name: t.name, description: t.description ?? '', inputSchema: t.inputSchema });
+  let args = 0;
+  for (const [name, schema] of Object.entries(t.inputSchema.properties ?? {})) {
+    const size = bytes(name) + 1 + bytes(schema) + 1; // "name":{…},
+    args += size;
+    const group = Object.keys(REPEATED).find((g) => REPEATED[g].includes(name) && (g === 'routing' || t.name.startsWith('list_')));
+    split[group ?? 'own'] += size;
+  }
+  const description = bytes(t.description ?? '');
+  split.descriptions += description;
+  split.wrapper += entry - args - description;
+}
+
 const row = (name, ours, goal, ok) => `| ${name} | ${ours} | ${goal} | ${ok === undefined ? 'context' : ok ? 'met' : 'NOT met'} |`;
 const lines = [
   '## What a model reads: the tool catalogue (issue 13)',
@@ -84,6 +105,10 @@ const lines = [
   row('anyOf / oneOf in input schemas', String(portability.inputUnions), '0', portability.inputUnions === 0),
   row('anyOf / oneOf in output schemas', String(portability.outputUnions), '—'),
   row('Empty schemas ({}), any schema', String(portability.emptySchemas), '0', portability.emptySchemas === 0),
+  '',
+  `Where the model-visible bytes go: instructions ${fmt(split.instructions)}; descriptions ${fmt(split.descriptions)}; ` +
+    `arguments every list tool repeats: paging and dates ${fmt(split.paging)}, aggregation ${fmt(split.aggregation)}; ` +
+    `connection and mode on every tool ${fmt(split.routing)}; the tools' own arguments ${fmt(split.own)}; names, types and JSON around them ${fmt(split.wrapper)}.`,
   '',
   'Context (issue 13, measured the same way):',
   '',

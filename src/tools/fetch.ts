@@ -41,8 +41,8 @@ export const fetchObject = defineTool({
   permissions: { needs: [], mayUse: [], byChoice: { of: "the fetched object's resource", permissions: RETRIEVE_PERMISSIONS } },
   title: 'Fetch a Stripe object',
   description: [
-    'One Stripe object by id: {id, title, text, url, metadata}, a readable summary (decimal amounts, ISO dates) with a Dashboard link.',
-    'Opens any id a tool returns (cus_, ch_, pi_, in_, sub_, prod_, price_, …); an unprefixed id is looked up as a product, then a price. To find objects: search or the list tools.',
+    'One Stripe object by id: {id, title, text, url, metadata}, a readable summary with a Dashboard link.',
+    'Opens any id a tool returns (cus_, ch_, pi_, in_, sub_, prod_, price_, …); an unprefixed id is tried as a product, then a price. To find objects: search or the list tools.',
     'Example: {"id":"cus_NffrFeUfNV2Hib"}.',
   ].join(' '),
   input: z.strictObject({

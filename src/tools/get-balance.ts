@@ -10,8 +10,8 @@ export const getBalance = defineTool({
   permissions: { needs: ['rak_balance_read'], mayUse: [] },
   title: 'Get balance',
   description: [
-    'The account balance now, per currency: available (can be paid out) and pending (still settling), each split by source type when Stripe gives one; connect_reserved and instant_available when present.',
-    'Amounts are decimal strings per currency, never added together. History: list_balance_transactions; bank transfers: list_payouts.',
+    'The balance now, per currency (never added together): available (can be paid out) and pending (settling), split by source type; connect_reserved and instant_available when present.',
+    'History: list_balance_transactions; bank transfers: list_payouts.',
     'Example: {} or {"detail":"full"}.',
   ].join(' '),
   input: z.strictObject({

@@ -25,9 +25,9 @@ export const getChurn = defineTool({
   },
   title: 'Get churn',
   description: [
-    'Churn in a window, as Stripe defines it: customers and subscriptions that stopped paying (canceled, or turned unpaid, after having paid), the MRR they took per currency (decimal strings), and churn rate = churned ÷ (active at start + new in window).',
-    'Window: month (in timezone) or start/end; default the last 30 days. Lists up to 100 churned subscriptions with date, reason, feedback and lost MRR.',
-    'Example: {"month":"2026-05"} or {"start":"2026-04-01","end":"2026-07-01"}.',
+    'Churn as Stripe defines it: customers and subscriptions that stopped paying (canceled, or unpaid after paying) in a window, the MRR lost per currency, and churn rate = churned ÷ (active at start + new).',
+    'Window: month or start/end, default the last 30 days. Lists up to 100 churned subscriptions with reason and feedback.',
+    'Example: {"month":"2026-05"}.',
   ].join(' '),
   input: z.strictObject({
     month: checked((v) => /^\d{4}-(0[1-9]|1[0-2])$/.test(v), 'must be a month as YYYY-MM, e.g. 2026-05')

@@ -21,9 +21,9 @@ export const getMrr = defineTool({
   },
   title: 'Get MRR',
   description: [
-    'Monthly recurring revenue as Stripe Billing defines it, over every subscription: active and past_due, trials, metered and one-off items excluded, intervals normalised to a month, forever coupons applied.',
-    'Per currency (decimal strings, never converted), optionally per product, price or plan (product + interval), with subscription and customer counts; history_months or month_ends add past month-ends.',
-    'Example: {"group_by":"plan","history_months":3} or {"month_ends":["2026-05"],"timezone":"Europe/Paris"}.',
+    'MRR as Stripe Billing defines it, over every subscription: active and past_due; trials, metered and one-off items left out; intervals normalised to a month; forever coupons applied.',
+    'Per currency, never converted, with subscription and customer counts; optionally per product, price or plan; history_months or month_ends add past month-ends.',
+    'Example: {"group_by":"plan","history_months":3}.',
   ].join(' '),
   input: z.strictObject({
     group_by: z

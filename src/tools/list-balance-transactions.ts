@@ -23,10 +23,9 @@ export const listBalanceTransactions = defineTool({
   permissions: { needs: ['rak_balance_transaction_source_read'], mayUse: [] },
   title: 'List balance transactions',
   description: [
-    'The balance ledger, every movement: amount, fee, net (amount − fee), currency, type, reporting_category, status, available_on, created, source, description, fee_details, exchange_rate.',
-    'For fees and net revenue.',
+    'The balance ledger, for fees and net revenue: amount, fee, net (amount − fee), currency, type, reporting_category, status, available_on, created, source, description, fee_details, exchange_rate.',
     LISTS_AS_INSTRUCTED,
-    'Example: {"payout":"po_1Abc"} or {"created_after":"2026-01-01","group_by":["month"],"metrics":["sum:total_fees"]}.',
+    'Example: {"payout":"po_1Abc"} or {"group_by":["month"],"metrics":["sum:total_fees"]}.',
   ].join(' '),
   input: z.strictObject({
     type: checked((v) => (BALANCE_TRANSACTION_TYPES as readonly string[]).includes(v), `must be a balance transaction type: ${BALANCE_TRANSACTION_TYPES.join(', ')}`)

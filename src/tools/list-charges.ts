@@ -9,8 +9,7 @@ export const listCharges = defineTool({
   permissions: { needs: ['rak_charge_read'], mayUse: [] },
   title: 'List charges',
   description: [
-    'Charges (every payment attempt, failed included): amount, captured, refunded, currency, status, failure code/message, outcome (decline reason, risk), customer, payment intent, card brand/last4, created, metadata.',
-    'Amount or last4 matches: search.',
+    'Charges, failed attempts included: amount, captured, refunded, status, failure code/message, outcome (decline reason, risk), customer, payment intent, card brand/last4, created, metadata. By amount or last4: search.',
     LISTS_AS_INSTRUCTED,
     'Example: {"status":"failed","created_after":"7d"} or {"group_by":["customer"],"metrics":["sum:net_of_refunds"],"top":10}.',
   ].join(' '),

@@ -8,8 +8,7 @@ export const listCustomers = defineTool({
   permissions: { needs: ['rak_customer_read'], mayUse: [] },
   title: 'List customers',
   description: [
-    'Customers: id, name, email, phone, description, created, currency, balance (credit), delinquent, country, metadata.',
-    'email is exact; partial name or email: search (resource "customers").',
+    'Customers: id, name, email, phone, description, created, currency, balance (credit), delinquent, country, metadata. Partial name or email: search.',
     LISTS_AS_INSTRUCTED,
     'Example: {"email":"jane@example.com"} or {"group_by":["country"]}.',
   ].join(' '),

@@ -22,10 +22,9 @@ export const listDisputes = defineTool({
   permissions: { needs: ['rak_dispute_read'], mayUse: [] },
   title: 'List disputes',
   description: [
-    'Disputes (chargebacks, inquiries): amount, currency, status, reason, charge, payment intent, created, evidence due by, evidence given or past due, refundable, balance transactions.',
-    'Needing a reply: status needs_response or warning_needs_response.',
+    'Disputes (chargebacks, inquiries): amount, currency, status, reason, charge, payment intent, created, evidence due by, evidence given or past due, refundable. Needing a reply: needs_response, warning_needs_response.',
     LISTS_AS_INSTRUCTED,
-    'Example: {"status":"needs_response"} or {"group_by":["reason"]}.',
+    'Example: {"status":"needs_response"}.',
   ].join(' '),
   input: z.strictObject({
     charge: idFilter('ch_…'),

@@ -8,8 +8,7 @@ export const listInvoices = defineTool({
   permissions: { needs: ['rak_invoice_read'], mayUse: [] },
   title: 'List invoices',
   description: [
-    'Invoices: number, status, amounts due/paid/remaining, subtotal, discount, tax, total, currency, customer, subscription, billing reason, created, due date, period, paid_at, hosted link, first lines.',
-    'Overdue = open, due_before today. Number or total matches: search.',
+    'Invoices: number, status, amounts due/paid/remaining, subtotal, discount, tax, total, customer, subscription, billing reason, created, due date, period, paid_at, hosted link, first lines. Overdue: status open, due_before today.',
     LISTS_AS_INSTRUCTED,
     'Example: {"status":"open","due_before":"today"} or {"group_by":["month"],"metrics":["sum:amount_paid"]}.',
   ].join(' '),

@@ -20,9 +20,9 @@ export const listPaymentIntents = defineTool({
   permissions: { needs: ['rak_payment_intent_read'], mayUse: [] },
   title: 'List payment intents',
   description: [
-    'Payment intents (one per payment asked of a customer, across retries): amount, amount received, currency, status, last payment error (code, decline code, message), latest charge, customer, created, metadata.',
+    'Payment intents (one per payment asked for, across retries): amount, amount received, status, last payment error (code, decline code, message), latest charge, customer, created, metadata.',
     LISTS_AS_INSTRUCTED,
-    'Example: {"status":"failed","created_after":"7d"} or {"status":"failed","group_by":["decline_code"]}.',
+    'Example: {"status":"failed","created_after":"7d"} or {"group_by":["decline_code"]}.',
   ].join(' '),
   input: z.strictObject({
     customer: idFilter('cus_…'),

@@ -10,10 +10,9 @@ export const listPayouts = defineTool({
   permissions: { needs: ['rak_payout_read'], mayUse: [] },
   title: 'List payouts',
   description: [
-    'Payouts from the Stripe balance to a bank account or card: id, amount, currency, status, arrival_date, created, method, type, automatic, destination, failure code/message, balance transaction, description.',
-    'Their contents: list_balance_transactions with payout.',
+    'Payouts from the balance to a bank account or card: amount, currency, status, arrival_date, created, method, type, automatic, destination, failure code/message, balance transaction. Contents: list_balance_transactions with payout.',
     LISTS_AS_INSTRUCTED,
-    'Example: {"status":"failed"} or {"arrival_after":"2026-10-01","limit":100}.',
+    'Example: {"status":"failed"}.',
   ].join(' '),
   input: z.strictObject({
     status: z.enum(PAYOUT_STATUSES).optional(),

@@ -10,8 +10,7 @@ export const listPrices = defineTool({
   permissions: { needs: ['rak_plan_read'], mayUse: [] },
   title: 'List prices',
   description: [
-    'Prices (what a product costs): id, product, active, currency, unit_amount (absent if tiered or customer-chosen), type, interval and count, usage_type, billing_scheme, nickname, lookup_key, tax_behavior, created, metadata.',
-    'lookup_key or metadata: search.',
+    'Prices: id, product, active, currency, unit_amount (absent if tiered or customer-chosen), type, interval and count, usage_type, billing_scheme, nickname, lookup_key, tax_behavior, created, metadata.',
     LISTS_AS_INSTRUCTED,
     'Example: {"product":"prod_Nx1","type":"recurring"}.',
   ].join(' '),

@@ -8,8 +8,7 @@ export const listProducts = defineTool({
   permissions: { needs: ['rak_product_read'], mayUse: [] },
   title: 'List products',
   description: [
-    'Products (what is sold): id, name, description, active (false = archived), default price, type, unit label, url, created, updated, metadata.',
-    'Their prices: list_prices with product. Partial name: search (resource "products").',
+    'Products (what is sold): id, name, description, active (false = archived), default price, type, unit label, url, created, updated, metadata. Their prices: list_prices with product.',
     LISTS_AS_INSTRUCTED,
     'Example: {"active":true}.',
   ].join(' '),

@@ -8,10 +8,9 @@ export const listRefunds = defineTool({
   permissions: { needs: ['rak_refund_read'], mayUse: [] },
   title: 'List refunds',
   description: [
-    'Refunds: amount, currency, status, reason, failure reason, charge, payment intent, customer, balance transaction, created, metadata.',
-    "No search for refunds; a customer's refunded charges: list_charges with customer and refunded.",
+    "Refunds: amount, currency, status, reason, failure reason, charge, payment intent, customer, balance transaction, created, metadata. A customer's refunded charges: list_charges with customer, refunded.",
     LISTS_AS_INSTRUCTED,
-    'Example: {"created_after":"last_month","created_before":"this_month"} or {"charge":"ch_123"}.',
+    'Example: {"created_after":"last_month","created_before":"this_month"}.',
   ].join(' '),
   input: z.strictObject({
     charge: idFilter('ch_… or py_…'),

@@ -10,8 +10,8 @@ export const listSubscriptions = defineTool({
   permissions: { needs: ['rak_subscription_read'], mayUse: [] },
   title: 'List subscriptions',
   description: [
-    'Subscriptions: status, customer, items (price, product, amount, interval, quantity, period), cancellation (at period end, dates, reason), trial, start, created, discounts, latest invoice, metadata.',
-    'Without status Stripe lists every status but canceled (incomplete_expired included); "canceled": deleted customers\' included; "ended" = canceled or incomplete_expired. MRR, churn: get_mrr, get_churn.',
+    'Subscriptions: status, customer, items (price, product, amount, interval, quantity), period, cancellation, trial, discounts, latest invoice, created, metadata.',
+    'No status: every status but canceled (incomplete_expired included); "canceled": deleted customers\' included; "ended": canceled or incomplete_expired. MRR, churn: get_mrr, get_churn.',
     LISTS_AS_INSTRUCTED,
     'Example: {"status":"past_due"}.',
   ].join(' '),
