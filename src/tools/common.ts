@@ -52,9 +52,6 @@ export const timeZoneInput = checked((v) => v.length >= 1 && v.length <= 64, 'mu
 /** The pointer a list tool's description ends its summary with. */
 export const LISTS_AS_INSTRUCTED = 'Pages and aggregates as the instructions say.';
 
-/** The arguments every list tool shares, explained in the server's instructions rather than in each schema. */
-export const SHARED_ARGUMENTS = ['created_before', 'limit', 'max_results', 'cursor', 'detail', 'group_by', 'metrics', 'date_field', 'timezone', 'order_by', 'order', 'top', 'connection', 'mode'] as const;
-
 /** Any Stripe object as the API returns it (detail: "full"). */
 export const rawStripeObject = z.looseObject({ id: z.string(), object: z.string() });
 
