@@ -15,6 +15,7 @@ import type { z } from 'zod';
 import type { AnyTool } from '../tools/define-tool.js';
 import { TOOLS } from '../tools/index.js';
 import { connectionArgument, toolInputSchema, toolOutputSchema } from './tool-runner.js';
+import { portableJsonSchema } from './portable-schema.js';
 
 type Io = 'input' | 'output';
 type JsonSchemaFn = (options?: { target?: string }) => Record<string, unknown>;
@@ -39,9 +40,9 @@ export const SDK_JSON_SCHEMA_TARGET = 'draft-2020-12';
 /** Each tool's JSON Schemas as the SDK would compute them; the input as with no connection configured. */
 export type ToolSchemaSnapshot = Record<string, { input: JsonSchema; output: JsonSchema }>;
 
-/** What the SDK gets from a zod schema for tools/list. */
+/** What the SDK gets from a zod schema for tools/list: zod's conversion, made portable (portable-schema.ts). */
 export const jsonSchemaOf = (schema: z.ZodType, io: Io): JsonSchema =>
-  (schema as unknown as { '~standard': StandardWithJson })['~standard'].jsonSchema![io]({ target: SDK_JSON_SCHEMA_TARGET });
+  portableJsonSchema((schema as unknown as { '~standard': StandardWithJson })['~standard'].jsonSchema![io]({ target: SDK_JSON_SCHEMA_TARGET }), io);
 
 /** What the build writes to dist/tool-schemas.json. */
 export function snapshotToolSchemas(tools: readonly AnyTool[]): ToolSchemaSnapshot {
@@ -103,7 +104,7 @@ export function memoiseJsonSchema<S extends z.ZodType>(schema: S, known: Partial
       const key = `${io}\u0000${options?.target ?? ''}`;
       let json = memo.get(key);
       if (!json) {
-        json = deepFreeze(original[io](options));
+        json = deepFreeze(portableJsonSchema(original[io](options), io));
         memo.set(key, json);
       }
       return json;

@@ -20,7 +20,8 @@ export function toolAnnotations(tool: AnyTool) {
 export function toolInputSchema(tool: AnyTool, connectionNames: string[]): z.ZodObject {
   const { shape } = tool.input.extend({
     connection: connectionArgument(connectionNames).optional(),
-    mode: z.enum(MODES).optional().describe("'test' or 'live' data; default: the connection's default mode (else test). Test and live data never mix."),
+    // Said once in the server's instructions: default the connection's mode; test and live never mix.
+    mode: z.enum(MODES).optional(),
   });
   // A mistyped argument name is answered with the valid names and the closest one (the MCP SDK and the CLI both
   // report this message).
@@ -31,8 +32,8 @@ export function toolInputSchema(tool: AnyTool, connectionNames: string[]): z.Zod
 /** The `connection` argument: the configured names, so a model can choose among them. */
 export function connectionArgument(connectionNames: string[]): z.ZodType<string> {
   return connectionNames.length > 0
-    ? z.enum(connectionNames as [string, ...string[]]).describe(`Which configured Stripe connection to read. Configured: ${connectionNames.join(', ')}.`)
-    : z.string().min(1).describe('Which configured Stripe connection to read (none is configured yet).');
+    ? z.enum(connectionNames as [string, ...string[]])
+    : z.string().refine((name) => name.length >= 1, 'must be a configured connection name');
 }
 
 export function toolOutputSchema(tool: AnyTool): z.ZodObject {

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ToolInputError } from '../stripe/errors.js';
 import { DATE_FORMS } from '../stripe/time.js';
+import { dateRange, type UnixRange } from '../stripe/time.js';
 import { emptyFieldsOptional } from '../stripe/compact/shared.js';
 import { STRIPE_ID } from '../stripe/objects.js';
 import type { Mode } from '../stripe/keys.js';
@@ -12,42 +13,45 @@ export const DEFAULT_LIMIT = 20;
 /**
  * Dates in: an ISO date (UTC midnight), an ISO date-time with offset, Unix seconds, or a date word (today, 7d,
  * last_month, …: src/tools/engine/date-words.ts, resolved by the server's wrapper before a handler runs). The
- * wrapper finds date arguments by this very schema, so every date argument must be built from it.
+ * forms are said once, in the server's instructions. One JSON type, a string, so no client converter meets a
+ * union (LangChain's MCP adapter drops non-object anyOf branches, leaving the argument untyped): Unix seconds come
+ * as digits; a number sent anyway is taken as its digits. The wrapper finds date arguments by this very schema, so
+ * every date argument must be built from it.
  */
-export const dateInput = z.union([z.string().min(1), z.number().int()]).describe(`A date: ${DATE_FORMS}`);
+export const dateInput = z.preprocess((value) => (typeof value === 'number' ? String(value) : value), z.string());
 
-/** The one line every date argument carries (kept short: tool schemas are read in every conversation). */
-export const DATE_WORDS_DOC =
-  'ISO date (2026-05-01 = UTC midnight), date-time with offset, Unix seconds, or today, yesterday, Nd (7d = 7 days ago), this_month, last_month, this_quarter, last_quarter (in timezone, else UTC)';
-export const afterDoc = (what: string) => `Only objects whose ${what} is at or after this moment (inclusive): ${DATE_WORDS_DOC}; a period word means its start.`;
-export const beforeDoc = (what: string) => `Only objects whose ${what} is before this moment (exclusive); same forms, a period word means its end.`;
+/** The pointer a date argument carries: the forms are in the server's instructions (and in every date error). */
+export const DATE_WORDS_DOC = 'ISO, Unix s, 7d, last_month…';
+export const afterDoc = (what: string) => `${what}: ${DATE_WORDS_DOC}`;
 
 export const createdRangeInput = {
-  created_after: dateInput.optional().describe(afterDoc('creation time')),
-  created_before: dateInput.optional().describe(beforeDoc('creation time')),
+  created_after: dateInput.optional().describe(afterDoc('Date')),
+  created_before: dateInput.optional(),
 };
 
-export const detailInput = z
-  .enum(['compact', 'full'])
-  .default('compact')
-  .describe('compact (default): the fields that matter, money as decimal strings. full: Stripe objects as the API returns them (amounts then in minor units, e.g. cents).');
+export const detailInput = z.enum(['compact', 'full']).default('compact');
+
+/** A constraint checked on the server but kept out of the JSON Schema a model reads (the message says it all). */
+export const checked = (test: (value: string) => boolean, message: string) => z.string().refine(test, message);
 
 export const listInput = {
-  limit: z.number().int().min(1).max(100).default(DEFAULT_LIMIT).describe(`Objects per page, 1–100 (default ${DEFAULT_LIMIT}).`),
-  max_results: z
-    .number()
-    .int()
-    .min(1)
-    .max(MAX_RESULTS)
-    .optional()
-    .describe(`List up to this many objects (1–${MAX_RESULTS.toLocaleString('en-US')}), paged on the server; replaces limit. An answer too large for a client (~150k characters) comes back as a summary telling how to aggregate or narrow.`),
-  cursor: z
-    .string()
-    .regex(STRIPE_ID, 'must be a next_cursor value from a previous result (an object id)')
-    .optional()
-    .describe('next_cursor from the previous result, to get the next page.'),
+  limit: z.number().int().min(1).max(100).default(DEFAULT_LIMIT),
+  max_results: z.number().int().min(1).max(MAX_RESULTS).optional(),
+  cursor: checked((v) => STRIPE_ID.test(v), 'must be a next_cursor value from a previous result (an object id)').optional(),
   detail: detailInput,
 };
+
+/** An id filter (customer, charge, …): the prefix goes in its description, e.g. "cus_…". */
+export const idFilter = (doc: string) => checked((v) => v.length >= 1 && v.length <= 255, 'must not be empty (an id of at most 255 characters)').optional().describe(doc);
+
+/** A currency filter: three letters, any case (sent lowercase). */
+export const currencyFilter = checked((v) => /^[A-Za-z]{3}$/.test(v), 'must be a three-letter ISO 4217 currency code, e.g. usd').optional().describe('usd, eur, …');
+
+/** An IANA time zone, default UTC (checked where it is used, with a message naming the zone). */
+export const timeZoneInput = checked((v) => v.length >= 1 && v.length <= 64, 'must be an IANA time zone such as Europe/Paris').default('UTC');
+
+/** The pointer a list tool's description ends its summary with. */
+export const LISTS_AS_INSTRUCTED = 'Pages and aggregates as the instructions say.';
 
 /** Any Stripe object as the API returns it (detail: "full"). */
 export const rawStripeObject = z.looseObject({ id: z.string(), object: z.string() });
@@ -58,6 +62,21 @@ export { assertMode } from './engine/mode.js';
 
 const cell = z.union([z.string(), z.number(), z.null()]);
 const row = z.record(z.string(), cell);
+
+/** What an answer too large for a client becomes (src/tools/engine/list.ts ListCollector.summary), list or search. */
+export const listSummarySchema = z
+  .object({
+    reason: z.enum(['too_large', 'too_many_rows']),
+    message: z.string(),
+    characters: z.number().int(),
+    limit_characters: z.number().int(),
+    max_results_that_fit: z.number().int().optional(),
+    newest_created: z.string().nullable().optional(),
+    oldest_created: z.string().nullable().optional(),
+    totals: z.array(row).optional(),
+  })
+  .optional()
+  .describe('Instead of a list too large for a client: what matched, and which call gets the answer');
 
 /** The shape every list tool answers with, around its own compact item schema. */
 export function listOutput(item: z.ZodObject) {
@@ -71,19 +90,7 @@ export function listOutput(item: z.ZodObject) {
     filters: z.record(z.string(), z.unknown()).describe('The filters this answer covers (dates ISO 8601 UTC)'),
     amounts: z.string(),
     note: z.string().optional(),
-    summary: z
-      .object({
-        reason: z.enum(['too_large', 'too_many_rows']),
-        message: z.string(),
-        characters: z.number().int(),
-        limit_characters: z.number().int(),
-        max_results_that_fit: z.number().int().optional(),
-        newest_created: z.string().nullable().optional(),
-        oldest_created: z.string().nullable().optional(),
-        totals: z.array(row).optional(),
-      })
-      .optional()
-      .describe('Instead of a list too large for a client: what matched, and which call gets the answer'),
+    summary: listSummarySchema,
     aggregate: z
       .object({
         group_by: z.array(z.string()),

@@ -23,12 +23,31 @@ export interface ToolContext {
   permissionMissing?: (permission: ReadPermission) => void;
 }
 
+/**
+ * How a tool describes itself (issue 13: every conversation pays for the catalogue before the user asks; budget
+ * ≤ 16,000 bytes for all default tools, instructions and input schemas included, measured by bench/catalogue.mjs):
+ * - What every tool shares is said ONCE, in the server's instructions (src/server/instructions.ts): money as exact decimal strings per currency, date forms (ISO, Unix seconds, today, 7d,
+ *   last_month, …; *_after inclusive, *_before exclusive), paging (limit / cursor / max_results), the aggregation
+ *   grammar (group_by, metrics, order_by, order, top, date_field, timezone), connection and mode. A tool that relies
+ *   on them says so in a few words ("Pages and aggregates as the instructions say.", LISTS_AS_INSTRUCTED), never restates them.
+ * - description: 200–450 characters, in this order: what it returns (the main fields, newest first or not), its
+ *   units if it returns money or counts, the filters or uses a model could not guess from the argument names,
+ *   where to go instead (e.g. "amounts: use search"), then one or two example calls as JSON after
+ *   "Example:" (valid input: test/tools/registry.test.ts parses them). Look at list-charges.ts or get-mrr.ts.
+ * - Argument descriptions: only what the name, type and enum do not say (e.g. "true: fully refunded only",
+ *   "pi_…"); none at all for the shared arguments (listInput, aggregateInput, dates, connection, mode). No
+ *   defaults, ranges or enum values in prose: the schema carries them.
+ * - Schemas: one JSON type per argument (no unions: dates are strings, Unix seconds as digits); enums only when
+ *   short or when a model could not guess the values; constraints a model does not need (id patterns, lengths)
+ *   checked with `.refine()` so they stay out of the JSON Schema. Output schemas are what clients validate
+ *   structuredContent against, not documentation: no descriptions needed, optional instead of nullable.
+ */
 export interface ToolDefinition<Input extends z.ZodObject = z.ZodObject, Output extends z.ZodObject = z.ZodObject> {
   /** snake_case MCP tool name. */
   name: string;
   /** Human title, shown by clients and used as the `title` annotation. */
   title: string;
-  /** Written for a model choosing a tool: what it returns, units, date format, filters, an example. */
+  /** Written for a model choosing a tool, in the style above: what it returns, units, filters, one example. */
   description: string;
   /**
    * The `rak_…_read` permissions a restricted key needs for this tool, and those it may use (labels:

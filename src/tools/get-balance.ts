@@ -10,10 +10,8 @@ export const getBalance = defineTool({
   permissions: { needs: ['rak_balance_read'], mayUse: [] },
   title: 'Get balance',
   description: [
-    'Returns the Stripe account balance right now, one entry per currency: available (can be paid out now) and pending (still settling), each with a source_types split (card, bank_account, …) when Stripe gives one;',
-    'connect_reserved and instant_available when the account has them. Amounts are exact decimal strings in major units of their currency; currencies are never added together.',
-    'No filters. For how the balance moved over time (charges, fees, refunds, payouts) use list_balance_transactions; for money sent to the bank use list_payouts.',
-    'detail "full" returns Stripe\'s balance object instead (amounts in minor units).',
+    'The balance now, per currency (never added together): available (can be paid out) and pending (settling), split by source type; connect_reserved and instant_available when present.',
+    'History: list_balance_transactions; bank transfers: list_payouts.',
     'Example: {} or {"detail":"full"}.',
   ].join(' '),
   input: z.strictObject({

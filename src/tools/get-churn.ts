@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DATE_WORDS_DOC, dateInput } from './common.js';
+import { DATE_WORDS_DOC, checked, dateInput, timeZoneInput } from './common.js';
 import { defineTool } from './define-tool.js';
 import { computeChurn } from './metrics/churn.js';
 
@@ -25,20 +25,17 @@ export const getChurn = defineTool({
   },
   title: 'Get churn',
   description: [
-    'Customers and subscriptions that churned in a period (canceled, or turned unpaid, after having paid), the MRR they took with them per currency, and the churn rate as Stripe defines it: churned in the window ÷ (active at its start + new in it).',
-    'Computed on the server over every subscription. The window is a calendar month (month + timezone), or start (inclusive) / end (exclusive); default the last 30 days, as in Stripe\'s dashboard.',
-    'Lists up to 100 churned subscriptions with date, reason, feedback and lost MRR, and what Stripe\'s data cannot tell.',
-    'Example: {"month":"2026-05"} or {"start":"2026-04-01","end":"2026-07-01"}.',
+    'Churn as Stripe defines it: customers and subscriptions that stopped paying (canceled, or unpaid after paying) in a window, the MRR lost per currency, and churn rate = churned ÷ (active at start + new).',
+    'Window: month or start/end, default the last 30 days. Lists up to 100 churned subscriptions with reason and feedback.',
+    'Example: {"month":"2026-05"}.',
   ].join(' '),
   input: z.strictObject({
-    month: z
-      .string()
-      .regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'must be a month as YYYY-MM, e.g. 2026-05')
+    month: checked((v) => /^\d{4}-(0[1-9]|1[0-2])$/.test(v), 'must be a month as YYYY-MM, e.g. 2026-05')
       .optional()
-      .describe('A calendar month, YYYY-MM (in timezone); instead of start/end'),
-    start: dateInput.optional().describe(`Window start (inclusive): ${DATE_WORDS_DOC}; a period word means its start`),
-    end: dateInput.optional().describe('Window end (exclusive; forms as start, a period word means its end); default now'),
-    timezone: z.string().min(1).max(64).default('UTC').describe('IANA time zone of month (default UTC)'),
+      .describe('YYYY-MM, instead of start/end'),
+    start: dateInput.optional().describe(DATE_WORDS_DOC),
+    end: dateInput.optional().describe('Default now'),
+    timezone: timeZoneInput,
   }),
   output: z.object({
     object: z.literal('churn'),

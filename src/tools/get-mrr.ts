@@ -1,9 +1,10 @@
 import { z } from 'zod';
 import { defineTool } from './define-tool.js';
+import { checked, idFilter, timeZoneInput } from './common.js';
 import { computeMrr, MRR_GROUPS } from './metrics/mrr.js';
 
 const row = z.record(z.string(), z.union([z.string(), z.number(), z.null()]));
-const month = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'must be a month as YYYY-MM, e.g. 2026-05');
+const month = checked((v) => /^\d{4}-(0[1-9]|1[0-2])$/.test(v), 'must be a month as YYYY-MM, e.g. 2026-05');
 
 export const getMrr = defineTool({
   name: 'get_mrr',
@@ -20,20 +21,19 @@ export const getMrr = defineTool({
   },
   title: 'Get MRR',
   description: [
-    'Monthly recurring revenue as Stripe Billing defines it, computed on the server over every subscription: active and past_due subscriptions; trials, metered prices, one-off items and free plans excluded; quantity and billing interval normalised to a month; only forever coupons reduce it (the subscription\'s, or its customer\'s when it has none; only on the products a coupon applies to).',
-    'Per currency (never converted), optionally grouped by product, price or plan (product + billing interval), with subscriber counts.',
-    'history_months (or month_ends) adds MRR at past month-ends, rebuilt from subscription start, trial, cancellation and end dates; the answer lists what that reconstruction cannot know.',
-    'Example: {"group_by":"plan","history_months":3} or {"month_ends":["2026-05"],"timezone":"Europe/Paris"}.',
+    'MRR as Stripe Billing defines it, over every subscription: active and past_due; trials, metered and one-off items left out; intervals normalised to a month; forever coupons applied.',
+    'Per currency, never converted, with subscription and customer counts; optionally per product, price or plan; history_months or month_ends add past month-ends.',
+    'Example: {"group_by":"plan","history_months":3}.',
   ].join(' '),
   input: z.strictObject({
     group_by: z
       .enum(MRR_GROUPS)
       .default('none')
-      .describe('none (default): totals per currency; product; price; or plan = product + billing interval (Pro monthly vs Pro yearly).'),
-    history_months: z.number().int().min(0).max(36).default(0).describe('Also MRR at the end of each of the last N complete months (0–36).'),
-    month_ends: z.array(month).min(1).max(36).optional().describe('Also MRR at the end of these months (YYYY-MM), e.g. ["2026-03","2026-06"].'),
-    timezone: z.string().min(1).max(64).default('UTC').describe('IANA time zone in which months end (default UTC), e.g. America/New_York.'),
-    customer: z.string().min(1).max(255).optional().describe("Only this customer's subscriptions (cus_…)"),
+      .describe('plan = product + billing interval'),
+    history_months: z.number().int().min(0).max(36).default(0).describe('Also each of the last N complete months'),
+    month_ends: z.array(month).min(1).max(36).optional().describe('Also these months (YYYY-MM)'),
+    timezone: timeZoneInput.describe('Where months end'),
+    customer: idFilter('cus_…'),
   }),
   output: z.object({
     object: z.literal('mrr'),

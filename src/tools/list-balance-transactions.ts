@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { compactBalanceTransaction, compactBalanceTransactionSchema, balanceTransactionFacets } from '../stripe/compact/balance-transaction.js';
 import { dateRange } from '../stripe/time.js';
 import { defineTool } from './define-tool.js';
-import { aggregateInput, createdRangeInput, listInput, listOutput, listPage } from './common.js';
+import { LISTS_AS_INSTRUCTED, checked, currencyFilter, aggregateInput, createdRangeInput, listInput, listOutput, listPage } from './common.js';
 
 /** Balance transaction types Stripe documents (stripe 23.x types). */
 export const BALANCE_TRANSACTION_TYPES = [
@@ -17,8 +17,7 @@ export const BALANCE_TRANSACTION_TYPES = [
   'stripe_fx_fee', 'tax_fee', 'tax_fund', 'topup', 'topup_reversal', 'transfer', 'transfer_cancel', 'transfer_failure', 'transfer_refund',
 ] as const;
 
-const objectId = (what: string) =>
-  z.string().regex(/^[a-z]+_[A-Za-z0-9]+$/, `must be a Stripe id (${what})`);
+const objectId = (what: string) => checked((v) => /^[a-z]+_[A-Za-z0-9]+$/.test(v), `must be a Stripe id (${what})`);
 
 export const listBalanceTransactions = defineTool({
   name: 'list_balance_transactions',
@@ -30,20 +29,17 @@ export const listBalanceTransactions = defineTool({
   },
   title: 'List balance transactions',
   description: [
-    'Lists every movement of the Stripe balance (the ledger), newest first: id, amount, fee, net (amount − fee), currency, type, reporting_category, status (available or pending), available_on and created (ISO 8601 UTC), source id, description, fee_details, exchange_rate.',
-    'Filters: type (charge, refund, payout, stripe_fee, adjustment, …), currency, payout (po_…: what an automatic payout paid out), source (ch_…, re_…: the transaction of that object), created_after (inclusive) / created_before (exclusive).',
-    'Use it for fees and net revenue. Pages: limit 1–100 then cursor = next_cursor, or max_results (≤ 10,000) paged on the server. Totals: group_by (type, reporting_category, month, …) with metrics (count, sum:fee, sum:total_fees = processing + Stripe-billed fees, …) aggregate every match exactly, per currency.',
-    'Example: {"payout":"po_1Abc"} or {"created_after":"2026-01-01","created_before":"2026-04-01","group_by":["month"],"metrics":["sum:total_fees"]}.',
+    'The balance ledger, for fees and net revenue: amount, fee, net (amount − fee), currency, type, reporting_category, status, available_on, created, source, description, fee_details, exchange_rate.',
+    LISTS_AS_INSTRUCTED,
+    'Example: {"payout":"po_1Abc"} or {"group_by":["month"],"metrics":["sum:total_fees"]}.',
   ].join(' '),
   input: z.strictObject({
-    type: z.enum(BALANCE_TRANSACTION_TYPES).optional().describe('Only transactions of this type'),
-    currency: z
-      .string()
-      .regex(/^[A-Za-z]{3}$/, 'must be a three-letter ISO 4217 currency code, e.g. usd')
+    type: checked((v) => (BALANCE_TRANSACTION_TYPES as readonly string[]).includes(v), `must be a balance transaction type: ${BALANCE_TRANSACTION_TYPES.join(', ')}`)
       .optional()
-      .describe('Three-letter ISO currency code, e.g. usd, eur, jpy'),
-    payout: objectId('po_…').optional().describe('Payout id: only the transactions that automatic payout paid out'),
-    source: objectId('ch_…, re_…, py_…').optional().describe('Id of the object that caused the transaction (charge, refund, …)'),
+      .describe('charge, refund, payout, stripe_fee, adjustment, …'),
+    currency: currencyFilter,
+    payout: objectId('po_…').optional().describe('po_…: what it paid out'),
+    source: objectId('ch_…, re_…, py_…').optional().describe('ch_…, re_…: what caused it'),
     ...createdRangeInput,
     ...listInput,
     ...aggregateInput(balanceTransactionFacets),

@@ -4,7 +4,7 @@ import { compactPrice, compactPriceSchema, priceFacets } from '../stripe/compact
 import { ToolInputError } from '../stripe/errors.js';
 import { dateRange } from '../stripe/time.js';
 import { defineTool } from './define-tool.js';
-import { aggregateInput, createdRangeInput, listInput, listOutput, listPage, requireNonEmpty } from './common.js';
+import { LISTS_AS_INSTRUCTED, currencyFilter, idFilter, aggregateInput, createdRangeInput, listInput, listOutput, listPage, requireNonEmpty } from './common.js';
 
 export const listPrices = defineTool({
   name: 'list_prices',
@@ -16,22 +16,16 @@ export const listPrices = defineTool({
   },
   title: 'List prices',
   description: [
-    'Lists Stripe prices (what a product costs), newest first: id, product id, active, currency, unit_amount, type (one_time or recurring), interval and interval_count, usage_type (licensed or metered), billing_scheme, nickname, lookup_key, tax_behavior, created (ISO 8601 UTC), metadata.',
-    'Filters: product (id), type, currency (e.g. usd), active (false = archived), recurring_interval (day, week, month, year), created_after (inclusive) / created_before (exclusive).',
-    'unit_amount is null for tiered or customer-chosen prices. Pages: limit 1–100 then cursor = next_cursor, or max_results (≤ 10,000) paged on the server. Counts: group_by (product, interval, currency, …).',
-    'To search by lookup_key or metadata use the search tool (resource "prices").',
-    'Example: {"product":"prod_Nx1","type":"recurring"} or {"currency":"eur","recurring_interval":"year"}.',
+    'Prices: id, product, active, currency, unit_amount (absent if tiered or customer-chosen), type, interval and count, usage_type, billing_scheme, nickname, lookup_key, tax_behavior, created, metadata.',
+    LISTS_AS_INSTRUCTED,
+    'Example: {"product":"prod_Nx1","type":"recurring"}.',
   ].join(' '),
   input: z.strictObject({
-    product: z.string().min(1).max(255).optional().describe('Product id (prod_… or a custom id): only its prices'),
-    type: z.enum(['one_time', 'recurring']).optional().describe('one_time or recurring'),
-    currency: z
-      .string()
-      .regex(/^[A-Za-z]{3}$/, 'must be a three-letter ISO 4217 currency code, e.g. usd')
-      .optional()
-      .describe('Three-letter ISO currency code, e.g. usd, eur, jpy'),
-    active: z.boolean().optional().describe('true: prices usable for new purchases; false: archived prices'),
-    recurring_interval: z.enum(['day', 'week', 'month', 'year']).optional().describe('Only recurring prices billed at this interval'),
+    product: idFilter('prod_… or a custom id'),
+    type: z.enum(['one_time', 'recurring']).optional(),
+    currency: currencyFilter,
+    active: z.boolean().optional().describe('false: archived'),
+    recurring_interval: z.enum(['day', 'week', 'month', 'year']).optional(),
     ...createdRangeInput,
     ...listInput,
     ...aggregateInput(priceFacets),

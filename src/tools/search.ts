@@ -8,14 +8,15 @@ import { compactPrice, compactPriceSchema, priceFacets } from '../stripe/compact
 import { compactProduct, compactProductSchema, productFacets } from '../stripe/compact/product.js';
 import { compactSubscription, compactSubscriptionSchema, subscriptionFacets } from '../stripe/compact/subscription.js';
 import type { Facets } from '../stripe/compact/facets.js';
-import { emptyFieldsOptional, withoutEmptyFields } from '../stripe/compact/shared.js';
+import { emptyFieldsOptional } from '../stripe/compact/shared.js';
 import type { ReadPermission } from '../stripe/permissions.js';
 import { defineTool } from './define-tool.js';
-import { AMOUNTS_FULL, COMPACT_LIST_NOTE, DEFAULT_LIMIT, MAX_RESULTS, assertMode, detailInput, rawStripeObject } from './common.js';
+import { assertMode, checked, listInput, listSummarySchema, rawStripeObject } from './common.js';
+import { ListCollector } from './engine/list.js';
+import type { ListedObject } from './engine/scan.js';
 import { ToolInputError } from '../stripe/errors.js';
 import { searchFreeText } from './engine/free-text.js';
-import { Aggregator } from './engine/aggregate.js';
-import { OUTPUT_LIMIT_CHARS, OutputBudget, formatCount } from './engine/output.js';
+import { formatCount } from './engine/output.js';
 import { paced, throwIfCancelled } from './engine/pacer.js';
 import { SEARCH_RESOURCES, SEARCH_SYNTAX, describeSearchFields, searchQueryProblem, type SearchResource } from '../stripe/search-query.js';
 
@@ -83,35 +84,25 @@ export const search = defineTool({
   },
   title: 'Search Stripe',
   description: [
-    "Finds customers, charges, invoices, payment_intents, prices, products or subscriptions with Stripe's Search Query Language: partial names or emails, metadata, amounts, statuses.",
-    'Without resource, query is plain text (name, email, invoice number, amount, id) looked up across resources; the answer is results [{id, title, url}], opened with fetch.',
-    "Syntax: field:'value' exact, case-insensitive; field~'abc' contains (3+ characters; fields marked ~ only); >, <, >=, <= on fields marked # only (amounts in minor units: amount>1000 = 10.00 USD; dates in Unix seconds); -field:'x' not; field:null empty; metadata['key']:'value'; quote text; up to 10 clauses joined by AND or OR, not both.",
-    'Fields per resource: see query; a query Stripe would refuse is refused unsent. Returns compact objects like the list tools (detail "full" for Stripe\'s own); pages: pass next_page as page, or max_results (up to 10,000) to page on the server; include_total_count adds total_count.',
-    'Results can lag a minute behind.',
-    'Example: {"resource":"customers","query":"email~\'acme.com\' AND created>1767225600"} or {"resource":"charges","query":"status:\'failed\' AND amount>5000"}.',
+    "Finds customers, charges, invoices, payment_intents, prices, products or subscriptions with Stripe's query language, answering compact objects like the list tools.",
+    "Syntax: field:'value' exact; field~'abc' contains (fields marked ~); >, <, >=, <= on fields marked # (amounts in minor units: amount>1000 = 10.00 USD; dates as Unix seconds); -field:'x' not; field:null; metadata['key']:'v'; up to 10 clauses with AND or OR, not both. Pages with next_page as page, or max_results.",
+    'Without resource: plain text (name, email, number, amount, id) across resources, answering [{id, title, url}] for fetch. Results can lag a minute.',
+    'Example: {"resource":"charges","query":"status:\'failed\' AND amount>5000"}.',
   ].join(' '),
   input: z.strictObject({
-    resource: z.enum(SEARCH_RESOURCES).optional().describe('What to search with the query language; leave out to search plain text across resources'),
+    resource: z.enum(SEARCH_RESOURCES).optional(),
     query: z
       .string()
       .trim()
       .min(1, 'must not be empty')
       .max(MAX_QUERY_LENGTH, `must be at most ${MAX_QUERY_LENGTH} characters (Stripe allows at most 10 clauses)`)
-      .describe(
-        `Fields per resource (~ also contains, # also compares) — ${FIELDS_BY_RESOURCE}. ` +
-          "active, shippable, disputed, refunded: 'true' or 'false' (refunded 'false' = partly, null = not refunded).",
-      ),
-    limit: z.number().int().min(1).max(100).default(DEFAULT_LIMIT).describe(`Objects per page, 1–100 (default ${DEFAULT_LIMIT}).`),
-    max_results: z
-      .number()
-      .int()
-      .min(1)
-      .max(MAX_RESULTS)
-      .optional()
-      .describe(`Return up to this many matches (1–${MAX_RESULTS.toLocaleString('en-US')}), paged on the server; replaces limit. An answer too large for a client (~150k characters) comes back as a summary instead.`),
-    page: z.string().min(1).max(2000).optional().describe('next_page from the previous result of the same query, to get the next page.'),
-    include_total_count: z.boolean().default(false).describe('Also return total_count, the number of all matches (slower).'),
-    detail: detailInput,
+      .describe(`Fields: ${FIELDS_BY_RESOURCE}. active, shippable, disputed, refunded: 'true'/'false'.`),
+    // The list engine's own paging and detail arguments (src/tools/common.ts), explained in the instructions.
+    limit: listInput.limit,
+    max_results: listInput.max_results,
+    page: checked((v) => v.length >= 1 && v.length <= 2000, 'must be next_page from the previous result').optional().describe('next_page'),
+    include_total_count: z.boolean().default(false),
+    detail: listInput.detail,
   }),
   output: z.object({
     object: z.literal('search_result'),
@@ -127,17 +118,7 @@ export const search = defineTool({
     total_count: z.number().int().optional().describe('All matches, when include_total_count was true'),
     amounts: z.string().optional(),
     note: z.string(),
-    summary: z
-      .object({
-        reason: z.literal('too_large'),
-        message: z.string(),
-        characters: z.number().int(),
-        limit_characters: z.number().int(),
-        max_results_that_fit: z.number().int(),
-        totals: z.array(z.record(z.string(), z.union([z.string(), z.number(), z.null()]))),
-      })
-      .optional()
-      .describe('Present when the matches would be too large for a client: a summary instead of the list'),
+    summary: listSummarySchema,
     data: z
       .array(
       z.union([
@@ -167,8 +148,8 @@ export const search = defineTool({
     if (args.page !== undefined && !page) throw new ToolInputError('page must not be empty: pass next_page from the previous result.');
     const wanted = args.max_results ?? args.limit;
     const full = args.detail === 'full';
-    const budget = new OutputBudget<unknown>();
-    const totals = new Aggregator(target.facets, { metrics: ['count', ...target.facets.defaultSums.map((f) => `sum:${f}`)] });
+    // The list engine's collector: the same output budget, projection, totals and summary as the list tools.
+    const collected = new ListCollector<ListedObject, unknown>(target.facets, target.compact, args.detail);
     let scanned = 0;
     let hasMore = true;
     let totalCount: number | undefined;
@@ -179,13 +160,10 @@ export const search = defineTool({
       const expand = [...(args.include_total_count && scanned === 0 ? ['total_count'] : []), ...(full ? [] : (target.compactExpand ?? []))];
       if (expand.length > 0) params.expand = expand;
       const result = await paced(ctx, 'search', () => target.run(ctx.stripe, params));
-      const items = result.data as Array<{ id: string; object: string; livemode?: boolean }>;
+      const items = result.data as ListedObject[];
       assertMode(items, ctx);
       if (typeof result.total_count === 'number') totalCount = result.total_count;
-      for (const item of items) {
-        totals.add(item);
-        budget.add(full ? item : withoutEmptyFields(target.compact(item) as object));
-      }
+      for (const item of items) collected.add(item);
       scanned += items.length;
       ctx.progress?.(scanned, `Read ${formatCount(scanned)} ${args.resource.replace('_', ' ')}`);
       hasMore = result.has_more && items.length > 0;
@@ -193,6 +171,7 @@ export const search = defineTool({
       if (!page) hasMore = false;
     }
     const nextPage = hasMore ? (page ?? null) : null;
+    const { budget } = collected;
     return {
       object: 'search_result' as const,
       resource: args.resource,
@@ -201,20 +180,18 @@ export const search = defineTool({
       has_more: hasMore,
       next_page: nextPage,
       ...(args.include_total_count && totalCount !== undefined ? { total_count: totalCount } : {}),
-      amounts: full ? AMOUNTS_FULL : COMPACT_LIST_NOTE,
+      amounts: collected.amounts,
       note: SEARCH_NOTE,
       ...(budget.over
         ? {
-            summary: {
-              reason: 'too_large' as const,
-              message:
-                `${formatCount(scanned)} matches${hasMore ? ' (and more exist)' : ''} would take about ${formatCount(budget.estimatedChars())} characters as a list, more than the ~${formatCount(OUTPUT_LIMIT_CHARS)} a client accepts in one answer, so none are listed. ` +
-                `Ask for at most ${budget.fits ?? 0} with ${args.max_results !== undefined ? 'max_results' : 'limit'}, add clauses to the query to narrow it, or use the list tools' group_by / metrics for totals. totals below cover the ${formatCount(scanned)} matches read${nextPage ? '; next_page continues after them' : ''}.`,
-              characters: budget.estimatedChars(),
-              limit_characters: OUTPUT_LIMIT_CHARS,
-              max_results_that_fit: budget.fits ?? 0,
-              totals: totals.result().totals,
-            },
+            summary: collected.summary({
+              noun: 'matches',
+              hasMore,
+              sizeArg: args.max_results !== undefined ? 'max_results' : 'limit',
+              narrow: 'add clauses to the query to narrow it',
+              aggregate: "For totals or rankings use the list tools' group_by / metrics: they cover every match.",
+              continues: nextPage ? 'next_page' : null,
+            }),
           }
         : {}),
       // eslint-disable-next-line @typescript-eslint/no-explicit-any

@@ -94,12 +94,14 @@ describe('date words through a tool call', () => {
     expect(zone.text).toMatch(/timezone: "Mars\/Olympus" is not an IANA time zone/);
   });
 
-  it('are said once, in the date arguments\' own description', async () => {
+  it('are said once, in the server\'s instructions, with a pointer on the date arguments (issue 13)', async () => {
     const { tools } = await h.client.listTools();
+    const instructions = h.client.getInstructions() ?? '';
+    expect(instructions).toMatch(/today, yesterday, Nd .*last_quarter.*a period word means its start.*its end/s);
     const charges = tools.find((t) => t.name === 'list_charges')!;
-    const props = charges.inputSchema.properties as Record<string, { description?: string }>;
-    expect(props.created_after!.description).toMatch(/today, yesterday, Nd .*last_quarter.*a period word means its start/);
-    expect(props.created_before!.description).toMatch(/a period word means its end/);
+    const props = charges.inputSchema.properties as Record<string, { description?: string; type?: string }>;
+    expect(props.created_after!.description).toMatch(/7d, last_month/);
+    expect(props.created_after!.type).toBe('string');
     expect(charges.description).not.toMatch(/last_quarter/);
   });
 });

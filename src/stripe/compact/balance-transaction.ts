@@ -73,7 +73,7 @@ export const balanceTransactionFacets = defineFacets<Stripe.BalanceTransaction>(
   },
   dates: { created: (t) => t.created, available_on: (t) => t.available_on },
   derived: {
-    total_fees: 'everything Stripe charged: each transaction\'s fee plus Stripe-billed fees (reporting_category "fee", e.g. Billing usage), which are negative amounts',
+    total_fees: 'fee + Stripe-billed fees (reporting_category fee)',
   },
   defaultSums: ['amount', 'fee', 'net'],
 });

@@ -118,6 +118,6 @@ export const chargeFacets = defineFacets<Stripe.Charge>({
     net_of_refunds: (c) => c.amount_captured - c.amount_refunded,
   },
   dates: { created: (c) => c.created },
-  derived: { net_of_refunds: 'amount_captured − amount_refunded: what the charge brought in after refunds (0 for failed charges)' },
+  derived: { net_of_refunds: 'amount_captured − amount_refunded (0 if failed)' },
   defaultSums: ['amount_captured', 'amount_refunded', 'net_of_refunds'],
 });

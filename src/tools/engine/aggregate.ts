@@ -19,8 +19,9 @@ const MAX_FILLED_BUCKETS = 400;
 export const MAX_TOP = 1000;
 
 /**
- * The aggregation arguments every list tool takes, with the names its own facets allow. Kept short: every list
- * tool's schema carries them, and a model reads them all.
+ * The aggregation arguments every list tool takes, with the names its own facets allow. Their grammar is said once,
+ * in the server's instructions; here only what differs per tool: the keys (enum), the money fields (the metric
+ * pattern, which a model reads as the list of valid metrics), derived fields and default sums.
  */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export function aggregateInput(facets: Facets<any>) {
@@ -28,30 +29,21 @@ export function aggregateInput(facets: Facets<any>) {
   const money = Object.keys(facets.money);
   const keys = [...fields, ...TIME_UNITS] as unknown as [string, ...string[]];
   const dates = Object.keys(facets.dates) as [string, ...string[]];
-  const derived = Object.entries(facets.derived ?? {}).map(([name, doc]) => ` ${name} = ${doc}.`).join('');
+  const derived = Object.entries(facets.derived ?? {}).map(([name, doc]) => `${name} = ${doc}`);
+  const metricDoc = derived.join('; ');
   const metric = money.length ? new RegExp(`^(count|(${MONEY_OPS.join('|')}):(${money.join('|')}))$`) : /^count$/;
+  const metrics = z
+    .array(z.string().regex(metric, `must be count${money.length ? ` or sum:/avg:/min:/max: of ${money.join(', ')}` : ''}`))
+    .refine((list) => list.length >= 1 && list.length <= 10, 'must name 1 to 10 metrics')
+    .optional();
   return {
-    group_by: z
-      .array(z.enum(keys))
-      .min(1)
-      .max(2)
-      .optional()
-      .describe(`Aggregate every match instead of listing: 1–2 fields, or a time bucket of date_field (week = ISO week from Monday).`),
-    metrics: z
-      .array(z.string().regex(metric, `must be count${money.length ? ` or sum:/avg:/min:/max: of ${money.join(', ')}` : ''}`))
-      .min(1)
-      .max(10)
-      .optional()
-      .describe(
-        money.length
-          ? `count, or sum:/avg:/min:/max: of ${money.join(', ')}.${derived} Exact, per currency. Without group_by: totals only. Default: count${facets.defaultSums.map((f) => `, sum:${f}`).join('')}.`
-          : 'count (no money fields here). Without group_by: the total count.',
-      ),
-    date_field: z.enum(dates).default(dates[0]).describe(`Date for time buckets (default ${dates[0]}).`),
-    timezone: z.string().min(1).max(64).default('UTC').describe('IANA time zone of time buckets (default UTC).'),
-    order_by: z.string().min(1).max(64).optional().describe('A metric or group_by key to sort by; money ranks within each currency.'),
-    order: z.enum(['asc', 'desc']).optional().describe('Default desc for metrics, asc for keys.'),
-    top: z.number().int().min(1).max(MAX_TOP).optional().describe('Keep the first N rows (per currency when ranking money).'),
+    group_by: z.array(z.enum(keys)).max(2).refine((list) => list.length >= 1, 'must name 1 or 2 keys').optional(),
+    metrics: metricDoc ? metrics.describe(metricDoc) : metrics,
+    date_field: z.enum(dates).optional(), // the Aggregator defaults to the first
+    timezone: z.string().refine((v) => v.length >= 1 && v.length <= 64, 'must be an IANA time zone such as Europe/Paris').default('UTC'),
+    order_by: z.string().refine((v) => v.length >= 1 && v.length <= 64, 'must be a metric or a group_by key').optional(),
+    order: z.enum(['asc', 'desc']).optional(),
+    top: z.number().int().min(1).max(MAX_TOP).optional(),
   };
 }
 

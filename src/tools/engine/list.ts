@@ -98,16 +98,76 @@ export async function listPage<T extends ListedObject, C>(options: ListOptions<T
   return wantsAggregate(options.args) ? aggregateList(options) : listObjects(options);
 }
 
+/**
+ * What a listing keeps while pages stream by, shared by the list tools and search: the objects while they fit an
+ * answer (compact or Stripe's own), exact totals per currency for the summary an answer too large becomes, and
+ * the newest and oldest creation time seen.
+ */
+export class ListCollector<T extends ListedObject, C> {
+  readonly budget = new OutputBudget<C | RawObject>();
+  private readonly totals: Aggregator<T>;
+  private readonly createdOf: (item: T) => number | null | undefined;
+  private readonly full: boolean;
+  matched = 0;
+  newest: number | null = null;
+  oldest: number | null = null;
+
+  constructor(
+    private readonly facets: Facets<T>,
+    private readonly compact: (item: T) => C,
+    detail: Detail,
+  ) {
+    this.full = detail === 'full';
+    this.totals = new Aggregator(facets, { metrics: ['count', ...facets.defaultSums.map((f) => `sum:${f}`)] });
+    this.createdOf = facets.dates.created ?? (() => null);
+  }
+
+  add(item: T): void {
+    this.matched++;
+    this.totals.add(item);
+    const at = this.createdOf(item);
+    if (typeof at === 'number') {
+      this.newest = this.newest === null ? at : Math.max(this.newest, at);
+      this.oldest = this.oldest === null ? at : Math.min(this.oldest, at);
+    }
+    this.budget.add(this.full ? (item as unknown as RawObject) : (withoutEmptyFields(this.compact(item) as object) as C));
+  }
+
+  /** What the answer says about its amounts. */
+  get amounts(): string {
+    return this.full ? AMOUNTS_FULL : COMPACT_LIST_NOTE;
+  }
+
+  /**
+   * The summary an answer too large for a client becomes: how many matched, what one call can return, and how to
+   * get the answer instead (`narrow`: how this tool narrows; `aggregate`: where totals come from).
+   */
+  summary(how: { noun: string; hasMore: boolean; sizeArg: 'limit' | 'max_results'; narrow: string; aggregate: string; continues: string | null }): ListSummary {
+    const { budget } = this;
+    const fits = budget.fits ?? 0;
+    return {
+      reason: 'too_large',
+      message:
+        `${formatCount(this.matched)} ${how.noun} matched${how.hasMore ? ' and more exist' : ''}: listed, they would take about ${formatCount(budget.estimatedChars())} characters, ` +
+        `more than the ~${formatCount(OUTPUT_LIMIT_CHARS)} a client accepts in one answer, so none are listed here. ` +
+        `${how.aggregate} ` +
+        `To see the objects, ${how.narrow} or ask for at most ${fits} with ${how.sizeArg}` +
+        `${fits > 0 && this.full ? ' (or fewer with detail "compact")' : ''}. totals below cover the ${formatCount(this.matched)} matched ${how.noun}` +
+        `${how.continues ? `; ${how.continues} continues after them` : ''}.`,
+      characters: budget.estimatedChars(),
+      limit_characters: OUTPUT_LIMIT_CHARS,
+      max_results_that_fit: fits,
+      newest_created: isoTime(this.newest),
+      oldest_created: isoTime(this.oldest),
+      totals: this.totals.result().totals,
+    };
+  }
+}
+
 async function listObjects<T extends ListedObject, C>(options: ListOptions<T, C>): Promise<ListAnswer<C | RawObject>> {
   const { ctx, args, keep, facets } = options;
   const wanted = args.max_results ?? args.limit;
-  const full = args.detail === 'full';
-  const budget = new OutputBudget<C | RawObject>();
-  const totals = new Aggregator(facets, { metrics: ['count', ...facets.defaultSums.map((f) => `sum:${f}`)] });
-  const createdOf = facets.dates.created ?? (() => null);
-  let newest: number | null = null;
-  let oldest: number | null = null;
-  let matched = 0;
+  const collected = new ListCollector<T, C>(facets, options.compact, args.detail);
   const progress = new ScanProgress(ctx, nounOf(options.object));
   const maxScan = args.max_results !== undefined ? LIST_SCAN_LIMIT : keep ? PAGE_SCAN_LIMIT : wanted;
 
@@ -118,21 +178,15 @@ async function listObjects<T extends ListedObject, C>(options: ListOptions<T, C>
     cursor: args.cursor,
     progress,
     maxScan,
-    pageSize: () => (keep ? PAGE_SIZE : Math.min(PAGE_SIZE, wanted - matched)),
+    pageSize: () => (keep ? PAGE_SIZE : Math.min(PAGE_SIZE, wanted - collected.matched)),
     onItem: (item) => {
       if (keep && !keep(item)) return true;
-      matched++;
-      totals.add(item);
-      const at = createdOf(item);
-      if (typeof at === 'number') {
-        newest = newest === null ? at : Math.max(newest, at);
-        oldest = oldest === null ? at : Math.min(oldest, at);
-      }
-      budget.add(full ? (item as unknown as RawObject) : (withoutEmptyFields(options.compact(item) as object) as C));
-      return matched < wanted;
+      collected.add(item);
+      return collected.matched < wanted;
     },
   });
 
+  const { budget, matched } = collected;
   const nextCursor = scan.hasMore ? (scan.lastRead ?? null) : null;
   const answer: ListAnswer<C | RawObject> = {
     object: options.object,
@@ -142,32 +196,21 @@ async function listObjects<T extends ListedObject, C>(options: ListOptions<T, C>
     scanned: progress.scanned,
     ...(keep || budget.over ? { matched } : {}),
     filters: filtersOf(args),
-    amounts: full ? AMOUNTS_FULL : COMPACT_LIST_NOTE,
+    amounts: collected.amounts,
     data: budget.items,
   };
   if (scan.capped && !budget.over) {
     answer.note = `Read ${formatCount(progress.scanned)} ${nounOf(options.object)} and found ${formatCount(matched)} matching; more may match further on: call again with cursor = next_cursor, or narrow the filters.`;
   }
   if (budget.over) {
-    const noun = nounOf(options.object);
-    const fits = budget.fits ?? 0;
-    const sizeArg = args.max_results !== undefined ? 'max_results' : 'limit';
-    answer.summary = {
-      reason: 'too_large',
-      message:
-        `${formatCount(matched)} ${noun} matched${scan.hasMore ? ' and more exist' : ''}: listed, they would take about ${formatCount(budget.estimatedChars())} characters, ` +
-        `more than the ~${formatCount(OUTPUT_LIMIT_CHARS)} a client accepts in one answer, so none are listed here. ` +
-        `For totals or rankings call again with group_by / metrics (e.g. ${aggregateExample(facets)}): they cover every match. ` +
-        `To see the objects, narrow the filters (e.g. a shorter created_after / created_before range) or ask for at most ${fits} with ${sizeArg}` +
-        `${fits > 0 && full ? ' (or fewer with detail "compact")' : ''}. totals below cover the ${formatCount(matched)} matched ${noun}` +
-        `${nextCursor ? '; next_cursor continues after them' : ''}.`,
-      characters: budget.estimatedChars(),
-      limit_characters: OUTPUT_LIMIT_CHARS,
-      max_results_that_fit: fits,
-      newest_created: isoTime(newest),
-      oldest_created: isoTime(oldest),
-      totals: totals.result().totals,
-    };
+    answer.summary = collected.summary({
+      noun: nounOf(options.object),
+      hasMore: scan.hasMore,
+      sizeArg: args.max_results !== undefined ? 'max_results' : 'limit',
+      narrow: 'narrow the filters (e.g. a shorter created_after / created_before range)',
+      aggregate: `For totals or rankings call again with group_by / metrics (e.g. ${aggregateExample(facets)}): they cover every match.`,
+      continues: nextCursor ? 'next_cursor' : null,
+    });
   }
   return answer;
 }
