@@ -14,6 +14,7 @@ import { getBalance } from './get-balance.js';
 import { search } from './search.js';
 import { getMrr } from './get-mrr.js';
 import { getChurn } from './get-churn.js';
+import { getMrrBridge } from './get-mrr-bridge.js';
 import { fetchObject } from './fetch.js';
 
 /** The catalogue, in the order tools/list shows it. Adding a tool means one file and one line here. */
@@ -32,6 +33,7 @@ export const TOOLS = [
   getBalance,
   getMrr,
   getChurn,
+  getMrrBridge,
   search,
   fetchObject,
 ] as const satisfies readonly AnyTool[];
