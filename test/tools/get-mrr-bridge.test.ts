@@ -30,7 +30,7 @@ const customers = ['A', 'B', 'C', 'D', 'E', 'F', 'G', 'I'].map((name) => seed.cu
 const [A, B, C, D, E, F, G, I] = customers as [Stripe.Customer, Stripe.Customer, Stripe.Customer, Stripe.Customer, Stripe.Customer, Stripe.Customer, Stripe.Customer, Stripe.Customer];
 
 type Item = { price: Stripe.Price; quantity: number };
-const sub = (customer: Stripe.Customer, start: string, items: Item[], extra: Partial<Stripe.Subscription> = {}) =>
+const sub = (customer: Stripe.Customer, start: string, items: Item[], extra: Pick<Partial<Stripe.Subscription>, 'status' | 'ended_at' | 'canceled_at' | 'trial_start' | 'trial_end'> = {}) =>
   seed.subscription({ customer: customer.id, start_date: at(start), created: at(start), items, ...extra });
 const ended = (iso: string) => ({ status: 'canceled' as const, ended_at: at(iso), canceled_at: at(iso) });
 
