@@ -15,15 +15,15 @@ export const getMrrBridge = defineTool({
   },
   title: 'Get MRR bridge',
   description:
-    'How MRR moved each month, per currency: starting, new, expansion, contraction, churned, reactivation, ending and net new MRR, with ARR, ARPU and paying customers; plus net and gross revenue retention over the range. Rebuilt from invoice lines (upgrades, downgrades) and subscription dates; says what that cannot know. Example: {"months":6} or {"end_month":"2026-05","months":3}.',
+    'Where MRR growth came from, per month and currency: starting, new, expansion, contraction, churned, reactivation, ending and net new MRR, with ARR, ARPU and paying customers; net and gross revenue retention over the range. Past months use what invoices billed (upgrades, downgrades). Example: {"months":6}.',
   input: z.strictObject({
-    months: z.number().int().min(1).max(24).default(3).describe('Months in the range (1–24)'),
+    months: z.number().int().min(1).max(24).default(3).describe('Months (1–24)'),
     end_month: z
       .string()
       .regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'must be a month as YYYY-MM, e.g. 2026-05')
       .optional()
-      .describe('Last month, YYYY-MM; default the last complete month (the current one runs to now)'),
-    timezone: z.string().min(1).max(64).default('UTC').describe('IANA time zone of months'),
+      .describe('Last month, YYYY-MM; default: last complete one'),
+    timezone: z.string().min(1).max(64).default('UTC').describe('IANA zone of months'),
   }),
   output: z.object({
     object: z.literal('mrr_bridge'),
@@ -33,7 +33,7 @@ export const getMrrBridge = defineTool({
     retention: z.array(row).describe('Per currency, customers paying at the start: starting_mrr, retained_mrr, nrr, grr'),
     cannot_know: z.array(z.string()),
     caveats: z.array(z.string()),
-    scanned: z.object({ subscriptions: z.number().int(), invoices: z.number().int() }),
+    scanned: z.object({ subscriptions: z.number(), invoices: z.number() }),
     amounts: z.string(),
   }),
   handler: async (args, ctx) => computeMrrBridge(ctx, args),

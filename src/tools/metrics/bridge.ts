@@ -133,11 +133,11 @@ class Valuer {
     return { ...subscription, items: { ...subscription.items, data, has_more: false } };
   }
 
-  /** MRR of the subscription at `at` (zero when it was not paying then). */
-  valueAt(subscription: Stripe.Subscription, at: number): Fraction {
+  /** MRR of the subscription at `at` (zero when it was not paying then); `counted`: say when current items stood in. */
+  valueAt(subscription: Stripe.Subscription, at: number, counted = true): Fraction {
     if (!paidAt(paidInterval(subscription), at)) return Fraction.ZERO;
     const state = at >= this.now ? null : this.history.stateAt(subscription.id, at);
-    if (!state && at < this.now) this.fromCurrentItems.add(subscription.id);
+    if (!state && at < this.now && counted) this.fromCurrentItems.add(subscription.id);
     return subscriptionMrr(state ? this.withItems(subscription, state) : subscription, at, this.book).total;
   }
 }
@@ -263,7 +263,8 @@ export async function computeMrrBridge(ctx: ToolContext, args: BridgeArgs) {
     let line = customers.get(key);
     if (!line) customers.set(key, (line = { currency: s.currency, values: moments.map(() => Fraction.ZERO), firstPaid: Infinity }));
     values.forEach((v, i) => (line.values[i] = line.values[i]!.add(v)));
-    if (!valuer.valueAt(s, interval.start).isZero()) line.firstPaid = Math.min(line.firstPaid, interval.start);
+    // Whether it ever paid (for new vs reactivation), at its first paid moment: often before the invoices read.
+    if (!valuer.valueAt(s, interval.start, false).isZero()) line.firstPaid = Math.min(line.firstPaid, interval.start);
     unknownLimits += subscriptionMrr(s, now, book).unknownLimits;
   }
   const { rows, retained } = tabulate(customers.values(), months);
