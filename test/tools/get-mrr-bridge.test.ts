@@ -26,8 +26,8 @@ const annual = seed.price({ product: product.id, unit_amount: 120000, recurring:
 const eur = seed.price({ product: product.id, currency: 'eur', unit_amount: 2000, recurring: { interval: 'month' } }); // €20.00
 const addons = Array.from({ length: 12 }, (_, i) => seed.price({ product: product.id, unit_amount: 100, nickname: `Add-on ${i + 1}`, recurring: { interval: 'month' } }));
 
-const customers = ['A', 'B', 'C', 'D', 'E', 'F', 'G', 'I'].map((name) => seed.customer({ name }));
-const [A, B, C, D, E, F, G, I] = customers as [Stripe.Customer, Stripe.Customer, Stripe.Customer, Stripe.Customer, Stripe.Customer, Stripe.Customer, Stripe.Customer, Stripe.Customer];
+const customers = ['A', 'B', 'C', 'D', 'E', 'F', 'G', 'I', 'J'].map((name) => seed.customer({ name }));
+const [A, B, C, D, E, F, G, I, J] = customers as [Stripe.Customer, Stripe.Customer, Stripe.Customer, Stripe.Customer, Stripe.Customer, Stripe.Customer, Stripe.Customer, Stripe.Customer, Stripe.Customer];
 
 type Item = { price: Stripe.Price; quantity: number };
 const sub = (customer: Stripe.Customer, start: string, items: Item[], extra: Pick<Partial<Stripe.Subscription>, 'status' | 'ended_at' | 'canceled_at' | 'trial_start' | 'trial_end'> = {}) =>
@@ -107,19 +107,28 @@ bill(SG, '2026-09-03', 1, [{ price: basic, quantity: 1 }]);
 const addonItems = addons.map((price) => ({ price, quantity: 1 }));
 const SI = sub(I, '2026-07-01', addonItems);
 bill(SI, '2026-07-01', 4, addonItems);
+// J: Pro since June; a forever 50 % coupon from 15 September (a contraction in September).  30.00 → 30.00 → 15.00 → 15.00
+const HALF = seed.coupon({ id: 'HALF', percent_off: 50, duration: 'forever' });
+const SJ = sub(J, '2026-06-01', [{ price: pro, quantity: 1 }]);
+const halfOff = seed.discount({ coupon: HALF.id, customer: J.id, subscription: SJ.id, start: at('2026-09-15') });
+SJ.discounts = [halfOff.id] as unknown as Stripe.Discount[];
+bill(SJ, '2026-06-01', 5, [{ price: pro, quantity: 1 }]);
 
 // USD (cents) at the ends of Jul, Aug, Sep, Oct:
 //   A 1000 1000 3000 3000 · B 9000 6000 6000 6000 · C 1000 0 0 3000 · D 0 0 10000 10000 · F 0 0 0 3000 · I 1200 ×4
-// Aug: start 12200; contraction 3000 (B), churned 1000 (C); end 8200; 3 paying (A, B, I).
-// Sep: start 8200; expansion 2000 (A), new 10000 (D); end 20200; 4 paying.
-// Oct: start 20200; reactivation 3000 (C), new 3000 (F); end 26200; 6 paying.
-// Retention Aug–Oct of A, B, C, I (12200 at the start): 3000 + 6000 + 3000 + 1200 = 13200 → NRR 108.20 %;
-//   capped at the start: 1000 + 6000 + 1000 + 1200 = 9200 → GRR 75.41 %.
+//   J 3000 3000 1500 1500
+// Aug: start 15200; contraction 3000 (B), churned 1000 (C); end 11200; 4 paying (A, B, I, J): ARPU 2800.
+// Sep: start 11200; expansion 2000 (A), new 10000 (D), contraction 1500 (J); end 21700; 5 paying: ARPU 4340.
+// Oct: start 21700; reactivation 3000 (C), new 3000 (F); end 27700; 7 paying: ARPU 3957.14….
+// Retention Aug–Oct of A, B, C, I, J (15200 at the start): 3000 + 6000 + 3000 + 1200 + 1500 = 14700 → NRR 96.71 %;
+//   capped at the start: 1000 + 6000 + 1000 + 1200 + 1500 = 10700 → GRR 70.39 %.
 const objects = {
   customers,
   products: [product],
   prices: [basic, pro, annual, eur, ...addons],
-  subscriptions: [SA, SB, SC1, SC2, SD, SE, SF, SG, SI],
+  coupons: [HALF],
+  discounts: [halfOff],
+  subscriptions: [SA, SB, SC1, SC2, SD, SE, SF, SG, SI, SJ],
   invoices,
 };
 
@@ -154,11 +163,11 @@ describe('get_mrr_bridge on a business worked out by hand', () => {
     expect(r.structured.range).toEqual({ start: '2026-08-01T00:00:00Z', end: '2026-11-01T00:00:00Z', timezone: 'UTC' });
     expect(r.structured.months).toEqual([
       eurRow('2026-08'),
-      usd('2026-08', { starting_mrr: '122.00', new: '0.00', expansion: '0.00', contraction: '30.00', churned: '10.00', reactivation: '0.00', ending_mrr: '82.00', net_new_mrr: '-40.00', customers: 3, arr: '984.00', arpu: '27.33' }),
+      usd('2026-08', { starting_mrr: '152.00', new: '0.00', expansion: '0.00', contraction: '30.00', churned: '10.00', reactivation: '0.00', ending_mrr: '112.00', net_new_mrr: '-40.00', customers: 4, arr: '1344.00', arpu: '28.00' }),
       eurRow('2026-09'),
-      usd('2026-09', { starting_mrr: '82.00', new: '100.00', expansion: '20.00', contraction: '0.00', churned: '0.00', reactivation: '0.00', ending_mrr: '202.00', net_new_mrr: '120.00', customers: 4, arr: '2424.00', arpu: '50.50' }),
+      usd('2026-09', { starting_mrr: '112.00', new: '100.00', expansion: '20.00', contraction: '15.00', churned: '0.00', reactivation: '0.00', ending_mrr: '217.00', net_new_mrr: '105.00', customers: 5, arr: '2604.00', arpu: '43.40' }),
       eurRow('2026-10'),
-      usd('2026-10', { starting_mrr: '202.00', new: '30.00', expansion: '0.00', contraction: '0.00', churned: '0.00', reactivation: '30.00', ending_mrr: '262.00', net_new_mrr: '60.00', customers: 6, arr: '3144.00', arpu: '43.67' }),
+      usd('2026-10', { starting_mrr: '217.00', new: '30.00', expansion: '0.00', contraction: '0.00', churned: '0.00', reactivation: '30.00', ending_mrr: '277.00', net_new_mrr: '60.00', customers: 7, arr: '3324.00', arpu: '39.57' }),
     ]);
   });
 
@@ -166,7 +175,7 @@ describe('get_mrr_bridge on a business worked out by hand', () => {
     const r = await h.call('get_mrr_bridge', { months: 3, end_month: '2026-10' });
     expect(r.structured.retention).toEqual([
       { currency: 'eur', starting_mrr: '20.00', retained_mrr: '20.00', nrr: '100.00%', grr: '100.00%' },
-      { currency: 'usd', starting_mrr: '122.00', retained_mrr: '132.00', nrr: '108.20%', grr: '75.41%' },
+      { currency: 'usd', starting_mrr: '152.00', retained_mrr: '147.00', nrr: '96.71%', grr: '70.39%' },
     ]);
   });
 
@@ -190,11 +199,28 @@ describe('get_mrr_bridge on a business worked out by hand', () => {
     expect(current.isError, current.text).toBe(false);
     // Nothing changed after the data's last invoices: the month starts where October ended.
     const row = current.structured.months.find((m: { currency: string }) => m.currency === 'usd');
-    expect(row).toMatchObject({ month: month(0), starting_mrr: '262.00', ending_mrr: '262.00' });
+    expect(row).toMatchObject({ month: month(0), starting_mrr: '277.00', ending_mrr: '277.00' });
     expect(row.to_date).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
     const later = await h.call('get_mrr_bridge', { end_month: month(1) });
     expect(later.isError).toBe(true);
     expect(later.text).toMatch(/has not started yet/);
+  });
+
+  it('without Coupons read: list prices, and a caveat naming the permission', async () => {
+    const key = 'rk_test_NoCouponsKey0001';
+    const noCoupons = await startHarness({
+      emulator: { objects: { test: objects }, keys: { [key]: { mode: 'test', permissions: ['rak_subscription_read', 'rak_invoice_read', 'rak_customer_read'] } } },
+      connections: (e) => [{ name: 'demo', keys: { test: key }, apiBase: e.url }],
+    });
+    try {
+      const r = await noCoupons.call('get_mrr_bridge', { months: 3, end_month: '2026-10' });
+      expect(r.isError, r.text).toBe(false);
+      // J at list price throughout: no contraction in September.
+      expect(r.structured.months.find((m: Record<string, string>) => m.month === '2026-09' && m.currency === 'usd')).toMatchObject({ contraction: '0.00', ending_mrr: '232.00' });
+      expect(r.structured.caveats.join(' ')).toMatch(/The key cannot read Coupons \(Stripe asked for 'rak_coupon_read'\).*1 subscription has discounts/);
+    } finally {
+      await noCoupons.close();
+    }
   });
 
   it('needs Invoices read, and says so', async () => {

@@ -15,7 +15,7 @@ import { checkTimeZone, monthStart } from '../engine/buckets.js';
 import { readBillingHistory, type BillingHistory, type ItemState, type LinePrice } from './billed-items.js';
 import { readCouponBook, type CouponBook } from './coupons.js';
 import { Fraction } from './fraction.js';
-import { discountReadCaveats, TEST_CLOCK_CAVEAT } from './mrr.js';
+import { discountReadCaveats } from './mrr.js';
 import { couponsCaveat, EVERY_STATUS, readSubscriptions } from './read.js';
 import { paidAt, paidInterval, subscriptionMrr } from './subscription-mrr.js';
 
@@ -36,6 +36,9 @@ export const BRIDGE_LIMITS = [
   "Deleted customers' subscriptions and invoices remain and count; their customer-level coupons are gone.",
   'Movements are netted per customer within a month: one who starts and cancels in the same month shows in neither.',
 ];
+
+/** Stripe's OpenAPI, `test_clock` of GET /v1/subscriptions: without test_clock or customer, test-clock subscriptions are not listed. */
+const BRIDGE_TEST_CLOCK_CAVEAT = "Test mode: Stripe's subscription list leaves out subscriptions attached to test clocks, so they are not counted.";
 
 export interface BridgeArgs {
   months: number;
@@ -274,7 +277,7 @@ export async function computeMrrBridge(ctx: ToolContext, args: BridgeArgs) {
   caveats.push(...discountReadCaveats(read.unreadable, book, unknownLimits, 'MRR'));
   if (valuer.fromCurrentItems.size) caveats.push(`${valuer.fromCurrentItems.size} subscriptions had no invoice saying what they billed at some month-end; they are valued there with their current items.`);
   if (valuer.fromLines.size) caveats.push(`${valuer.fromLines.size} prices no subscription carries any more are valued from their invoice lines.`);
-  if (ctx.mode === 'test') caveats.push(TEST_CLOCK_CAVEAT.replace(' (give customer to count one customer\'s)', ''));
+  if (ctx.mode === 'test') caveats.push(BRIDGE_TEST_CLOCK_CAVEAT);
 
   return {
     object: 'mrr_bridge' as const,
