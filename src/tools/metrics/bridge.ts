@@ -23,7 +23,7 @@ export const BRIDGE_DEFINITION =
   "Per customer and currency, month by month, as Stripe Billing's MRR growth (new + reactivation + expansion − churned − contraction): " +
   'starting = MRR at the end of the month before; new = a customer paying at the month\'s end who had no MRR at its start and never paid before; ' +
   'reactivation = the same for a customer who had paid before; expansion / contraction = the rise / fall of a customer paying at both ends; ' +
-  "churned = the starting MRR of a customer paying nothing at the month's end; ending = starting + new + reactivation + expansion − contraction − churned; net new = ending − starting. " +
+  "churned = the starting MRR of a customer paying nothing at the month's end (cancelling one of several subscriptions is contraction); ending = starting + new + reactivation + expansion − contraction − churned; net new = ending − starting. " +
   "MRR itself as get_mrr defines it. ARR = ending MRR × 12; ARPU = ending MRR ÷ customers paying at the month's end. " +
   "Retention over the range, of the customers paying at its start: NRR = their MRR at its end ÷ their MRR at its start; GRR = the same with each customer capped at its starting MRR.";
 
@@ -271,6 +271,7 @@ export async function computeMrrBridge(ctx: ToolContext, args: BridgeArgs) {
     unknownLimits += subscriptionMrr(s, now, book).unknownLimits;
   }
   const { rows, retained } = tabulate(customers.values(), months);
+  const last = months[months.length - 1]!;
 
   const caveats: string[] = [];
   if (read.discountedWithoutCoupons !== null) caveats.push(couponsCaveat(read.discountedWithoutCoupons, 'every MRR figure'));
@@ -281,7 +282,7 @@ export async function computeMrrBridge(ctx: ToolContext, args: BridgeArgs) {
 
   return {
     object: 'mrr_bridge' as const,
-    range: { start: isoTime(months[0]!.start)!, end: isoTime(months[months.length - 1]!.endAt + 1)!, timezone: timeZone },
+    range: { start: isoTime(months[0]!.start)!, end: isoTime(last.complete ? last.endAt + 1 : last.endAt)!, timezone: timeZone },
     definition: BRIDGE_DEFINITION,
     months: rows,
     retention: retained,
