@@ -13,7 +13,8 @@ import { BIN, cleanEnv } from '../helpers/spawn.js';
 const run = promisify(execFile);
 const cli = (args: string[]) => run(process.execPath, [BIN, ...args], { env: cleanEnv() });
 
-describe('call get_mrr_bridge --demo', () => {
+// Each test spawns the CLI on the whole demo business: generous limits, for a loaded machine (not a timing goal).
+describe('call get_mrr_bridge --demo', { timeout: 120_000 }, () => {
   it('prints the months as a table, then retention and what it cannot know', async () => {
     const { stdout } = await cli(['call', 'get_mrr_bridge', '{"months":2}', '--demo']);
     expect(stdout).toMatch(/^month\s+currency\s+starting_mrr\s+new\s+expansion\s+contraction\s+churned\s+reactivation\s+ending_mrr/m);

@@ -240,7 +240,7 @@ describe('get_mrr_bridge on a business worked out by hand', () => {
   });
 });
 
-describe('get_mrr_bridge on the demo business, against a separate computation', () => {
+describe('get_mrr_bridge on the demo business, against a separate computation', { timeout: 120_000 }, () => {
   let h: Harness;
   beforeAll(async () => {
     h = await startHarness();
