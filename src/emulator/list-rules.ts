@@ -81,11 +81,25 @@ export const INCLUDABLE: Record<string, readonly string[]> = {
   coupon: ['applies_to', 'currency_options'],
 };
 
+/**
+ * Lines an invoice carries inline: "the first handful", the rest only at /v1/invoices/{id}/lines
+ * (docs.stripe.com/api/invoice-line-item/retrieve). Stripe does not give the number; ten (a list's default page) here.
+ */
+export const INLINE_INVOICE_LINES = 10;
+
+/** An invoice with at most INLINE_INVOICE_LINES lines inline, `has_more` saying there are more. */
+function withInlineLines(obj: AnyObject): AnyObject {
+  const lines = obj.lines as { data: unknown[]; has_more: boolean } | undefined;
+  if (!lines || lines.data.length <= INLINE_INVOICE_LINES) return obj;
+  return { ...obj, lines: { ...lines, data: lines.data.slice(0, INLINE_INVOICE_LINES), has_more: true } };
+}
+
 /** An object as Stripe sends it un-expanded: includable fields left out, a deleted customer reduced to its stub. */
 export function served<T>(value: T): T {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) return value;
   const obj = value as unknown as AnyObject;
   if (obj.object === 'customer' && obj.deleted === true) return { id: obj.id, object: 'customer', deleted: true } as unknown as T;
+  if (obj.object === 'invoice') return withInlineLines(obj) as unknown as T;
   const hidden = INCLUDABLE[obj.object];
   if (!hidden || !hidden.some((k) => k in obj)) return value;
   const out: Record<string, unknown> = { ...obj };

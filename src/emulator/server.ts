@@ -708,6 +708,8 @@ function route(ctx: Ctx, path: string, q: QueryObject): unknown {
     requirePermission(ctx, EMULATOR_PERMISSIONS['/v1/account'] as string);
     return singleton(ctx, ctx.store.ds.account, q);
   }
+  const lines = /^\/v1\/invoices\/([^/]+)\/lines$/.exec(path);
+  if (lines) return invoiceLines(ctx, decodeURIComponent(lines[1] as string), q);
   const m = /^(\/v1\/[a-z_]+)(?:\/([^/]+))?$/.exec(path);
   const def = m ? RESOURCE_BY_PATH.get(m[1] as string) : undefined;
   if (!m || !def) throw unrecognizedUrl('GET', path);
@@ -719,6 +721,35 @@ function route(ctx: Ctx, path: string, q: QueryObject): unknown {
     return search(ctx, def, q);
   }
   return retrieve(ctx, def, decodeURIComponent(sub), q);
+}
+
+/**
+ * GET /v1/invoices/{id}/lines: the invoice's full list of line items, paged like any list (limit, starting_after,
+ * ending_before, expand; docs.stripe.com/api/invoice-line-item/retrieve), under the Invoices permission.
+ */
+function invoiceLines(ctx: Ctx, invoiceId: string, q: QueryObject): unknown {
+  requirePermission(ctx, EMULATOR_PERMISSIONS['/v1/invoices'] as string);
+  checkAllowed(q, ['ending_before', 'expand', 'limit', 'starting_after']);
+  const limit = parseLimit(q.limit);
+  const expand = parseExpand(q.expand);
+  const invoice = ctx.store.collections.invoices.byId.get(invoiceId);
+  if (!invoice) throw resourceMissing('invoice', invoiceId);
+  const all = (invoice.lines as { data: AnyObject[] }).data;
+  const after = asString(q.starting_after, 'starting_after');
+  const before = asString(q.ending_before, 'ending_before');
+  if (after && before) throw invalidRequest('You may only specify one of these parameters: ending_before, starting_after.', 'ending_before');
+  const at = (id: string, param: string) => {
+    const i = all.findIndex((l) => l.id === id);
+    if (i < 0) throw resourceMissing('line_item', id, param);
+    return i;
+  };
+  let from = after ? at(after, 'starting_after') + 1 : 0;
+  let to = before ? at(before, 'ending_before') : all.length;
+  if (before) from = Math.max(0, to - limit);
+  else to = Math.min(all.length, from + limit);
+  const has_more = before ? from > 0 : to < all.length;
+  const body = { object: 'list', data: all.slice(from, to), has_more, url: `/v1/invoices/${invoiceId}/lines` };
+  return expand.length ? applyExpansions(ctx, body, expand) : body;
 }
 
 export { RESOURCES };

@@ -32,6 +32,10 @@ export const EMPTY_SPECIAL: Dataset['special'] = Object.freeze({
   appliesToCustomer: '',
   amountOffEurCustomer: '',
   deletedCustomer: '',
+  upgradeCustomer: '',
+  downgradeCustomer: '',
+  expansionCustomer: '',
+  reactivatedCustomer: '',
   testClock: '',
   testClockCustomer: '',
   testClockSubscription: '',
@@ -112,6 +116,14 @@ export interface Dataset {
     /** A customer the account deleted (not in `customers`): its canceled Starter subscription, invoices and
      * charges remain and still name it. */
     deletedCustomer: string;
+    /** Starter USD monthly, moved to Pro (USD 49.00) at its fifth renewal without prorations. */
+    upgradeCustomer: string;
+    /** Team USD × 10 seats, cut to 6 twelve days into its fourth period, prorated on the next invoice. */
+    downgradeCustomer: string;
+    /** Team USD × 4 seats, raised to 9 nine days into its third period, prorated on the next invoice. */
+    expansionCustomer: string;
+    /** Pro USD canceled after four months or more, subscribed again two months later (a reactivation). */
+    reactivatedCustomer: string;
     /** Test mode: a test clock; '' in live mode (test clocks exist only in test mode). */
     testClock: string;
     /** Test mode: a customer on `testClock`, with `testClockSubscription` (trialing Pro) and its $0 trial invoice. */

@@ -13,7 +13,7 @@ import { BIN, cleanEnv } from '../helpers/spawn.js';
 
 const EXPECTED_TOOLS = [
   'list_customers', 'list_charges', 'list_payment_intents', 'list_invoices', 'list_subscriptions', 'list_products',
-  'list_prices', 'list_refunds', 'list_disputes', 'list_payouts', 'list_balance_transactions', 'get_balance', 'get_mrr', 'get_churn',
+  'list_prices', 'list_refunds', 'list_disputes', 'list_payouts', 'list_balance_transactions', 'get_balance', 'get_mrr', 'get_churn', 'get_mrr_bridge',
   'search', 'fetch',
 ];
 

@@ -453,7 +453,7 @@ describe('the business', () => {
     for (const c of [...test.customers, ...test.subscriptions, ...test.invoices]) if (c.test_clock !== null) expect(c.test_clock).toBe(clock.id);
   });
 
-  it('adds the demo objects only to a business of 100 customers or more: five subscriptions in test mode', () => {
+  it('adds the demo objects only to a business of 100 customers or more: ten subscriptions in test mode', () => {
     const small = generateDataset({ seed: 42, anchor: ANCHOR, mode: 'test', size: { customers: 99 } });
     expect(small.products.some((p) => p.id === 'gold-plan')).toBe(false);
     expect(small.testClocks).toEqual([]);
@@ -461,7 +461,33 @@ describe('the business', () => {
     expect(demoCustomers(small)).toEqual([]);
     const demoIds = new Set([...demoCustomers(test).map((c) => c.id), test.special.deletedCustomer]);
     const randomSubs = test.subscriptions.filter((s) => !demoIds.has(s.customer as string));
-    expect(randomSubs.length).toBe(test.subscriptions.length - 5);
+    expect(randomSubs.length).toBe(test.subscriptions.length - 10);
+  });
+
+  it('bills upgrades, prorated seat changes and a reactivation as Stripe does', () => {
+    const subsOf = (customer: string) => test.subscriptions.filter((s) => s.customer === customer);
+    const linesOf = (s: Stripe.Subscription) =>
+      test.invoices
+        .filter((i) => i.parent?.subscription_details?.subscription === s.id)
+        .sort((a, b) => a.created - b.created)
+        .map((i) => i.lines.data.map((l) => ({ price: l.pricing?.price_details?.price, quantity: l.quantity, amount: l.amount, proration: (l.parent?.subscription_item_details ?? l.parent?.invoice_item_details)?.proration })));
+    // Upgrade at a renewal: Starter on the first four invoices, Pro from the fifth; the subscription shows only Pro.
+    const [up] = subsOf(test.special.upgradeCustomer) as [Stripe.Subscription];
+    const pro = up.items.data[0]!.price;
+    expect(pro.unit_amount).toBe(4900); // Pro, USD 49.00 a month
+    const billed = linesOf(up).map((lines) => lines[0]!.price);
+    expect(billed.slice(0, 4).every((p) => p !== pro.id)).toBe(true);
+    expect(billed.slice(4).every((p) => p === pro.id)).toBe(true);
+    // Seats 10 → 6 inside the fourth period: the fifth invoice credits 10 seats and charges 6 for the rest of it.
+    const [down] = subsOf(test.special.downgradeCustomer) as [Stripe.Subscription];
+    const fifth = linesOf(down)[4]!;
+    expect(fifth.filter((l) => l.proration).map((l) => [l.quantity, Math.sign(l.amount)])).toEqual([[10, -1], [6, 1]]);
+    expect(fifth.filter((l) => !l.proration).map((l) => l.quantity)).toEqual([6]);
+    expect(down.items.data[0]!.quantity).toBe(6);
+    // A reactivation: a canceled subscription, then a new one started after it ended.
+    const [first, second] = subsOf(test.special.reactivatedCustomer).sort((a, b) => a.start_date - b.start_date) as [Stripe.Subscription, Stripe.Subscription];
+    expect(first.status).toBe('canceled');
+    expect(second.start_date).toBeGreaterThan(first.ended_at!);
   });
 
   it('includes hostile text as data', () => {

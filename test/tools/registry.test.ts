@@ -27,6 +27,7 @@ const EXPECTED = [
   'get_balance',
   'get_mrr',
   'get_churn',
+  'get_mrr_bridge',
   'search',
   'fetch',
 ];
@@ -86,7 +87,7 @@ const byName = (name: string) => listed.find((t) => t.name === name)!;
 const isListTool = (name: string) => name.startsWith('list_');
 
 describe('the catalogue', () => {
-  it('lists exactly the 15 tools, in order, without duplicates', () => {
+  it('lists exactly the 16 tools, in order, without duplicates', () => {
     expect(listed.map((t) => t.name)).toEqual(EXPECTED);
     expect(TOOLS.map((t) => t.name)).toEqual(EXPECTED);
     expect(new Set(listed.map((t) => t.name)).size).toBe(listed.length);

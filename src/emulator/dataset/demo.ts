@@ -22,7 +22,7 @@ import type { Dataset } from '../types.js';
 import type { CustomerCtx, Generator } from './generator.js';
 import { discountShape, simulateSubscription } from './subscriptions.js';
 import type { AppliedDiscount } from './subscriptions.js';
-import { DAY } from './util.js';
+import { DAY, addMonths } from './util.js';
 
 export const DEMO_MIN_CUSTOMERS = 100;
 
@@ -96,6 +96,7 @@ function demoSubscriptions(g: Generator): Partial<Dataset['special']> {
   // Pro EUR 45.00 with EURO5OFF (amount off, in EUR) → MRR 40.00 EUR.
   const kaffee = demoCustomer(g, 100, 'Kaffeehaus Digital GmbH', 'buchhaltung@kaffeehaus.example', REGION_DE);
   simulateSubscription(g, plan(kaffee, 'pro', kaffee.obj.created + 3600, { coupon: 'EURO5OFF' }));
+  const moves = planChanges(g);
   const deleted = deletedCustomer(g);
   return {
     customIdProduct: GOLD_PRODUCT_ID,
@@ -103,9 +104,35 @@ function demoSubscriptions(g: Generator): Partial<Dataset['special']> {
     customerDiscountCustomer: gold.obj.id,
     appliesToCustomer: lattice.obj.id,
     amountOffEurCustomer: kaffee.obj.id,
+    ...moves,
     deletedCustomer: deleted,
     ...(g.livemode ? {} : testClockObjects(g)),
   };
+}
+
+/**
+ * Upgrades, downgrades and a reactivation, for the MRR bridge: a Starter customer moved to Pro at a renewal (no
+ * prorations: the next invoice bills Pro), a Team customer cutting seats mid-period and one adding seats (both
+ * prorated on the next invoice), and a customer who canceled and came back months later.
+ */
+function planChanges(g: Generator): Partial<Dataset['special']> {
+  const pro = g.priceIndex.get('pro:usd:month') as Stripe.Price;
+  const upgrader = demoCustomer(g, 210, 'Brightpath Studio', 'finance@brightpath.example');
+  const upStart = upgrader.obj.created + 3600;
+  simulateSubscription(g, plan(upgrader, 'starter', upStart, { changes: [{ at: addMonths(upStart, 4), price: pro, prorate: false }] }));
+  const shrinker = demoCustomer(g, 190, 'Northgate Logistics', 'ap@northgate.example');
+  const downStart = shrinker.obj.created + 3600;
+  simulateSubscription(g, plan(shrinker, 'team', downStart, { quantity: 10, changes: [{ at: addMonths(downStart, 3) + 12 * DAY, quantity: 6, prorate: true }] }));
+  const grower = demoCustomer(g, 170, 'Fernhill Analytics', 'billing@fernhill.example');
+  const growStart = grower.obj.created + 3600;
+  simulateSubscription(g, plan(grower, 'team', growStart, { quantity: 4, changes: [{ at: addMonths(growStart, 2) + 9 * DAY, quantity: 9, prorate: true }] }));
+  // Canceled after four months, back two months later.
+  const returning = demoCustomer(g, 260, 'Returning Rocket Ltd', 'accounts@returning-rocket.example');
+  const firstStart = returning.obj.created + 3600;
+  const first = simulateSubscription(g, plan(returning, 'pro', firstStart, { fate: 'canceled' }));
+  const back = Math.max(first.ended_at ?? firstStart, addMonths(firstStart, 4)) + 60 * DAY;
+  simulateSubscription(g, plan(returning, 'pro', Math.min(back, g.now - 20 * DAY)));
+  return { upgradeCustomer: upgrader.obj.id, downgradeCustomer: shrinker.obj.id, expansionCustomer: grower.obj.id, reactivatedCustomer: returning.obj.id };
 }
 
 /** A churned customer the account later deleted: its canceled subscription, invoices and charges remain. */

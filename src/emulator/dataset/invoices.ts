@@ -268,10 +268,20 @@ export function baseInvoice(g: Generator, a: NewInvoice): Stripe.Invoice {
   return inv;
 }
 
+/** A proration of a subscription update: the item (old or new) and its prorated amount for [start, end). */
+export interface ProrationLine {
+  item: Stripe.SubscriptionItem;
+  amount: number;
+  start: number;
+  end: number;
+}
+
 export interface SubscriptionInvoice {
   c: CustomerCtx;
   sub: Stripe.Subscription;
   items: Stripe.SubscriptionItem[];
+  /** Proration lines of changes made in the period before this invoice (pending invoice items it sweeps up). */
+  prorations?: ProrationLine[];
   periodStart: number;
   periodEnd: number;
   created: number;
@@ -283,8 +293,36 @@ export interface SubscriptionInvoice {
   previousStart: number;
 }
 
+/**
+ * Proration lines, in the shape of Stripe's fixtures: invoice items (`parent.type` invoice_item_details) with
+ * `proration: true` and the subscription they prorate; "Unused time on …" credits, "Remaining time on …" charges.
+ */
+function prorationLines(g: Generator, invId: string, a: SubscriptionInvoice): Stripe.InvoiceLineItem[] {
+  return (a.prorations ?? []).map((p) => {
+    const price = p.item.price;
+    const name = g.products.find((pr) => pr.id === price.product)?.name ?? 'Plan';
+    const qty = p.item.quantity ?? 1;
+    return invoiceLineShape(invId, a.periodStart, {
+      id: g.longId('il_'),
+      price,
+      amount: p.amount,
+      description: `${p.amount < 0 ? 'Unused' : 'Remaining'} time on ${qty} × ${name} after ${new Date(p.start * 1000).toISOString().slice(0, 10)}`,
+      livemode: g.livemode,
+      parent: {
+        type: 'invoice_item_details',
+        invoice_item_details: { invoice_item: g.longId('ii_'), proration: true, proration_details: { credited_items: null }, subscription: a.sub.id },
+        subscription_item_details: null,
+      },
+      period: { start: p.start, end: p.end },
+      quantity: qty,
+      subscription: a.sub.id,
+    });
+  });
+}
+
 function subscriptionLines(g: Generator, invId: string, a: SubscriptionInvoice): Stripe.InvoiceLineItem[] {
-  const lines: Stripe.InvoiceLineItem[] = [];
+  // Stripe sorts pending invoice items (prorations included) first (the invoice object's `lines`).
+  const lines: Stripe.InvoiceLineItem[] = prorationLines(g, invId, a);
   for (const it of a.items) {
     const p = it.price;
     const isMetered = p.recurring?.usage_type === 'metered';

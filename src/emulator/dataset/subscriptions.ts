@@ -3,7 +3,7 @@ import type Stripe from 'stripe';
 import { planOf } from './catalog.js';
 import type { CustomerCtx, Generator } from './generator.js';
 import { finishInvoice, makeSubscriptionInvoice } from './invoices.js';
-import type { InvoiceOutcome } from './invoices.js';
+import type { InvoiceOutcome, ProrationLine } from './invoices.js';
 import { randomFailure } from './payments.js';
 import { BUILDER_IDS, DAY, HOUR, SEED_EPOCH, addMonths, idOf } from './util.js';
 import type { Cur, IdSource } from './util.js';
@@ -162,9 +162,24 @@ interface SubPlan {
   extra?: Array<{ price: Stripe.Price; quantity: number }>;
   /** A discount on the customer (`customer.discount`): applies to the invoices when the subscription has none. */
   customerDiscount?: AppliedDiscount | null;
+  /** Upgrades and downgrades of the first item (demo subscriptions), oldest first. */
+  changes?: PlanChange[];
 }
 
-type PlanChoice = Omit<SubPlan, 'c' | 'start' | 'extra' | 'customerDiscount'>;
+/**
+ * A change of the first item's price or quantity at `at`. Prorated, it bills the difference for the rest of its
+ * period on the next invoice: a credit for the unused time on the old item and a charge for the remaining time on
+ * the new one (proration invoice items: docs.stripe.com/billing/subscriptions/prorations). Not prorated, the next
+ * invoice simply bills the new item.
+ */
+export interface PlanChange {
+  at: number;
+  price?: Stripe.Price;
+  quantity?: number;
+  prorate: boolean;
+}
+
+type PlanChoice = Omit<SubPlan, 'c' | 'start' | 'extra' | 'customerDiscount' | 'changes'>;
 
 export interface AppliedDiscount {
   discount: Stripe.Discount;
@@ -363,6 +378,7 @@ export function simulateSubscription(g: Generator, o: SubPlan): Stripe.Subscript
   const sub = newSubscription(g, { o, subId, items, start, anchor, fate, trial, trialEnd, end, currency });
   const life: Life = { o, sub, items, start, anchor, fate, trial, trialEnd, end, discount, metered, step };
   const { invoices, couponApplied, currentStart } = bill(g, life);
+  applyChanges(g, life);
   closeSubscription(g, life, invoices, couponApplied, currentStart);
   return sub;
 }
@@ -436,7 +452,8 @@ function bill(g: Generator, life: Life): { invoices: Stripe.Invoice[]; couponApp
     const inv = makeSubscriptionInvoice(g, {
       c,
       sub,
-      items,
+      items: itemsAt(life, ps),
+      prorations: k > 0 ? prorationsBetween(life, prevStart, ps) : [],
       periodStart: ps,
       periodEnd: step(anchor, k + 1),
       created: ps,
@@ -453,6 +470,35 @@ function bill(g: Generator, life: Life): { invoices: Stripe.Invoice[]; couponApp
     finishInvoice(g, inv, c, periodOutcome(g, life, ps, k, periodStarts.length));
   }
   return { invoices, couponApplied, currentStart };
+}
+
+/** The items as they stood at `t`: the first one with the changes made by then. */
+function itemsAt(life: Life, t: number): Stripe.SubscriptionItem[] {
+  const changes = (life.o.changes ?? []).filter((ch) => ch.at <= t);
+  if (changes.length === 0) return life.items;
+  const [first, ...rest] = life.items as [Stripe.SubscriptionItem, ...Stripe.SubscriptionItem[]];
+  let changed = first;
+  for (const ch of changes) changed = { ...changed, ...(ch.price ? { price: ch.price, plan: planOf(ch.price) } : {}), ...(ch.quantity !== undefined ? { quantity: ch.quantity } : {}) };
+  return [changed, ...rest];
+}
+
+/** The proration lines of prorated changes made inside the period [from, to), billed on the invoice at `to`. */
+function prorationsBetween(life: Life, from: number, to: number): ProrationLine[] {
+  const out: ProrationLine[] = [];
+  for (const ch of life.o.changes ?? []) {
+    if (!ch.prorate || ch.at <= from || ch.at >= to) continue;
+    const before = itemsAt(life, ch.at - 1)[0] as Stripe.SubscriptionItem;
+    const after = itemsAt(life, ch.at)[0] as Stripe.SubscriptionItem;
+    const share = (item: Stripe.SubscriptionItem) => Math.round(((item.price.unit_amount ?? 0) * (item.quantity ?? 1) * (to - ch.at)) / (to - from));
+    out.push({ item: before, amount: -share(before), start: ch.at, end: to }, { item: after, amount: share(after), start: ch.at, end: to });
+  }
+  return out;
+}
+
+/** The first item as it stands now, after every change made by then (a subscription shows only its current items). */
+function applyChanges(g: Generator, life: Life): void {
+  const now = itemsAt(life, Math.min(life.end.endedAt ?? g.now, g.now))[0];
+  if (now && life.items[0]) Object.assign(life.items[0], { price: now.price, plan: now.plan, quantity: now.quantity });
 }
 
 /** What happened to the invoice of period k (of n) that starts at `ps`. */

@@ -23,7 +23,7 @@ export const MRR_DEFINITION =
   "Per currency, never converted; summed exactly and rounded once to the currency's smallest unit.";
 
 export const RECONSTRUCTION_LIMITS = [
-  "Plan, price and quantity changes (upgrades, downgrades, seats): a subscription shows only its current items, so every month-end values it with them.",
+  "Plan, price and quantity changes (upgrades, downgrades, seats): a subscription shows only its current items, so every month-end values it with them (get_mrr_bridge rebuilds them from invoice lines).",
   'Discounts removed earlier: only discounts still attached to a subscription are seen (a canceled subscription may show none), so a forever coupon that was removed is not applied to earlier months.',
   'When a subscription turned unpaid: Stripe records no date, so the start of its current billing period stands in for it.',
   'Payment-collection pauses are not dated; past_due spells count as MRR, as in Stripe.',
