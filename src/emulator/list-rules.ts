@@ -16,6 +16,7 @@
  * A seeded customer is deleted when it carries `deleted: true`; the generated business names its deleted customer
  * in `special.deletedCustomer` (left out of `customers`).
  */
+import { invalidRequest } from './errors.js';
 import type { QueryObject } from './query.js';
 import type { AnyObject, ResourceDef } from './resources.js';
 import type { Store } from './store.js';
@@ -57,6 +58,10 @@ function testClock(q: QueryObject, exempt: boolean): Predicate[] {
 
 /** The predicates Stripe applies to a list of `def` beyond its explicit filters. `status`/`test_clock` are read here. */
 export function implicitListPredicates(store: Store, def: ResourceDef, q: QueryObject): Predicate[] {
+  // Products' `ids` "cannot be used with starting_after or ending_before" (docs.stripe.com/api/products/list).
+  if (q.ids !== undefined && (q.starting_after !== undefined || q.ending_before !== undefined)) {
+    throw invalidRequest('You cannot use ids with starting_after or ending_before: an ids list is answered in one page.', 'ids');
+  }
   if (def.collection === 'customers') return [(o) => o.deleted !== true, ...testClock(q, false)];
   if (def.collection === 'subscriptions') {
     const status = typeof q.status === 'string' ? q.status : undefined;

@@ -285,6 +285,7 @@ function buildFilter(name: string, spec: FilterSpec, v: QueryValue, path: string
     }
     case 'in': {
       if (!Array.isArray(v)) throw invalidRequest('Invalid array', param);
+      if (spec.max !== undefined && v.length > spec.max) throw invalidRequest(`Invalid ${param}: at most ${spec.max} values.`, param);
       const vals = new Set(v.map((x, i) => asString(x, `${param}[${i}]`) as string));
       return { pred: (o) => vals.has(spec.get(o) ?? '\u0000') };
     }

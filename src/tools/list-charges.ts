@@ -6,7 +6,7 @@ import { aggregateInput, createdRangeInput, listInput, listOutput, listPage, ran
 
 export const listCharges = defineTool({
   name: 'list_charges',
-  permissions: { needs: ['rak_charge_read'], mayUse: [] },
+  permissions: { needs: ['rak_charge_read'], mayUse: [{ permission: 'rak_customer_read', without: 'rows grouped by customer show ids, not names and emails' }] },
   title: 'List charges',
   description: [
     'Lists Stripe charges (each payment attempt, failed ones included), newest first: amount, captured, refunded, currency, status, failure code/message and outcome (why declined, risk level), customer, payment intent, balance transaction, card brand/last4, created (ISO 8601 UTC), metadata.',

@@ -5,7 +5,7 @@ import { aggregateInput, createdRangeInput, dateInput, listInput, listOutput, li
 
 export const listInvoices = defineTool({
   name: 'list_invoices',
-  permissions: { needs: ['rak_invoice_read'], mayUse: [] },
+  permissions: { needs: ['rak_invoice_read'], mayUse: [{ permission: 'rak_customer_read', without: 'rows grouped by customer show ids, not names and emails' }] },
   title: 'List invoices',
   description: [
     'Lists Stripe invoices, newest first: number, status, amount due/paid/remaining, subtotal, discount, tax, total, currency, customer (id, email, name), subscription, billing reason, created, due date, period, paid_at (ISO 8601 UTC), payment attempts, hosted link, the first line items.',

@@ -17,7 +17,7 @@ const STATUSES = [
 
 export const listPaymentIntents = defineTool({
   name: 'list_payment_intents',
-  permissions: { needs: ['rak_payment_intent_read'], mayUse: [] },
+  permissions: { needs: ['rak_payment_intent_read'], mayUse: [{ permission: 'rak_customer_read', without: 'rows grouped by customer show ids, not names and emails' }] },
   title: 'List payment intents',
   description: [
     'Lists Stripe payment intents (one per payment a customer is asked to make, across retries), newest first: amount, amount received, currency, status, last payment error (code, decline code, message), latest charge, customer, created (ISO 8601 UTC), metadata.',

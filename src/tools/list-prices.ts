@@ -7,7 +7,7 @@ import { aggregateInput, createdRangeInput, listInput, listOutput, listPage, ran
 
 export const listPrices = defineTool({
   name: 'list_prices',
-  permissions: { needs: ['rak_plan_read'], mayUse: [] },
+  permissions: { needs: ['rak_plan_read'], mayUse: [{ permission: 'rak_product_read', without: 'rows grouped by product show product ids, not names' }] },
   title: 'List prices',
   description: [
     'Lists Stripe prices (what a product costs), newest first: id, product id, active, currency, unit_amount, type (one_time or recurring), interval and interval_count, usage_type (licensed or metered), billing_scheme, nickname, lookup_key, tax_behavior, created (ISO 8601 UTC), metadata.',

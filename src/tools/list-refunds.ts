@@ -5,7 +5,7 @@ import { aggregateInput, createdRangeInput, listInput, listOutput, listPage, ran
 
 export const listRefunds = defineTool({
   name: 'list_refunds',
-  permissions: { needs: ['rak_refund_read'], mayUse: [] },
+  permissions: { needs: ['rak_refund_read'], mayUse: [{ permission: 'rak_customer_read', without: 'rows grouped by customer show ids, not names and emails' }] },
   title: 'List refunds',
   description: [
     'Lists Stripe refunds, newest first: amount, currency, status (pending, succeeded, failed, canceled, requires_action), reason, failure reason, the refunded charge and payment intent, customer, balance transaction, created (ISO 8601 UTC), metadata.',

@@ -7,7 +7,13 @@ const STATUSES = ['active', 'past_due', 'unpaid', 'canceled', 'incomplete', 'inc
 
 export const listSubscriptions = defineTool({
   name: 'list_subscriptions',
-  permissions: { needs: ['rak_subscription_read'], mayUse: [] },
+  permissions: {
+    needs: ['rak_subscription_read'],
+    mayUse: [
+      { permission: 'rak_customer_read', without: 'rows grouped by customer show ids, not names and emails' },
+      { permission: 'rak_product_read', without: 'rows grouped by product or price show product ids, not names' },
+    ],
+  },
   title: 'List subscriptions',
   description: [
     'Lists Stripe subscriptions, newest first: status, customer, items (price, product, unit amount, interval, quantity, current period), cancellation (cancel_at_period_end, cancel_at, canceled_at, ended_at, reason), trial, start, created (ISO 8601 UTC), discounts (coupon id, end), latest invoice, metadata.',
