@@ -172,7 +172,14 @@ export function renderResult(structured: Structured, width: number | null = term
   return lines.join('\n');
 }
 
-/** group_by / metrics: the group columns, then the metrics; one table per currency, then the totals. */
+/** The names an aggregate's rows carry beside each id key (src/tools/engine/names.ts), shown right after it. */
+const NAMES_BESIDE: Record<string, string[]> = {
+  customer: ['customer_name', 'customer_email'],
+  price: ['price_name', 'product', 'product_name'],
+  product: ['product_name'],
+};
+
+/** group_by / metrics: the group columns (with their names), then the metrics; one table per currency, then the totals. */
 function renderAggregate(structured: Structured, where: string, width: number | null): string {
   const agg = structured.aggregate as { group_by: string[]; metrics: string[]; rows: Structured[]; rows_total: number; totals: Structured[]; note: string };
   const noun = nounFor(structured.object, structured.matched ?? 2);
@@ -180,17 +187,19 @@ function renderAggregate(structured: Structured, where: string, width: number | 
     `${where} · ${agg.group_by.length > 0 ? `${agg.rows_total} groups by ${agg.group_by.join(', ')}` : 'totals'} over ${n(structured.matched)} ${noun} (${n(structured.scanned)} scanned)`,
     `filters: ${filterText(structured.filters)}`,
   ];
-  const columns = [...agg.group_by, ...agg.metrics];
+  const columns = [...agg.group_by.flatMap((k) => [k, ...(NAMES_BESIDE[k] ?? [])]), ...agg.metrics];
+  // Ids and figures claim the width first; names fill what is left (an email is dropped before a sum).
+  const keep = [...agg.group_by, ...agg.metrics];
   const currencies = [...new Set(agg.rows.map((r) => r.currency).filter((c) => typeof c === 'string'))] as string[];
   if (agg.group_by.length > 0 && currencies.length > 0) {
     for (const currency of currencies) {
       const rows = agg.rows.filter((r) => r.currency === currency).map(({ currency: _c, ...rest }) => rest);
-      lines.push('', `${currency.toUpperCase()} (${rows.length} ${rows.length === 1 ? 'row' : 'rows'})`, renderTable(rows, { width, lead: columns, collapseConstant: false }));
+      lines.push('', `${currency.toUpperCase()} (${rows.length} ${rows.length === 1 ? 'row' : 'rows'})`, renderTable(rows, { width, lead: columns, keep, collapseConstant: false }));
     }
     const other = agg.rows.filter((r) => typeof r.currency !== 'string');
-    if (other.length > 0) lines.push('', renderTable(other, { width, lead: columns, collapseConstant: false }));
+    if (other.length > 0) lines.push('', renderTable(other, { width, lead: columns, keep, collapseConstant: false }));
   } else if (agg.group_by.length > 0 || structured.summary) {
-    lines.push('', renderTable(agg.rows, { width, lead: columns, collapseConstant: false }));
+    lines.push('', renderTable(agg.rows, { width, lead: columns, keep, collapseConstant: false }));
   }
   if (agg.rows.length < agg.rows_total && !structured.summary) lines.push(`(${agg.rows.length} of ${agg.rows_total} groups shown)`);
   if (structured.summary) lines.push('', String(structured.summary.message));

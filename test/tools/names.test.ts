@@ -8,32 +8,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type Stripe from 'stripe';
 import { seed, startEmulator, type EmulatorHandle } from '../../src/emulator/index.js';
+import { ada, at, bob, charge, gone, legacy, legacyQuarterly, objects, pro, proMonthly } from '../helpers/names-business.js';
 import { clientFor } from '../emulator/helpers.js';
 import { startHarness, startRestrictedHarness, type Harness } from '../helpers/harness.js';
-
-const at = (iso: string) => Date.parse(iso) / 1000;
-
-const ada = seed.customer({ name: 'Ada Lovelace', email: 'ada@example.com', created: at('2026-01-02') });
-const bob = seed.customer({ name: 'Bob Stone', email: null, created: at('2026-01-03') });
-const gone = { ...seed.customer({ name: 'Gone Ltd', created: at('2026-01-04') }), deleted: true } as unknown as Stripe.Customer;
-const pro = seed.product({ name: 'Pro' });
-/** Referenced by a price, but no longer in the products (deleted). */
-const legacy = seed.product({ name: 'Legacy' });
-const proMonthly = seed.price({ product: pro.id, nickname: 'Pro monthly', unit_amount: 2900, recurring: { interval: 'month' } });
-const legacyQuarterly = seed.price({ product: legacy.id, unit_amount: 1500, recurring: { interval: 'month', interval_count: 3 } });
-
-const charge = (customer: Stripe.Customer, amount: number, currency = 'usd') => seed.charge({ customer: customer.id, amount, currency, created: at('2026-03-01') });
-const ended = (iso: string) => ({ status: 'canceled' as const, ended_at: at(iso), canceled_at: at(iso) });
-const sub = (customer: Stripe.Customer, price: Stripe.Price, extra: Pick<Partial<Stripe.Subscription>, 'status' | 'ended_at' | 'canceled_at'> = {}) =>
-  seed.subscription({ customer: customer.id, items: [price], start_date: at('2026-02-01'), created: at('2026-02-01'), ...extra });
-
-const objects = {
-  customers: [ada, bob, gone],
-  products: [pro],
-  prices: [proMonthly, legacyQuarterly],
-  charges: [charge(ada, 5000), charge(ada, 1000), charge(bob, 3000), charge(gone, 4000), charge(bob, 700, 'eur')],
-  subscriptions: [sub(ada, proMonthly), sub(bob, legacyQuarterly), sub(gone, proMonthly, ended('2026-06-10')), sub(ada, legacyQuarterly, ended('2026-06-20'))],
-};
 
 /** Requests to Stripe since `from`, as `path?query` lines, for one resource's endpoints. */
 const requestsTo = (e: EmulatorHandle, from: number, prefix: string) =>
