@@ -166,10 +166,20 @@ export function renderResult(structured: Structured, width: number | null = term
     if (key === 'connection' || key === 'mode' || key === 'object' || value === null || value === undefined) continue;
     if (Array.isArray(value) && value.length === 0) lines.push(`${key}: (none)`);
     else if (Array.isArray(value) && value.every((v) => v && typeof v === 'object' && !Array.isArray(v))) {
-      lines.push(`${key}:`, renderTable(value as Array<Record<string, unknown>>, { width, collapseConstant: false }));
+      const rows = value as Array<Record<string, unknown>>;
+      lines.push(`${key}:`, renderTable(rows, { width, keep: idsGiveWay(rows), collapseConstant: false }));
     } else lines.push(`${key}: ${cell(value)}`);
   }
   return lines.join('\n');
+}
+
+/**
+ * A list's columns in order, but for ids with names beside them (customer → customer_name, products →
+ * product_names): when the width is short, those ids give way first, so a person keeps who, when and how much.
+ */
+function idsGiveWay(rows: Array<Record<string, unknown>>): string[] {
+  const columns = [...new Set(rows.flatMap((r) => Object.keys(r)))];
+  return columns.filter((c) => !columns.includes(`${c}_name`) && !columns.includes(`${c.replace(/s$/, '')}_names`));
 }
 
 /** The names an aggregate's rows carry beside each id key (src/tools/engine/names.ts), shown right after it. */

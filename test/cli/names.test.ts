@@ -57,6 +57,17 @@ describe('call with group_by customer or price', () => {
     expect(r.stdout).toMatch(/\sPro monthly\s+prod_\w+\s+Pro\s+1$/m);
   });
 
+  it("get_churn's list names who churned and what they had; at 120 columns the ids give way to the names", async () => {
+    const r = await call(WITH_NAMES, 'get_churn', { month: '2026-06' });
+    expect(r.code, r.stderr).toBe(0);
+    const list = tableAfter(r.stdout, /^churned_subscriptions:$/);
+    expect(list.columns.slice(0, 6)).toEqual(['subscription', 'customer_name', 'churned_at', 'currency', 'mrr', 'product_names']);
+    expect(list.rows.map((l) => l.trim().split(/\s{2,}/).slice(1, 6))).toEqual([
+      ['(deleted)', '2026-06-10T00:00:00Z', 'usd', '29.00', 'Pro'],
+      ['Ada Lovelace', '2026-06-20T00:00:00Z', 'usd', '5.00', '(deleted)'],
+    ]);
+  });
+
   it('with a key that cannot read Customers: ids, and the note says what to set to Read', async () => {
     const r = await call(WITHOUT_NAMES, 'list_charges', { group_by: ['customer'], metrics: ['sum:amount'] });
     expect(r.code, r.stderr).toBe(0);

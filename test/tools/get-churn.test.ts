@@ -34,7 +34,6 @@ describe('get_churn on the eight-customer business (see get-mrr.test.ts for its 
         subscription: d.id,
         customer: d.customer,
         customer_name: 'Nora Dubois',
-        customer_email: 'nora.dubois2@example.com',
         churned_at: '2025-10-05T03:16:31Z',
         how: 'canceled',
         reason: 'cancellation_requested',

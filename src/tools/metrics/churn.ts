@@ -135,14 +135,13 @@ export async function computeChurn(ctx: ToolContext, args: ChurnArgs) {
       subscription: subscription.id,
       customer: mrr.customer,
       ...(named?.name ? { customer_name: named.name } : {}),
-      ...(named?.email ? { customer_email: named.email } : {}),
       churned_at: isoTime(interval.end),
-      how: subscription.status === 'unpaid' ? 'turned unpaid' : 'canceled',
-      reason: subscription.cancellation_details?.reason ?? null,
-      feedback: subscription.cancellation_details?.feedback ?? null,
       currency: mrr.currency,
       mrr: formatMinorUnits(mrr.total.round(), mrr.currency),
       products: [...new Set(mrr.items.map((i) => i.product ?? i.price))],
+      how: subscription.status === 'unpaid' ? 'turned unpaid' : 'canceled',
+      reason: subscription.cancellation_details?.reason ?? null,
+      feedback: subscription.cancellation_details?.feedback ?? null,
     });
     for (const i of mrr.items) if (i.product === null) unproducted.add(i.price);
   });
@@ -150,9 +149,16 @@ export async function computeChurn(ctx: ToolContext, args: ChurnArgs) {
   const customerCounts = new WindowCounts(window.start, window.end);
   for (const spans of byCustomer.values()) customerCounts.add(union(spans));
   churned.sort((a, b) => String(a.churned_at).localeCompare(String(b.churned_at)));
-  const listed = churned.slice(0, CHURNED_LISTED);
-  const names = await productNames(ctx, listed.flatMap((c) => (c.products as string[]).filter((id) => !unproducted.has(id))));
-  if (names) for (const c of listed) c.product_names = (c.products as string[]).map((id) => names.get(id) ?? id);
+  // Who, when, how much and what first (a table a person reads keeps them), then how and why.
+  const first = churned.slice(0, CHURNED_LISTED);
+  const names = await productNames(ctx, first.flatMap((c) => (c.products as string[]).filter((id) => !unproducted.has(id))));
+  const listed = first.map(({ how, reason, feedback, ...head }) => ({
+    ...head,
+    ...(names ? { product_names: (head.products as string[]).map((id) => names.get(id) ?? id) } : {}),
+    how,
+    reason,
+    feedback,
+  }));
   const caveats = [
     ...(read.discountedWithoutCoupons !== null ? [couponsCaveat(read.discountedWithoutCoupons, 'lost MRR and the churn counts and rates')] : []),
     ...(read.unreadable.includes('rak_customer_read') ? [namesMissingCaveat('rak_customer_read')] : []),
