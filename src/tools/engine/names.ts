@@ -12,9 +12,10 @@
  *   whole in a few requests; retrieving by id costs one request a customer. Which is cheaper depends on how many
  *   customers the account has, which only the list tells: so pages are read while fewer pages have been read than
  *   customers are still missing (at most MAX_LIST_PAGES), then the rest are retrieved by id, a few at a time
- *   through the shared rate limiter, at most MAX_CUSTOMERS_BY_ID of them. That never costs more than twice the
- *   cheaper of the two (the ski-rental rule). Deleted and test-clock customers are not listed; a deleted customer
- *   is still retrievable and says `deleted: true` (docs.stripe.com/api/customers/delete).
+ *   through the shared rate limiter, at most MAX_CUSTOMERS_BY_ID of them. That costs at most about twice the
+ *   cheaper of the two (the ski-rental rule; customers the list never shows are retrieved either way: deleted and
+ *   test-clock ones). A deleted customer is still retrievable and says `deleted: true`
+ *   (docs.stripe.com/api/customers/delete).
  */
 import type Stripe from 'stripe';
 import { READ_PERMISSION_LABELS } from '../../stripe/permissions.js';
@@ -113,13 +114,6 @@ export async function customerNames(ctx: ToolContext, ids: Iterable<string | nul
     return { names, unnamed: missing.size - byId.length };
   });
 }
-
-/** Columns each id key's names take, right after it. */
-export const NAME_COLUMNS: Record<string, readonly string[]> = {
-  customer: ['customer_name', 'customer_email'],
-  price: ['price_name'],
-  product: ['product_name'],
-};
 
 type Cell = string | number | null;
 
