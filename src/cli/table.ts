@@ -166,13 +166,30 @@ export function renderResult(structured: Structured, width: number | null = term
     if (key === 'connection' || key === 'mode' || key === 'object' || value === null || value === undefined) continue;
     if (Array.isArray(value) && value.length === 0) lines.push(`${key}: (none)`);
     else if (Array.isArray(value) && value.every((v) => v && typeof v === 'object' && !Array.isArray(v))) {
-      lines.push(`${key}:`, renderTable(value as Array<Record<string, unknown>>, { width, collapseConstant: false }));
+      const rows = value as Array<Record<string, unknown>>;
+      lines.push(`${key}:`, renderTable(rows, { width, keep: idsGiveWay(rows), collapseConstant: false }));
     } else lines.push(`${key}: ${cell(value)}`);
   }
   return lines.join('\n');
 }
 
-/** group_by / metrics: the group columns, then the metrics; one table per currency, then the totals. */
+/**
+ * A list's columns in order, but for ids with names beside them (customer → customer_name, products →
+ * product_names): when the width is short, those ids give way first, so a person keeps who, when and how much.
+ */
+function idsGiveWay(rows: Array<Record<string, unknown>>): string[] {
+  const columns = [...new Set(rows.flatMap((r) => Object.keys(r)))];
+  return columns.filter((c) => !columns.includes(`${c}_name`) && !columns.includes(`${c.replace(/s$/, '')}_names`));
+}
+
+/** The names an aggregate's rows carry beside each id key (src/tools/engine/names.ts), shown right after it. */
+const NAMES_BESIDE: Record<string, string[]> = {
+  customer: ['customer_name', 'customer_email'],
+  price: ['price_name', 'product', 'product_name'],
+  product: ['product_name'],
+};
+
+/** group_by / metrics: the group columns (with their names), then the metrics; one table per currency, then the totals. */
 function renderAggregate(structured: Structured, where: string, width: number | null): string {
   const agg = structured.aggregate as { group_by: string[]; metrics: string[]; rows: Structured[]; rows_total: number; totals: Structured[]; note: string };
   const noun = nounFor(structured.object, structured.matched ?? 2);
@@ -180,17 +197,19 @@ function renderAggregate(structured: Structured, where: string, width: number | 
     `${where} · ${agg.group_by.length > 0 ? `${agg.rows_total} groups by ${agg.group_by.join(', ')}` : 'totals'} over ${n(structured.matched)} ${noun} (${n(structured.scanned)} scanned)`,
     `filters: ${filterText(structured.filters)}`,
   ];
-  const columns = [...agg.group_by, ...agg.metrics];
+  const columns = [...agg.group_by.flatMap((k) => [k, ...(NAMES_BESIDE[k] ?? [])]), ...agg.metrics];
+  // Ids and figures claim the width first; names fill what is left (an email is dropped before a sum).
+  const keep = [...agg.group_by, ...agg.metrics];
   const currencies = [...new Set(agg.rows.map((r) => r.currency).filter((c) => typeof c === 'string'))] as string[];
   if (agg.group_by.length > 0 && currencies.length > 0) {
     for (const currency of currencies) {
       const rows = agg.rows.filter((r) => r.currency === currency).map(({ currency: _c, ...rest }) => rest);
-      lines.push('', `${currency.toUpperCase()} (${rows.length} ${rows.length === 1 ? 'row' : 'rows'})`, renderTable(rows, { width, lead: columns, collapseConstant: false }));
+      lines.push('', `${currency.toUpperCase()} (${rows.length} ${rows.length === 1 ? 'row' : 'rows'})`, renderTable(rows, { width, lead: columns, keep, collapseConstant: false }));
     }
     const other = agg.rows.filter((r) => typeof r.currency !== 'string');
-    if (other.length > 0) lines.push('', renderTable(other, { width, lead: columns, collapseConstant: false }));
+    if (other.length > 0) lines.push('', renderTable(other, { width, lead: columns, keep, collapseConstant: false }));
   } else if (agg.group_by.length > 0 || structured.summary) {
-    lines.push('', renderTable(agg.rows, { width, lead: columns, collapseConstant: false }));
+    lines.push('', renderTable(agg.rows, { width, lead: columns, keep, collapseConstant: false }));
   }
   if (agg.rows.length < agg.rows_total && !structured.summary) lines.push(`(${agg.rows.length} of ${agg.rows_total} groups shown)`);
   if (structured.summary) lines.push('', String(structured.summary.message));

@@ -59,6 +59,10 @@ function testClock(q: QueryObject, exempt: boolean): Predicate[] {
 
 /** The predicates Stripe applies to a list of `def` beyond its explicit filters. `status`/`test_clock` are read here. */
 export function implicitListPredicates(store: Store, def: ResourceDef, q: QueryObject): Predicate[] {
+  // Products' `ids` "cannot be used with starting_after or ending_before" (docs.stripe.com/api/products/list).
+  if (q.ids !== undefined && (q.starting_after !== undefined || q.ending_before !== undefined)) {
+    throw invalidRequest('You cannot use ids with starting_after or ending_before: an ids list is answered in one page.', 'ids');
+  }
   if (def.collection === 'customers') return [(o) => o.deleted !== true, ...testClock(q, false)];
   if (def.collection === 'events' && q.type !== undefined && q.types !== undefined) {
     throw invalidRequest('You may pass either type or types, but not both.', 'types');

@@ -230,7 +230,8 @@ export const RESOURCES: ResourceDef[] = [
     idPrefixes: ['prod_'],
     filters: {
       active: { kind: 'bool', get: bool('active') },
-      ids: { kind: 'in', get: str('id') },
+      // Stripe names no maximum: at most what one page holds, since an ids list cannot be paged (list-rules.ts).
+      ids: { kind: 'in', get: str('id'), max: 100 },
       shippable: { kind: 'bool', get: bool('shippable') },
       type: { kind: 'enum', values: ['good', 'service'], get: str('type') },
       url: { kind: 'eq', get: str('url') },

@@ -20,7 +20,11 @@ export const getChurn = defineTool({
         permission: 'rak_coupon_read',
         without: 'no coupon is applied: discounted subscriptions count at list price, so lost MRR and the churn counts may be overstated',
       },
-      { permission: 'rak_customer_read', without: 'forever coupons on customers (not on the subscription) are not applied, so lost MRR may be overstated' },
+      {
+        permission: 'rak_customer_read',
+        without: 'forever coupons on customers (not on the subscription) are not applied, so lost MRR may be overstated; churned subscriptions show customer ids, not names',
+      },
+      { permission: 'rak_product_read', without: 'churned subscriptions name products by id, not by name' },
     ],
   },
   title: 'Get churn',

@@ -8,7 +8,7 @@ import { LISTS_AS_INSTRUCTED, idFilter, aggregateInput, createdRangeInput, listI
 
 export const listCharges = defineTool({
   name: 'list_charges',
-  permissions: { needs: ['rak_charge_read'], mayUse: [] },
+  permissions: { needs: ['rak_charge_read'], mayUse: [{ permission: 'rak_customer_read', without: 'rows grouped by customer show ids, not names and emails' }] },
   returns: {
     object: 'charge', label: 'charge', idPrefixes: ['ch_', 'py_'], dashboardPath: 'payments',
     retrieve: (stripe, id) => stripe.charges.retrieve(id), compact: compactCharge, title: amountTitle('Charge'),

@@ -8,7 +8,12 @@ const STATUSES = ['active', 'past_due', 'unpaid', 'canceled', 'incomplete', 'inc
 
 export const listSubscriptions = defineTool({
   name: 'list_subscriptions',
-  permissions: { needs: ['rak_subscription_read'], mayUse: [] },
+  permissions: {
+    needs: ['rak_subscription_read'],
+    mayUse: [
+      { permission: 'rak_customer_read', without: 'rows grouped by customer show ids, not names and emails' },
+      { permission: 'rak_product_read', without: 'rows grouped by product or price show product ids, not names' },
+    ],
   returns: {
     object: 'subscription', label: 'subscription', idPrefixes: ['sub_'], dashboardPath: 'subscriptions',
     retrieve: (stripe, id) => stripe.subscriptions.retrieve(id, { expand: ['discounts'] }), compact: compactSubscription,

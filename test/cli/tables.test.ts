@@ -118,7 +118,7 @@ describe('tools NAME', () => {
   it("prints the tool's arguments with types and defaults, and an example that runs", async () => {
     const r = await cli(['tools', 'list_charges']);
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stdout).toMatch(/^list_charges: List charges {2}\(needs Charges at Read\)$/m);
+    expect(r.stdout).toMatch(/^list_charges: List charges {2}\(needs Charges at Read; may use Customers \(optional\)\)$/m);
     expect(r.stdout).toMatch(/^ {2}status +"succeeded" \| "pending" \| "failed"$/m);
     expect(r.stdout).toMatch(/^ {2}limit +integer 1–100, default 20$/m);
     expect(r.stdout).toMatch(/^ {2}group_by +array of "customer" \| /m);

@@ -48,3 +48,20 @@ export function asSent<T extends Record<string, unknown>>(compact: T): Partial<T
     Object.entries(compact).filter(([, v]) => v !== null && !(typeof v === 'object' && !Array.isArray(v) && Object.keys(v as object).length === 0)),
   ) as Partial<T>;
 }
+
+/**
+ * The names a row grouped by customer carries, from the dataset's own customers: name and email when set,
+ * "(deleted)" for a customer the account deleted (the generated business's `special.deletedCustomer`, or one seeded
+ * with `deleted: true`).
+ */
+export function customerNamesIn(
+  ds: { customers: Array<{ id: string; name?: string | null; email?: string | null; deleted?: unknown }>; special?: { deletedCustomer?: string } },
+  customer: string | null,
+): { customer_name?: string; customer_email?: string } {
+  if (customer === null) return {};
+  const c = ds.customers.find((x) => x.id === customer);
+  if (!c || c.deleted === true || ds.special?.deletedCustomer === customer) return { customer_name: '(deleted)' };
+  // Tool output drops control and invisible format characters from account text (the demo has "Acme\u200B Corp\u0007").
+  const visible = (text: string) => text.replace(/[\p{Cc}\p{Cf}]/gu, '');
+  return { ...(c.name ? { customer_name: visible(c.name) } : {}), ...(c.email ? { customer_email: visible(c.email) } : {}) };
+}

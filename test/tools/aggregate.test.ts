@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type Stripe from 'stripe';
 import { startHarness, type Harness } from '../helpers/harness.js';
-import { id, major } from '../helpers/expected.js';
+import { customerNamesIn, id, major } from '../helpers/expected.js';
 import type { Dataset } from '../../src/emulator/index.js';
 
 const utc = (date: string) => Date.parse(date.length === 10 ? `${date}T00:00:00Z` : date) / 1000;
@@ -175,7 +175,9 @@ describe('rankings and filters read while paging', () => {
       .sort((a, b) => (a.currency !== b.currency ? (a.currency < b.currency ? -1 : 1) : a.net !== b.net ? (a.net > b.net ? -1 : 1) : a.customer < b.customer ? -1 : 1));
     const top: typeof expected = [];
     for (const row of expected) if (top.filter((t) => t.currency === row.currency).length < 5) top.push(row);
-    expect(r.structured.aggregate.rows).toEqual(top.map((t) => ({ customer: t.customer, currency: t.currency, 'sum:net_of_refunds': major(t.net, t.currency), count: t.count })));
+    // Each row names its customer (from the dataset's customers), right after the id.
+    expect(r.structured.aggregate.rows).toEqual(top.map((t) => ({ customer: t.customer, ...customerNamesIn(ds, t.customer), currency: t.currency, 'sum:net_of_refunds': major(t.net, t.currency), count: t.count })));
+    expect(r.structured.aggregate.rows.every((row: { customer_name?: string }) => row.customer_name)).toBe(true);
     expect(r.structured.aggregate).toMatchObject({ order_by: 'sum:net_of_refunds', order: 'desc', top: 5, rows_total: expected.length });
     expect(r.structured.aggregate.note).toMatch(/within each currency/);
     expect(new Set(r.structured.aggregate.rows.map((row: { currency: string }) => row.currency))).toEqual(new Set(['eur', 'jpy', 'kwd', 'usd']));

@@ -33,6 +33,7 @@ describe('get_churn on the eight-customer business (see get-mrr.test.ts for its 
       {
         subscription: d.id,
         customer: d.customer,
+        customer_name: 'Nora Dubois',
         churned_at: '2025-10-05T03:16:31Z',
         how: 'canceled',
         reason: 'cancellation_requested',
@@ -40,6 +41,7 @@ describe('get_churn on the eight-customer business (see get-mrr.test.ts for its 
         currency: 'usd',
         mrr: '345.00',
         products: ['prod_3iZ0yNPDyW3klw'],
+        product_names: ['Team'],
       },
     ]);
     expect(r.structured.window).toEqual({ start: '2025-10-01T00:00:00Z', end: '2025-11-01T00:00:00Z', days: 31, label: '2025-10 (UTC)' });
@@ -69,7 +71,14 @@ describe('get_churn with a restricted key that cannot read Coupons', () => {
       // D, the one churned subscription, had no coupon: the figures agree; the caveat says what could differ.
       expect(r.structured.subscriptions).toEqual(reference.structured.subscriptions);
       expect(r.structured.lost_mrr).toEqual([{ currency: 'usd', mrr: '345.00' }]);
-      expect(r.structured.caveats).toHaveLength(1);
+      // This key cannot read Customers or Products either: their names are missing, and the answer says so.
+      expect(r.structured.caveats).toHaveLength(3);
+      expect(r.structured.caveats.slice(1)).toEqual([
+        `Customer names are missing: the key cannot read Customers (Stripe asked for 'rak_customer_read'; set "Customers" to Read to see them); rows show customer ids.`,
+        `Product names are missing: the key cannot read Products (Stripe asked for 'rak_product_read'; set "Products" to Read to see them); rows show product ids.`,
+      ]);
+      expect(r.structured.churned_subscriptions[0].customer_name).toBeUndefined();
+      expect(r.structured.churned_subscriptions[0].product_names).toBeUndefined();
       expect(r.structured.caveats[0]).toMatch(/^The key cannot read Coupons \(Stripe asked for 'rak_coupon_read'\), so no coupon is applied: 2 subscriptions have discounts/);
       expect(r.structured.caveats[0]).toMatch(/lost MRR and the churn counts and rates may be overstated/);
       expect(r.structured.caveats[0]).toMatch(/Set "Coupons" to Read/);

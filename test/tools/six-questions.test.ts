@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type Stripe from 'stripe';
 import { startHarness, TEST_ANCHOR, type Harness, type ToolResult } from '../helpers/harness.js';
-import { id, ids, major } from '../helpers/expected.js';
+import { customerNamesIn, id, ids, major } from '../helpers/expected.js';
 import { referenceAt, referenceChurn, rounded, totalsByCurrency } from '../helpers/subscription-reference.js';
 import type { Dataset } from '../../src/emulator/index.js';
 
@@ -68,7 +68,7 @@ describe('the six questions, in at most two calls each', () => {
         .filter(([key]) => key.startsWith(`${currency}|`))
         .sort(([ka, a], [kb, b]) => (a !== b ? (a > b ? -1 : 1) : ka < kb ? -1 : 1))
         .slice(0, 10)
-        .map(([key, amount]) => ({ customer: key.split('|')[1], currency, 'sum:net_of_refunds': major(amount, currency) }));
+        .map(([key, amount]) => ({ customer: key.split('|')[1], ...customerNamesIn(ds, key.split('|')[1]!), currency, 'sum:net_of_refunds': major(amount, currency) }));
       expect(r.structured.aggregate.rows.filter((row: { currency: string }) => row.currency === currency), currency).toEqual(ranked);
     }
   });

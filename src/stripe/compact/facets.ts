@@ -4,6 +4,8 @@
  * Accessors read Stripe's raw objects (money stays in integer minor units: sums are exact and cheap).
  */
 
+import type Stripe from 'stripe';
+
 type Accessor<T, V> = (object: T) => V | null | undefined;
 
 export interface Facets<T> {
@@ -19,6 +21,8 @@ export interface Facets<T> {
   derived?: Record<string, string>;
   /** Sums shown when metrics are not given. */
   defaultSums: string[];
+  /** The price behind the `price` group, when the objects carry it whole (a subscription's item): rows are named without a request. */
+  carriedPrice?: Accessor<T, Stripe.Price>;
 }
 
 export function defineFacets<T>(facets: Facets<T>): Facets<T> {

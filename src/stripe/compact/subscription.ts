@@ -146,4 +146,5 @@ export const subscriptionFacets = defineFacets<Stripe.Subscription>({
     current_period_end: (s) => firstItem(s)?.current_period_end,
   },
   defaultSums: [],
+  carriedPrice: (s) => firstItem(s)?.price,
 });

@@ -3,6 +3,7 @@
  * sum/avg/min/max of money fields), order_by and top, computed while the pages stream by. Memory holds one entry
  * per group, never the objects. Money is summed exactly in minor units and always kept per currency.
  */
+import type Stripe from 'stripe';
 import { z } from 'zod';
 import type { Facets } from '../../stripe/compact/facets.js';
 import { ToolInputError } from '../../stripe/errors.js';
@@ -80,6 +81,23 @@ interface Group {
   currency: string | null;
   count: number;
   fields: FieldAccumulator[];
+  /** Grouped by price, from the price the objects carry: its name and product. */
+  price?: PriceLabel;
+}
+
+interface PriceLabel {
+  name: string;
+  product: string | null;
+}
+
+/** A price as people name it: its nickname, else its amount and interval ("15.00 USD/month", "99.00 EUR once"). */
+export function priceName(price: Stripe.Price): string {
+  if (price.nickname) return price.nickname;
+  const currency = price.currency.toUpperCase();
+  const amount = price.unit_amount !== null ? `${formatMinorUnits(price.unit_amount, price.currency)} ${currency}` : price.billing_scheme === 'tiered' ? `tiered ${currency}` : `custom amount ${currency}`;
+  const r = price.recurring;
+  if (!r) return `${amount} once`;
+  return `${amount}/${r.interval_count > 1 ? `${r.interval_count} ${r.interval}s` : r.interval}`;
 }
 
 type Cell = string | number | null;
@@ -111,6 +129,7 @@ export class Aggregator<T> {
   private readonly metrics: Metric[];
   private readonly splitByCurrency: boolean;
   private readonly groupBy: string[];
+  private readonly carriedPrice: ((o: T) => Stripe.Price | null | undefined) | undefined;
   private timeKey: { unit: TimeUnit; bucketer: Bucketer } | null = null;
   readonly dateField: string;
   readonly timeZone: string;
@@ -120,6 +139,7 @@ export class Aggregator<T> {
     private readonly args: AggregateArgs,
   ) {
     this.groupBy = args.group_by ?? [];
+    this.carriedPrice = this.groupBy.includes('price') ? facets.carriedPrice : undefined;
     if (new Set(this.groupBy).size !== this.groupBy.length) throw new ToolInputError('group_by: name each key once.');
     this.dateField = args.date_field ?? Object.keys(facets.dates)[0] ?? 'created';
     this.timeZone = checkTimeZone(args.timezone ?? 'UTC');
@@ -173,14 +193,16 @@ export class Aggregator<T> {
       values.push(value);
       key += `\u001f${value ?? '\u0000'}`;
     }
-    this.addTo(this.groups, key, values, currency, object);
+    this.addTo(this.groups, key, values, currency, object, this.carriedPrice);
     if (this.keyFns.length > 0) this.addTo(this.totals, currency ?? '', [], currency, object);
   }
 
-  private addTo(map: Map<string, Group>, key: string, values: Array<string | null>, currency: string | null, object: T): void {
+  private addTo(map: Map<string, Group>, key: string, values: Array<string | null>, currency: string | null, object: T, carried?: (o: T) => Stripe.Price | null | undefined): void {
     let group = map.get(key);
     if (!group) {
       group = { keys: values, currency, count: 0, fields: this.moneyFns.map(newField) };
+      const price = carried?.(object);
+      if (price) group.price = { name: priceName(price), product: typeof price.product === 'string' ? price.product : (price.product?.id ?? null) };
       map.set(key, group);
     }
     group.count++;
@@ -300,7 +322,15 @@ export class Aggregator<T> {
 
   private row(g: Group, totalsRow = false): Row {
     const row: Row = {};
-    if (!totalsRow) this.groupBy.forEach((key, i) => (row[key] = g.keys[i] ?? null));
+    if (!totalsRow) {
+      this.groupBy.forEach((key, i) => {
+        row[key] = g.keys[i] ?? null;
+        if (key !== 'price' || !g.price) return;
+        // Named beside its id; its product too, so the product's name can follow (names.ts).
+        row.price_name = g.price.name;
+        if (!this.groupBy.includes('product') && g.price.product) row.product = g.price.product;
+      });
+    }
     if (this.splitByCurrency && !('currency' in row)) row.currency = g.currency;
     for (const m of this.metrics) {
       const v = this.value(g, m);

@@ -9,6 +9,7 @@ import { ToolInputError } from '../../stripe/errors.js';
 import { isoTime, parseDateInput, type UnixRange } from '../../stripe/time.js';
 import type { ToolContext } from '../define-tool.js';
 import { Aggregator, wantsAggregate, type AggregateArgs, type AggregateResult, type Row } from './aggregate.js';
+import { nameAggregateRows } from './names.js';
 import { DATA_BUDGET_CHARS, formatCount, OUTPUT_LIMIT_CHARS, OutputBudget } from './output.js';
 import { PAGE_SIZE, ScanProgress, scanAll, scanInOrder, type FetchPage, type ListedObject } from './scan.js';
 
@@ -245,6 +246,8 @@ async function aggregateList<T extends ListedObject, C>(options: ListOptions<T, 
   });
   const range = options.created && aggregator.dateField === 'created' ? { ...options.created, field: 'created' } : undefined;
   const aggregate = aggregator.result(range);
+  // Only rows that will be sent are named (a table too large for a client is dropped below).
+  if (JSON.stringify(aggregate.rows).length <= DATA_BUDGET_CHARS) await nameAggregateRows(ctx, aggregate);
   const answer: ListAnswer<C | RawObject> = {
     object: options.object,
     count: aggregate.rows.length,

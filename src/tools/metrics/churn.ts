@@ -10,6 +10,7 @@ import { formatMinorUnits } from '../../stripe/money.js';
 import { isoTime, parseDateInput } from '../../stripe/time.js';
 import type { ToolContext } from '../define-tool.js';
 import { checkTimeZone, monthStart } from '../engine/buckets.js';
+import { expandedCustomerName, namesMissingCaveat, productNames } from '../engine/names.js';
 import { Fraction } from './fraction.js';
 import { readCouponBook } from './coupons.js';
 import { CHURN_TEST_CLOCK_CAVEAT, discountReadCaveats } from './mrr.js';
@@ -111,6 +112,8 @@ export async function computeChurn(ctx: ToolContext, args: ChurnArgs) {
   const churned: Array<Record<string, string | number | null | string[]>> = [];
   let churnedTotal = 0;
   let unknownLimits = 0;
+  /** Prices listed in `products` because Stripe gave no product for them: not product ids to name. */
+  const unproducted = new Set<string>();
 
   const book = await readCouponBook(ctx);
   const read = await readSubscriptions(ctx, { statuses: EVERY_STATUS }, (subscription: Stripe.Subscription) => {
@@ -126,22 +129,41 @@ export async function computeChurn(ctx: ToolContext, args: ChurnArgs) {
     churnedTotal++;
     unknownLimits += mrr.unknownLimits;
     lost.set(mrr.currency, (lost.get(mrr.currency) ?? Fraction.ZERO).add(mrr.total));
+    // The customer comes expanded with the subscription when the key may read Customers: named at no cost.
+    const named = expandedCustomerName(subscription.customer);
     churned.push({
       subscription: subscription.id,
       customer: mrr.customer,
+      ...(named?.name ? { customer_name: named.name } : {}),
       churned_at: isoTime(interval.end),
-      how: subscription.status === 'unpaid' ? 'turned unpaid' : 'canceled',
-      reason: subscription.cancellation_details?.reason ?? null,
-      feedback: subscription.cancellation_details?.feedback ?? null,
       currency: mrr.currency,
       mrr: formatMinorUnits(mrr.total.round(), mrr.currency),
       products: [...new Set(mrr.items.map((i) => i.product ?? i.price))],
+      how: subscription.status === 'unpaid' ? 'turned unpaid' : 'canceled',
+      reason: subscription.cancellation_details?.reason ?? null,
+      feedback: subscription.cancellation_details?.feedback ?? null,
     });
+    for (const i of mrr.items) if (i.product === null) unproducted.add(i.price);
   });
 
   const customerCounts = new WindowCounts(window.start, window.end);
   for (const spans of byCustomer.values()) customerCounts.add(union(spans));
   churned.sort((a, b) => String(a.churned_at).localeCompare(String(b.churned_at)));
+  // Who, when, how much and what first (a table a person reads keeps them), then how and why.
+  const first = churned.slice(0, CHURNED_LISTED);
+  const names = await productNames(ctx, first.flatMap((c) => (c.products as string[]).filter((id) => !unproducted.has(id))));
+  const listed = first.map(({ how, reason, feedback, ...head }) => ({
+    ...head,
+    ...(names ? { product_names: (head.products as string[]).map((id) => names.get(id) ?? id) } : {}),
+    how,
+    reason,
+    feedback,
+  }));
+  const caveats = [
+    ...(read.discountedWithoutCoupons !== null ? [couponsCaveat(read.discountedWithoutCoupons, 'lost MRR and the churn counts and rates')] : []),
+    ...(read.unreadable.includes('rak_customer_read') ? [namesMissingCaveat('rak_customer_read')] : []),
+    ...(names ? [] : [namesMissingCaveat('rak_product_read')]),
+  ];
   const days = (window.end - window.start) / DAY;
 
   return {
@@ -151,10 +173,10 @@ export async function computeChurn(ctx: ToolContext, args: ChurnArgs) {
     customers: customerCounts.result(),
     subscriptions: subscriptionCounts.result(),
     lost_mrr: [...lost.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([currency, value]) => ({ currency, mrr: formatMinorUnits(value.round(), currency) })),
-    churned_subscriptions: churned.slice(0, CHURNED_LISTED),
+    churned_subscriptions: listed,
     churned_listed: Math.min(churnedTotal, CHURNED_LISTED),
     ...(Math.abs(days - 30) > 0.01 ? { note: `Stripe's dashboard computes churn over 30-day windows; this window is ${Math.round(days * 100) / 100} days.` } : {}),
-    ...(read.discountedWithoutCoupons !== null ? { caveats: [couponsCaveat(read.discountedWithoutCoupons, 'lost MRR and the churn counts and rates')] } : {}),
+    ...(caveats.length ? { caveats } : {}),
     cannot_know: [...CHURN_LIMITS, ...discountReadCaveats(read.unreadable, book, unknownLimits, 'lost MRR'), ...(ctx.mode === 'test' ? [CHURN_TEST_CLOCK_CAVEAT] : [])],
     scanned: read.scanned,
     amounts: 'Lost MRR per currency, exact decimal strings in major units; currencies are never added together.',

@@ -7,9 +7,9 @@ import type { ToolContext } from '../define-tool.js';
 import { checkTimeZone, monthStart } from '../engine/buckets.js';
 import type { CouponBook } from './coupons.js';
 import { Fraction } from './fraction.js';
-import { readIfAllowed } from '../engine/optional-permission.js';
+import { namesMissingCaveat, productNames } from '../engine/names.js';
 import { readCouponBook } from './coupons.js';
-import { couponsCaveat, EVERY_STATUS, readProductNames, readSubscriptions, statusLabel, type SubscriptionStatusFilter } from './read.js';
+import { couponsCaveat, EVERY_STATUS, readSubscriptions, statusLabel, type SubscriptionStatusFilter } from './read.js';
 import { MRR_STATUSES, paidAt, paidInterval, subscriptionMrr, type ItemMrr, type SubscriptionMrr } from './subscription-mrr.js';
 
 export const MRR_GROUPS = ['none', 'product', 'price', 'plan'] as const;
@@ -105,6 +105,10 @@ class MrrTable {
         cell.lastSubscription = m.id;
       }
     }
+  }
+
+  productIds(): Array<string | null> {
+    return [...this.groups.values()].map((cell) => (typeof cell.labels.product === 'string' ? cell.labels.product : null));
   }
 
   totalRows(extra: Row = {}): Array<Row & { currency: string; mrr: string; subscriptions: number; customers: number }> {
@@ -206,8 +210,8 @@ export async function computeMrr(ctx: ToolContext, args: MrrArgs) {
   }
   if (args.group_by === 'product' || args.group_by === 'plan' || args.group_by === 'price') {
     // Names only label the rows: a key without Products read still gets the figures, by product id.
-    names = await readIfAllowed(ctx, 'rak_product_read', () => readProductNames(ctx));
-    if (!names) caveats.push('Product names are missing: the key cannot read Products (Stripe asked for \'rak_product_read\'; set "Products" to Read to see them); rows show product ids.');
+    names = await productNames(ctx, [current, ...history].flatMap((table) => table.productIds()));
+    if (!names) caveats.push(namesMissingCaveat('rak_product_read'));
   }
   if (itemsHasMore) caveats.push(`${itemsHasMore} subscriptions have more items than Stripe listed; only the listed items are counted.`);
   // Without Coupons every discount is unread: the Coupons caveat above already says so, once.

@@ -1,4 +1,4 @@
-/** Reading what the metrics need: every subscription (streamed, never kept), coupons' terms and product names. */
+/** Reading what the metrics need: every subscription (streamed, never kept) and coupons' terms (names: engine/names.ts). */
 import type Stripe from 'stripe';
 import { ToolInputError } from '../../stripe/errors.js';
 import type { ToolContext } from '../define-tool.js';
@@ -96,21 +96,4 @@ export function couponsCaveat(discounted: number, figures: string): string {
     `${head}: ${formatCount(discounted)} ${discounted === 1 ? 'subscription has' : 'subscriptions have'} discounts and ${discounted === 1 ? 'is' : 'are'} counted at list price, ` +
     `so ${figures} may be overstated (a subscription free under a 100%-off coupon counts as paying). ${fix}`
   );
-}
-
-/** Product id → name, for labelling rows. */
-export async function readProductNames(ctx: ToolContext): Promise<Map<string, string>> {
-  const names = new Map<string, string>();
-  await scanInOrder<Stripe.Product>({
-    ctx,
-    progress: new ScanProgress(ctx, 'products'),
-    maxScan: AGGREGATE_SCAN_LIMIT,
-    pageSize: () => PAGE_SIZE,
-    fetchPage: (page) => ctx.stripe.products.list({ ...page }),
-    onItem: (product) => {
-      names.set(product.id, product.name);
-      return true;
-    },
-  });
-  return names;
 }
