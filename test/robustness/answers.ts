@@ -3,13 +3,14 @@
  * then say. Shared by the in-process matrix and the served (stdio, HTTP) runs.
  */
 import type { FakeAnswer } from './fake-stripe.js';
+import { TOOLS } from '../../src/tools/index.js';
 
 export interface AnswerCase {
   name: string;
   answer: FakeAnswer;
   /** Every one of these must be in the message. */
   says: RegExp[];
-  /** Only these tools (default: every tool), for answers too costly to give sixteen at once. */
+  /** Only these tools (default: every tool), for answers too costly to give every tool. */
   tools?: string[];
 }
 
@@ -23,8 +24,8 @@ const respond = (status: number, body: string | ((path: string) => string), head
 const listLike = (fields: Record<string, unknown>) => (path: string) =>
   JSON.stringify({ object: /\/search(\?|$)/.test(path) ? 'search_result' : 'list', url: path.split('?')[0], has_more: false, data: [], ...fields });
 
-/** The tools whose first request is a plain list of their own resource. */
-const LIST_TOOLS = ['list_customers', 'list_charges', 'list_payment_intents', 'list_invoices', 'list_subscriptions', 'list_products', 'list_prices', 'list_refunds', 'list_disputes', 'list_payouts', 'list_balance_transactions', 'search'];
+/** The tools whose first request is a plain list (or search) of their own resource. */
+const LIST_TOOLS = [...TOOLS.map((t) => t.name).filter((name) => name.startsWith('list_')), 'search'];
 
 const NOT_STRIPE = /not an answer from Stripe's API/;
 const CHECK = /STRIPE_API_BASE/;
