@@ -96,19 +96,21 @@ beforeAll(async () => {
 });
 afterAll(async () => emulator?.close());
 
-describe('a canary key never leaks', () => {
+// Each session is its own server process against the shared (read-only) emulator: they run side by side.
+const SESSION_TIMEOUT_MS = 60_000;
+describe.concurrent('a canary key never leaks', () => {
   it('when everything works', async () => {
     const t = await runSession({ STRIPE_API_KEY: keys.ok, STRIPE_API_BASE: emulator.url });
     expectClean(t, keys.ok);
     const results = t.responses.slice(2) as Array<{ result: { isError?: boolean } }>;
     expect(results.map((r) => r.result.isError === true)).toEqual(CALLS.map((_, i) => i >= WORKING.length));
-  });
+  }, SESSION_TIMEOUT_MS);
 
   it('when the key is revoked', async () => {
     const t = await runSession({ STRIPE_API_KEY: keys.revoked, STRIPE_API_BASE: emulator.url });
     expectClean(t, keys.revoked);
     expect(JSON.stringify(t.responses[2])).toMatch(/did not accept the API key/);
-  });
+  }, SESSION_TIMEOUT_MS);
 
   it('when the restricted key lacks permissions', async () => {
     const t = await runSession({ STRIPE_API_KEY: keys.restricted, STRIPE_API_BASE: emulator.url });
@@ -116,11 +118,11 @@ describe('a canary key never leaks', () => {
     // The key holds Customers only: list_charges is told to set Charges to Read.
     const charges = CALLS.findIndex(([name]) => name === 'list_charges');
     expect(JSON.stringify(t.responses[2 + charges])).toMatch(/set \\"Charges\\" to Read/);
-  });
+  }, SESSION_TIMEOUT_MS);
 
   it('when Stripe is unreachable', async () => {
     const t = await runSession({ STRIPE_API_KEY: keys.live, STRIPE_API_BASE: 'http://127.0.0.1:9' });
     expectClean(t, keys.live);
     expect(JSON.stringify(t.responses[2])).toMatch(/Could not reach Stripe/);
-  });
+  }, SESSION_TIMEOUT_MS);
 });
