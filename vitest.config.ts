@@ -6,7 +6,16 @@ export default defineConfig({
     globalSetup: ['test/global-setup.ts'],
     testTimeout: 30_000,
     hookTimeout: 30_000,
-    // Two cores here: spawn-heavy end-to-end files run beside the in-process ones without starving them.
-    maxWorkers: 2,
+    // Four workers on two cores: most files spend their time waiting (on spawned CLIs and servers, which do the
+    // work in other processes, on rate-limit windows and retry back-offs), so two workers kept the machine under
+    // one core busy (231 s of CPU in 224 s). Measured on this 2-core machine: 224 s with 2 workers, 131 s with 4,
+    // the same 816 tests passing and the same CPU time.
+    maxWorkers: 4,
+    // Each worker keeps the modules it loaded (src/, stripe, zod, the MCP SDK) from one test file to the next
+    // instead of loading them again for every file: about 40 % less CPU for the in-process files (measured
+    // 83 s → 47 s of CPU for test/tools, unit, emulator and server). Test files hold no module state of their
+    // own that another file could see: each starts its own emulator and server, and restores what it changes in
+    // process.env.
+    isolate: false,
   },
 });

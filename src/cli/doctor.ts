@@ -105,7 +105,7 @@ export async function doctorCommand(argv: string[]): Promise<number> {
   const { values } = parseArgs({ args: argv, strict: true, allowPositionals: false, options: { offline: { type: 'boolean' } } });
   const offline = values.offline === true;
   const checks: Check[] = [];
-  const say = (c: Check) => {
+  const say: Say = (c) => {
     checks.push(c);
     out(mark(c));
   };
@@ -115,14 +115,40 @@ export async function doctorCommand(argv: string[]): Promise<number> {
   say({ ok: major >= 20, text: `Node.js ${process.version} on ${process.platform} ${process.arch}${major >= 20 ? '' : ': Node 20 or newer is needed'}` });
 
   const manager = new ConnectionManager();
+  await checkFiles(manager, say);
+  await checkKeyStores(manager, say);
+  try {
+    say({ ok: true, text: `Stripe request limits: ${describeRateLimits()}` });
+  } catch (e) {
+    say({ ok: false, text: (e as Error).message });
+  }
+  await checkEnvironmentKeys(manager, say, offline);
+  await checkStoredConnections(manager, say, offline);
+
+  const failed = checks.filter((c) => !c.ok).length;
+  const warned = checks.filter((c) => c.ok && c.warn).length;
+  const warnings = `${warned} warning${warned === 1 ? '' : 's'}: see the WARN lines above`;
+  if (failed > 0) out(`${failed} problem${failed === 1 ? '' : 's'} found: see the FAIL lines above${warned ? `; and ${warnings}` : ''}.`);
+  else out(warned ? `Working, with ${warnings}.` : 'Everything looks fine.');
+  return failed === 0 ? 0 : 1;
+}
+
+/** Records one check and prints its line. */
+type Say = (check: Check) => void;
+
+/** The folder, why it is where it is, and each file with its permissions. */
+async function checkFiles(manager: ConnectionManager, say: Say): Promise<void> {
   const { paths } = manager;
   out(`      Folder ${paths.dir} (from ${paths.source}${paths.source === 'STRIPE_MCP_HOME' ? '' : '; set STRIPE_MCP_HOME to use another'})`);
   say(await fileCheck(paths.dir, 'dir', 'folder'));
   say(await fileCheck(paths.connectionsFile, 'file', 'connections (metadata, no keys)'));
   say(await fileCheck(paths.keysFile, 'file', 'encrypted key file'));
   say(await fileCheck(paths.masterKeyFile, 'file', 'master key file'));
+}
 
-  // Key stores.
+/** The OS keychain (and keytar), the store new keys go to and why, and where the encrypted file's master key is. */
+async function checkKeyStores(manager: ConnectionManager, say: Say): Promise<void> {
+  const { paths } = manager;
   let setting: string;
   try {
     setting = keystoreSetting();
@@ -155,14 +181,10 @@ export async function doctorCommand(argv: string[]): Promise<number> {
   } catch (e) {
     say({ ok: false, text: (e as Error).message });
   }
+}
 
-  try {
-    say({ ok: true, text: `Stripe request limits: ${describeRateLimits()}` });
-  } catch (e) {
-    say({ ok: false, text: (e as Error).message });
-  }
-
-  // STRIPE_API_KEY and STRIPE_API_BASE.
+/** STRIPE_API_KEY (and its mode-specific variants) against Stripe, and which Stripe API is used. */
+async function checkEnvironmentKeys(manager: ConnectionManager, say: Say, offline: boolean): Promise<void> {
   const env = connectionFromEnv();
   if (env.ok) {
     for (const mode of ['test', 'live'] as const) {
@@ -175,39 +197,33 @@ export async function doctorCommand(argv: string[]): Promise<number> {
     out('      STRIPE_API_KEY: not set');
   }
   out(`      Stripe API: ${manager.apiBase ?? 'https://api.stripe.com'}${manager.apiBase ? ' (from STRIPE_API_BASE)' : ''}`);
+}
 
-  // Stored connections.
-  let metadata: Metadata | undefined;
+/** Every stored connection's every key: readable from its store, and accepted by Stripe. */
+async function checkStoredConnections(manager: ConnectionManager, say: Say, offline: boolean): Promise<void> {
+  let metadata: Metadata;
   try {
     metadata = await manager.read();
   } catch (e) {
     say({ ok: false, text: (e as Error).message });
+    return;
   }
-  if (metadata) {
-    const names = Object.keys(metadata.connections);
-    out(`      ${names.length === 0 ? `No stored connections. Add one with: ${CLI} connections add NAME` : `Stored connections: ${names.length}${storedDefault(metadata) ? `, default "${storedDefault(metadata)}"` : ', no default'}`}`);
-    for (const [name, record] of Object.entries(metadata.connections)) {
-      for (const mode of modesOf(record)) {
-        const r = record[mode]!;
-        const label = `${name} (${mode}${record.defaultMode === mode ? ', default mode' : ''}) ${r.keyHint} in the ${r.store === 'keychain' ? 'OS keychain' : 'encrypted file'}`;
-        let key: string;
-        try {
-          key = await manager.readKey(name, mode, r);
-        } catch (e) {
-          say({ ok: false, text: `${label}: ${(e as Error).message}` });
-          continue;
-        }
-        say(await keyStatus(label, key, mode, manager.apiBase, offline));
+  const names = Object.keys(metadata.connections);
+  out(`      ${names.length === 0 ? `No stored connections. Add one with: ${CLI} connections add NAME` : `Stored connections: ${names.length}${storedDefault(metadata) ? `, default "${storedDefault(metadata)}"` : ', no default'}`}`);
+  for (const [name, record] of Object.entries(metadata.connections)) {
+    for (const mode of modesOf(record)) {
+      const r = record[mode]!;
+      const label = `${name} (${mode}${record.defaultMode === mode ? ', default mode' : ''}) ${r.keyHint} in the ${r.store === 'keychain' ? 'OS keychain' : 'encrypted file'}`;
+      let key: string;
+      try {
+        key = await manager.readKey(name, mode, r);
+      } catch (e) {
+        say({ ok: false, text: `${label}: ${(e as Error).message}` });
+        continue;
       }
+      say(await keyStatus(label, key, mode, manager.apiBase, offline));
     }
   }
-
-  const failed = checks.filter((c) => !c.ok).length;
-  const warned = checks.filter((c) => c.ok && c.warn).length;
-  const warnings = `${warned} warning${warned === 1 ? '' : 's'}: see the WARN lines above`;
-  if (failed > 0) out(`${failed} problem${failed === 1 ? '' : 's'} found: see the FAIL lines above${warned ? `; and ${warnings}` : ''}.`);
-  else out(warned ? `Working, with ${warnings}.` : 'Everything looks fine.');
-  return failed === 0 ? 0 : 1;
 }
 
 async function keyStatus(label: string, key: string, mode: 'test' | 'live', apiBase: string | undefined, offline: boolean): Promise<Check> {

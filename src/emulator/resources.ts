@@ -7,6 +7,7 @@ import type { Dataset } from './types.js';
 import { invalidRequest } from './errors.js';
 import type { QueryValue } from './query.js';
 import { searchGetters, type SearchGetters } from './search-query.js';
+import { SUBSCRIPTION_LIST_STATUSES } from './list-rules.js';
 
 /** The collections of a Dataset that are served as lists. */
 export type CollectionName =
@@ -32,6 +33,8 @@ export type FilterSpec =
   /** Equality on one string value; `index: true` → served from a per-value index. */
   | { kind: 'eq'; get: (o: AnyObject, ds: Dataset) => string | null | undefined; index?: boolean; caseInsensitive?: boolean }
   | { kind: 'enum'; values: string[]; get: (o: AnyObject) => string | null | undefined; index?: boolean }
+  /** Equality on any of several values (a subscription's item prices). */
+  | { kind: 'some'; get: (o: AnyObject) => readonly string[] }
   | { kind: 'bool'; get: (o: AnyObject) => boolean | null | undefined }
   /** Timestamp range (`x[gte]=…` or `x=…`). */
   | { kind: 'range'; get: (o: AnyObject) => number | null | undefined }
@@ -70,7 +73,6 @@ const bool = (k: string) => (o: AnyObject) => {
   const v = o[k];
   return typeof v === 'boolean' ? v : null;
 };
-const meta = (o: AnyObject) => o.metadata;
 
 const NONE: FilterSpec = { kind: 'none' };
 
@@ -89,19 +91,7 @@ function chargeRefunded(o: AnyObject): string | null {
   return ch.refunded ? 'true' : ch.amount_refunded > 0 ? 'false' : null;
 }
 
-/** payment_method_details.{card,card_present,interac_present}.{brand,exp_month,exp_year,fingerprint,last4}. */
-function cardDetailGetters(): Record<string, (o: AnyObject) => unknown> {
-  const out: Record<string, (o: AnyObject) => unknown> = {};
-  for (const source of ['card', 'card_present', 'interac_present'] as const) {
-    for (const field of ['brand', 'exp_month', 'exp_year', 'fingerprint', 'last4'] as const) {
-      out[`payment_method_details.${source}.${field}`] = (o) => {
-        const details = (o as unknown as Stripe.Charge).payment_method_details as Record<string, Record<string, unknown> | undefined> | null;
-        return details?.[source]?.[field] ?? null;
-      };
-    }
-  }
-  return out;
-}
+const itemPrices = (o: AnyObject): string[] => (o as unknown as Stripe.Subscription).items.data.map((item) => item.price.id);
 
 /** `type=customer.*`: `*` stands for any run of characters (Stripe: "group of events using * as a wildcard"). */
 function eventTypeFilter(v: QueryValue, param: string): (o: AnyObject) => boolean {
@@ -125,7 +115,7 @@ export const RESOURCES: ResourceDef[] = [
       email: { kind: 'eq', get: str('email'), index: true },
       test_clock: NONE,
     },
-    search: searchGetters('customers', { created: num('created'), email: str('email'), metadata: meta, name: str('name'), phone: str('phone') }),
+    search: searchGetters('customers'),
   },
   {
     path: '/v1/charges',
@@ -138,18 +128,7 @@ export const RESOURCES: ResourceDef[] = [
       payment_intent: { kind: 'eq', get: str('payment_intent'), index: true },
       transfer_group: { kind: 'eq', get: str('transfer_group') },
     },
-    search: searchGetters('charges', {
-      amount: num('amount'),
-      'billing_details.address.postal_code': (o) => (o as unknown as Stripe.Charge).billing_details?.address?.postal_code ?? null,
-      created: num('created'),
-      currency: str('currency'),
-      customer: str('customer'),
-      disputed: bool('disputed'),
-      metadata: meta,
-      ...cardDetailGetters(),
-      refunded: chargeRefunded,
-      status: str('status'),
-    }),
+    search: searchGetters('charges', { refunded: chargeRefunded }),
   },
   {
     path: '/v1/payment_intents',
@@ -161,14 +140,7 @@ export const RESOURCES: ResourceDef[] = [
       customer: { kind: 'eq', get: str('customer'), index: true },
       customer_account: { kind: 'eq', get: str('customer_account') },
     },
-    search: searchGetters('payment_intents', {
-      amount: num('amount'),
-      created: num('created'),
-      currency: str('currency'),
-      customer: str('customer'),
-      metadata: meta,
-      status: str('status'),
-    }),
+    search: searchGetters('payment_intents'),
   },
   {
     path: '/v1/invoices',
@@ -184,17 +156,7 @@ export const RESOURCES: ResourceDef[] = [
       status: { kind: 'enum', values: ['draft', 'open', 'paid', 'uncollectible', 'void'], get: str('status'), index: true },
       subscription: { kind: 'eq', get: invoiceSubscription, index: true },
     },
-    search: searchGetters('invoices', {
-      created: num('created'),
-      currency: str('currency'),
-      customer: str('customer'),
-      metadata: meta,
-      number: str('number'),
-      receipt_number: str('receipt_number'),
-      status: str('status'),
-      subscription: invoiceSubscription,
-      total: num('total'),
-    }),
+    search: searchGetters('invoices', { subscription: invoiceSubscription }),
   },
   {
     path: '/v1/subscriptions',
@@ -209,18 +171,13 @@ export const RESOURCES: ResourceDef[] = [
       current_period_start: { kind: 'range', get: (o) => firstItem(o)?.current_period_start ?? null },
       customer: { kind: 'eq', get: str('customer'), index: true },
       customer_account: { kind: 'eq', get: str('customer_account') },
-      // `price` and `plan` are handled specially (any item), `status` too (all / ended / default).
-      price: { kind: 'eq', get: () => null },
-      plan: { kind: 'eq', get: () => null },
-      status: {
-        kind: 'enum',
-        values: ['active', 'all', 'canceled', 'ended', 'incomplete', 'incomplete_expired', 'past_due', 'paused', 'trialing', 'unpaid'],
-        get: str('status'),
-        index: true,
-      },
+      // Any item's price (a plan is a price); `status` is validated here and applied by list-rules.ts (all / ended / default).
+      price: { kind: 'some', get: itemPrices },
+      plan: { kind: 'some', get: itemPrices },
+      status: { kind: 'enum', values: SUBSCRIPTION_LIST_STATUSES, get: str('status') },
       test_clock: NONE,
     },
-    search: searchGetters('subscriptions', { created: num('created'), metadata: meta, status: str('status') }),
+    search: searchGetters('subscriptions'),
   },
   {
     path: '/v1/products',
@@ -236,14 +193,7 @@ export const RESOURCES: ResourceDef[] = [
       type: { kind: 'enum', values: ['good', 'service'], get: str('type') },
       url: { kind: 'eq', get: str('url') },
     },
-    search: searchGetters('products', {
-      active: bool('active'),
-      description: str('description'),
-      metadata: meta,
-      name: str('name'),
-      shippable: bool('shippable'),
-      url: str('url'),
-    }),
+    search: searchGetters('products'),
   },
   {
     path: '/v1/prices',
@@ -266,14 +216,7 @@ export const RESOURCES: ResourceDef[] = [
       },
       type: { kind: 'enum', values: ['one_time', 'recurring'], get: str('type') },
     },
-    search: searchGetters('prices', {
-      active: bool('active'),
-      currency: str('currency'),
-      lookup_key: str('lookup_key'),
-      metadata: meta,
-      product: str('product'),
-      type: str('type'),
-    }),
+    search: searchGetters('prices'),
   },
   {
     path: '/v1/refunds',

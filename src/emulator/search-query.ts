@@ -16,16 +16,32 @@ export type { SearchQuery, SearchClause, SearchOperator } from '../stripe/search
 export type SearchGetters<T> = Record<string, (o: T) => unknown>;
 
 /**
- * A resource's getters, held to Stripe's field table: a getter for every query field and none besides, checked
- * when the emulator loads so the two cannot drift.
+ * A query field read from an object by its own path (`payment_method_details.card.brand`): Stripe names its query
+ * fields after the object's fields. A reference gives its id whether expanded or not.
  */
-export function searchGetters<T>(resource: SearchResource, getters: SearchGetters<T>): SearchGetters<T> {
-  const want = Object.keys(SEARCH_FIELDS[resource]).sort();
-  const have = Object.keys(getters).sort();
-  if (want.join() !== have.join()) {
-    throw new Error(`emulator search getters for ${resource} (${have.join(', ')}) differ from Stripe's query fields (${want.join(', ')})`);
-  }
-  return getters;
+function fieldAtPath(field: string): (o: unknown) => unknown {
+  const path = field.split('.');
+  return (o) => {
+    let v: unknown = o;
+    for (const key of path) {
+      if (v === null || typeof v !== 'object') return null;
+      v = (v as Record<string, unknown>)[key];
+    }
+    if (v !== null && typeof v === 'object' && !Array.isArray(v) && typeof (v as { id?: unknown }).id === 'string') return (v as { id: string }).id;
+    return v ?? null;
+  };
+}
+
+/**
+ * A resource's getters, from Stripe's field table (src/stripe/search-query.ts), the one list of its query fields:
+ * each field is read at its own path unless `special` says how (a field whose value is worked out, like charges'
+ * `refunded`). A special getter for a field Stripe does not have is refused when the emulator loads.
+ */
+export function searchGetters<T>(resource: SearchResource, special: SearchGetters<T> = {}): SearchGetters<T> {
+  const fields = Object.keys(SEARCH_FIELDS[resource]);
+  const unknown = Object.keys(special).filter((f) => !fields.includes(f));
+  if (unknown.length) throw new Error(`emulator search getters for ${resource}: ${unknown.join(', ')} ${unknown.length === 1 ? 'is not a query field' : 'are not query fields'} of Stripe's`);
+  return Object.fromEntries(fields.map((f) => [f, special[f] ?? (fieldAtPath(f) as (o: T) => unknown)]));
 }
 
 function isEmpty(v: unknown): boolean {

@@ -31,8 +31,8 @@ import { COMMON_LIST_PARAMS, RESOURCE_BY_PATH, RESOURCES } from './resources.js'
 import type { AnyObject, FilterSpec, ResourceDef } from './resources.js';
 import { SearchSyntaxError, compileSearch } from './search-query.js';
 import type { SearchResource } from '../stripe/search-query.js';
-import { Store, countMatches, listOrder, scan } from './store.js';
-import { deletedStub, handledByRules, implicitListPredicates, includedField, served, SUBSCRIPTION_LIST_STATUSES } from './list-rules.js';
+import { Store, countMatches, scan } from './store.js';
+import { deletedStub, handledByRules, implicitListPredicates, includedField, served } from './list-rules.js';
 import type { Dataset, EmulatorHandle, EmulatorKeySpec, EmulatorOptions, FaultSpec, Mode, RecordedRequest } from './types.js';
 
 export const EMULATOR_API_VERSION = '2026-10-28.endive';
@@ -275,6 +275,10 @@ function buildFilter(name: string, spec: FilterSpec, v: QueryValue, path: string
       if (spec.index) return { index: { name, value: s } };
       return { pred: (o) => spec.get(o) === s };
     }
+    case 'some': {
+      const s = asString(v, param) as string;
+      return { pred: (o) => spec.get(o).includes(s) };
+    }
     case 'bool': {
       const b = parseBool(v, param);
       return { pred: (o) => spec.get(o) === b };
@@ -305,69 +309,79 @@ function buildFilter(name: string, spec: FilterSpec, v: QueryValue, path: string
   }
 }
 
+interface ListFilters {
+  predicates: Array<(o: AnyObject) => boolean>;
+  /** Equality filters a per-value index can serve. */
+  indexed: Array<{ name: string; value: string }>;
+}
+
+/** The resource's own filters the query sets, validated; those whose meaning lives in list-rules.ts only validated. */
+function listFilters(def: ResourceDef, q: QueryObject, ds: Dataset): ListFilters {
+  const out: ListFilters = { predicates: [], indexed: [] };
+  for (const [name, spec] of Object.entries(def.filters)) {
+    const v = q[name];
+    if (v === undefined) continue;
+    const f = buildFilter(name, spec, v, [name], ds);
+    // Validated here, applied by implicitListPredicates (list-rules.ts).
+    if (handledByRules(def, name)) continue;
+    if (f.pred) out.predicates.push(f.pred);
+    if (f.index) out.indexed.push(f.index);
+  }
+  return out;
+}
+
+/** Starts from the smallest index; the other indexed filters become predicates (added to `predicates`). */
+function indexedBase(coll: ReturnType<Store['collectionFor']>, def: ResourceDef, filters: ListFilters, ds: Dataset): AnyObject[] {
+  let base = coll.items;
+  let chosen: { name: string; value: string } | undefined;
+  for (const ix of filters.indexed) {
+    const spec = def.filters[ix.name.split('.')[0] as string] as FilterSpec & { kind: 'eq' | 'enum' };
+    const get = spec.kind === 'eq' ? (o: AnyObject) => spec.get(o, ds) : spec.get;
+    const sub = coll.index(ix.name, get, spec.kind === 'eq' ? spec.caseInsensitive === true : false).get(ix.value) ?? [];
+    if (!chosen || sub.length < base.length) {
+      if (chosen) filters.predicates.push(makeIndexPredicate(def, chosen, ds));
+      base = sub;
+      chosen = ix;
+    } else {
+      filters.predicates.push(makeIndexPredicate(def, ix, ds));
+    }
+  }
+  return base;
+}
+
+/** The objects `starting_after` / `ending_before` name (one of them at most), which must exist. */
+function cursorBounds(coll: ReturnType<Store['collectionFor']>, def: ResourceDef, q: QueryObject): { after?: AnyObject; before?: AnyObject } {
+  const startingAfter = asString(q.starting_after, 'starting_after');
+  const endingBefore = asString(q.ending_before, 'ending_before');
+  if (startingAfter && endingBefore) throw invalidRequest('You may only specify one of these parameters: ending_before, starting_after.', 'ending_before');
+  const find = (id: string, param: string): AnyObject => {
+    const obj = coll.byId.get(id);
+    if (!obj) throw resourceMissing(def.objectName, id, param);
+    return obj;
+  };
+  return {
+    ...(startingAfter !== undefined ? { after: find(startingAfter, 'starting_after') } : {}),
+    ...(endingBefore !== undefined ? { before: find(endingBefore, 'ending_before') } : {}),
+  };
+}
+
 function list(ctx: Ctx, def: ResourceDef, q: QueryObject): unknown {
   checkAllowed(q, [...COMMON_LIST_PARAMS, ...Object.keys(def.filters)]);
   const limit = parseLimit(q.limit);
   const expand = parseExpand(q.expand);
   const coll = ctx.store.collectionFor(def);
   const ds = ctx.store.ds;
-  const startingAfter = asString(q.starting_after, 'starting_after');
-  const endingBefore = asString(q.ending_before, 'ending_before');
-  if (startingAfter && endingBefore) throw invalidRequest('You may only specify one of these parameters: ending_before, starting_after.', 'ending_before');
   const created = q.created !== undefined ? parseRange(q.created, 'created') : undefined;
-  const predicates: Array<(o: AnyObject) => boolean> = [];
-  const indexed: Array<{ name: string; value: string }> = [];
-  for (const [name, spec] of Object.entries(def.filters)) {
-    const v = q[name];
-    if (v === undefined) continue;
-    if (handledByRules(def, name)) {
-      // Validated here, applied by implicitListPredicates (list-rules.ts).
-      asString(v, name);
-      if (name === 'status' && !SUBSCRIPTION_LIST_STATUSES.includes(v as string)) buildFilter(name, spec, v, [name], ds);
-      continue;
-    }
-    if (def.collection === 'subscriptions' && (name === 'price' || name === 'plan')) {
-      const id = asString(v, name) as string;
-      predicates.push((o) => (o as unknown as { items: { data: Array<{ price: { id: string } }> } }).items.data.some((it) => it.price.id === id));
-      continue;
-    }
-    const f = buildFilter(name, spec, v, [name], ds);
-    if (f.pred) predicates.push(f.pred);
-    if (f.index) indexed.push(f.index);
-  }
-  predicates.push(...implicitListPredicates(ctx.store, def, q));
-  // Start from the smallest index; the other indexed filters become predicates.
-  let base = coll.items;
-  let chosen: { name: string; value: string } | undefined;
-  for (const ix of indexed) {
-    const spec = def.filters[ix.name.split('.')[0] as string] as FilterSpec & { kind: 'eq' | 'enum' };
-    const get = spec.kind === 'eq' ? (o: AnyObject) => spec.get(o, ds) : spec.get;
-    const sub = coll.index(ix.name, get, spec.kind === 'eq' ? spec.caseInsensitive === true : false).get(ix.value) ?? [];
-    if (!chosen || sub.length < base.length) {
-      if (chosen) predicates.push(makeIndexPredicate(def, chosen, ds));
-      base = sub;
-      chosen = ix;
-    } else {
-      predicates.push(makeIndexPredicate(def, ix, ds));
-    }
-  }
-  let after: AnyObject | undefined;
-  let before: AnyObject | undefined;
-  if (startingAfter !== undefined) {
-    after = coll.byId.get(startingAfter);
-    if (!after) throw resourceMissing(def.objectName, startingAfter, 'starting_after');
-  }
-  if (endingBefore !== undefined) {
-    before = coll.byId.get(endingBefore);
-    if (!before) throw resourceMissing(def.objectName, endingBefore, 'ending_before');
-  }
+  const filters = listFilters(def, q, ds);
+  const bounds = cursorBounds(coll, def, q);
+  filters.predicates.push(...implicitListPredicates(ctx.store, def, q));
+  const base = indexedBase(coll, def, filters, ds);
   const result = scan({
     base,
-    predicates,
+    predicates: filters.predicates,
     ...(created?.min !== undefined ? { createdMin: created.min } : {}),
     ...(created?.max !== undefined ? { createdMax: created.max } : {}),
-    ...(after ? { after } : {}),
-    ...(before ? { before } : {}),
+    ...bounds,
     limit,
   });
   for (const p of expand) {
@@ -565,16 +579,23 @@ function authenticate(key: string | null, keys: Record<string, EmulatorKeySpec>)
   return { key, mode: m[2] === 'live' ? 'live' : 'test', granted: 'all' };
 }
 
-export async function startEmulator(options: EmulatorOptions = {}): Promise<EmulatorHandle> {
+/** What one running emulator holds between requests. */
+interface EmulatorState {
+  keys: Record<string, EmulatorKeySpec>;
+  latency: number;
+  faults: Array<{ status: FaultSpec['status']; remaining: number; pathPrefix: string; headers: Record<string, string> }>;
+  requests: RecordedRequest[];
+  rateLimiter: ReturnType<typeof createRateLimiter>;
+  storeFor: (mode: Mode) => Store;
+  accountId: string;
+}
+
+/** Each mode's store, built on first use: the hand-written objects given for it, else the generated business. */
+function storesOf(options: EmulatorOptions): (mode: Mode) => Store {
   const seed = options.seed ?? 42;
   const anchor = options.anchor ?? defaultAnchor();
-  const keys: Record<string, EmulatorKeySpec> = { ...(options.keys ?? {}) };
-  let latency = options.latencyMs ?? 0;
-  const faults: Array<{ status: FaultSpec['status']; remaining: number; pathPrefix: string; headers: Record<string, string> }> = [];
-  const requests: RecordedRequest[] = [];
-  const rateLimiter = createRateLimiter(options.rateLimits);
   const stores: Partial<Record<Mode, Store>> = {};
-  const storeFor = (mode: Mode): Store => {
+  return (mode) => {
     let s = stores[mode];
     if (!s) {
       const objects = options.objects?.[mode];
@@ -587,72 +608,91 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     }
     return s;
   };
-  const testStore = storeFor('test');
-  const accountId = testStore.ds.account.id;
+}
 
-  const send = async (res: ServerResponse, rec: RecordedRequest, status: number, payload: unknown, extra: Record<string, string>): Promise<void> => {
-    if (latency > 0) await new Promise((r) => setTimeout(r, latency));
-    rec.status = status;
-    const text = JSON.stringify(payload, null, 2);
-    res.writeHead(status, {
-      'Content-Type': 'application/json',
-      'Content-Length': Buffer.byteLength(text),
-      'Cache-Control': 'no-cache, no-store',
-      ...extra,
+async function send(state: EmulatorState, res: ServerResponse, rec: RecordedRequest, status: number, payload: unknown, extra: Record<string, string>): Promise<void> {
+  if (state.latency > 0) await new Promise((r) => setTimeout(r, state.latency));
+  rec.status = status;
+  const text = JSON.stringify(payload, null, 2);
+  res.writeHead(status, {
+    'Content-Type': 'application/json',
+    'Content-Length': Buffer.byteLength(text),
+    'Cache-Control': 'no-cache, no-store',
+    ...extra,
+  });
+  res.end(text);
+}
+
+/** One request, answered as Stripe would: recorded, then faults, authentication, rate limits, and the endpoint. */
+async function handleRequest(state: EmulatorState, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const method = (req.method ?? 'GET').toUpperCase();
+  const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+  const path = url.pathname.length > 1 ? url.pathname.replace(/\/+$/, '') : url.pathname;
+  const query = parseStripeQuery(url.search);
+  const rawBody = method === 'GET' || method === 'HEAD' ? '' : await readBody(req);
+  const auth = authenticate(extractKey(req), state.keys);
+  const mode = auth instanceof ApiError ? null : auth.mode;
+  const version = typeof req.headers['stripe-version'] === 'string' ? req.headers['stripe-version'] : undefined;
+  const rec: RecordedRequest = { method, path, query, mode, at: Date.now(), ...(rawBody ? { body: rawBody } : {}), ...(version ? { stripeVersion: version } : {}) };
+  state.requests.push(rec);
+  const requestId = `req_${randomToken(14)}`;
+  const headers: Record<string, string> = {
+    'Request-Id': requestId,
+    'Stripe-Version': version ?? EMULATOR_API_VERSION,
+  };
+  const idem = req.headers['idempotency-key'];
+  if (typeof idem === 'string') headers['Idempotency-Key'] = idem;
+  const fail = (e: ApiError, extra: Record<string, string> = {}): Promise<void> => {
+    const body = { ...e.body };
+    if (mode) body.request_log_url = `https://dashboard.stripe.com/${mode === 'test' ? 'test/' : ''}logs/${requestId}?t=${Math.floor(rec.at / 1000)}`;
+    return send(state, res, rec, e.status, { error: body }, { ...headers, ...extra });
+  };
+  const fault = state.faults.find((f) => f.remaining > 0 && path.startsWith(f.pathPrefix));
+  if (fault) {
+    fault.remaining--;
+    return fail(faultError(fault.status), fault.headers);
+  }
+  if (auth instanceof ApiError) return fail(auth);
+  const limited = state.rateLimiter.admit(state.accountId, auth.mode, method, path, rec.at);
+  if (limited) return fail(limited.error, { 'Stripe-Rate-Limited-Reason': limited.reason });
+  try {
+    const ctx: Ctx = { auth, store: state.storeFor(auth.mode), accountId: state.accountId };
+    if (method !== 'GET') {
+      const out = write(ctx, method, path, method === 'POST' ? parseStripeQuery(rawBody) : {});
+      return send(state, res, rec, out.status, out.body, headers);
+    }
+    return send(state, res, rec, 200, route(ctx, path, query), headers);
+  } catch (e) {
+    if (e instanceof ApiError) return fail(e);
+    return fail(new ApiError(500, { type: 'api_error', message: `Emulator error: ${e instanceof Error ? e.message : String(e)}` }));
+  }
+}
+
+/** Listens on 127.0.0.1 (port 0: any free one) and resolves with the port. */
+async function listen(server: ReturnType<typeof createServer>, port: number): Promise<number> {
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
     });
-    res.end(text);
-  };
+  });
+  return (server.address() as AddressInfo).port;
+}
 
-  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
-    const method = (req.method ?? 'GET').toUpperCase();
-    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-    const path = url.pathname.length > 1 ? url.pathname.replace(/\/+$/, '') : url.pathname;
-    const query = parseStripeQuery(url.search);
-    const rawBody = method === 'GET' || method === 'HEAD' ? '' : await readBody(req);
-    const key = extractKey(req);
-    const auth = authenticate(key, keys);
-    const mode = auth instanceof ApiError ? null : auth.mode;
-    const version = typeof req.headers['stripe-version'] === 'string' ? req.headers['stripe-version'] : undefined;
-    const rec: RecordedRequest = { method, path, query, mode, at: Date.now(), ...(rawBody ? { body: rawBody } : {}), ...(version ? { stripeVersion: version } : {}) };
-    requests.push(rec);
-    const requestId = `req_${randomToken(14)}`;
-    const headers: Record<string, string> = {
-      'Request-Id': requestId,
-      'Stripe-Version': version ?? EMULATOR_API_VERSION,
-    };
-    const idem = req.headers['idempotency-key'];
-    if (typeof idem === 'string') headers['Idempotency-Key'] = idem;
-    const fail = (e: ApiError, extra: Record<string, string> = {}): Promise<void> => {
-      const body = { ...e.body };
-      if (mode) body.request_log_url = `https://dashboard.stripe.com/${mode === 'test' ? 'test/' : ''}logs/${requestId}?t=${Math.floor(rec.at / 1000)}`;
-      return send(res, rec, e.status, { error: body }, { ...headers, ...extra });
-    };
-    const fault = faults.find((f) => f.remaining > 0 && path.startsWith(f.pathPrefix));
-    if (fault) {
-      fault.remaining--;
-      return fail(faultError(fault.status), fault.headers);
-    }
-    if (auth instanceof ApiError) return fail(auth);
-    const limited = rateLimiter.admit(accountId, auth.mode, method, path, rec.at);
-    if (limited) return fail(limited.error, { 'Stripe-Rate-Limited-Reason': limited.reason });
-    try {
-      const store = storeFor(auth.mode);
-      const ctx: Ctx = { auth, store, accountId };
-      if (method !== 'GET') {
-        const body = method === 'POST' ? parseStripeQuery(rawBody) : {};
-        const out = write(ctx, method, path, body);
-        return send(res, rec, out.status, out.body, headers);
-      }
-      const out = route(ctx, path, query);
-      return send(res, rec, 200, out, headers);
-    } catch (e) {
-      if (e instanceof ApiError) return fail(e);
-      return fail(new ApiError(500, { type: 'api_error', message: `Emulator error: ${e instanceof Error ? e.message : String(e)}` }));
-    }
+export async function startEmulator(options: EmulatorOptions = {}): Promise<EmulatorHandle> {
+  const storeFor = storesOf(options);
+  const state: EmulatorState = {
+    keys: { ...(options.keys ?? {}) },
+    latency: options.latencyMs ?? 0,
+    faults: [],
+    requests: [],
+    rateLimiter: createRateLimiter(options.rateLimits),
+    storeFor,
+    accountId: storeFor('test').ds.account.id,
   };
-
   const server = createServer((req, res) => {
-    handle(req, res).catch((e: unknown) => {
+    handleRequest(state, req, res).catch((e: unknown) => {
       if (!res.headersSent) {
         res.writeHead(500, { 'Content-Type': 'application/json' });
         res.end(JSON.stringify({ error: { type: 'api_error', message: String(e) } }));
@@ -660,25 +700,18 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     });
   });
   server.keepAliveTimeout = 5_000;
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, '127.0.0.1', () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const port = (server.address() as AddressInfo).port;
+  const port = await listen(server, options.port ?? 0);
 
   return {
     url: `http://127.0.0.1:${port}`,
     port,
     keys: { test: EMULATOR_TEST_KEY, live: EMULATOR_LIVE_KEY },
-    requests,
+    requests: state.requests,
     injectFault(f: FaultSpec): void {
-      faults.push({ status: f.status, remaining: f.times ?? 1, pathPrefix: f.pathPrefix ?? '', headers: f.headers ?? {} });
+      state.faults.push({ status: f.status, remaining: f.times ?? 1, pathPrefix: f.pathPrefix ?? '', headers: f.headers ?? {} });
     },
     setLatency(ms: number): void {
-      latency = Math.max(0, ms);
+      state.latency = Math.max(0, ms);
     },
     dataset(mode: Mode): Dataset {
       return storeFor(mode).ds;

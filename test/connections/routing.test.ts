@@ -38,10 +38,12 @@ let manager: ConnectionManager;
 const ids: Record<'test' | 'live', Set<string>> = { test: new Set(), live: new Set() };
 let customIds = new Set<string>();
 
+/** Every id of a dataset, whatever its collections (a collection added with a new tool is included). */
 function allIds(ds: Dataset): Set<string> {
   const set = new Set<string>();
-  for (const list of [ds.customers, ds.products, ds.prices, ds.subscriptions, ds.invoices, ds.paymentIntents, ds.charges, ds.refunds, ds.disputes, ds.payouts, ds.balanceTransactions]) {
-    for (const o of list as Array<{ id: string }>) set.add(o.id);
+  for (const value of Object.values(ds)) {
+    if (!Array.isArray(value)) continue;
+    for (const o of value as unknown[]) if (o && typeof o === 'object' && typeof (o as { id?: unknown }).id === 'string') set.add((o as { id: string }).id);
   }
   return set;
 }

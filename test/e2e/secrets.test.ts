@@ -10,25 +10,25 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator, type EmulatorHandle } from '../../src/emulator/index.js';
 import { TEST_ANCHOR } from '../helpers/harness.js';
 import { BIN, canaryKey, cleanEnv } from '../helpers/spawn.js';
+import { TOOLS } from '../../src/tools/index.js';
+import type { AnyTool } from '../../src/tools/define-tool.js';
 
-const CALLS: Array<[string, Record<string, unknown>]> = [
-  ['list_customers', { limit: 2 }],
-  ['list_charges', { limit: 2 }],
-  ['list_payment_intents', { limit: 2, status: 'failed' }],
-  ['list_invoices', { limit: 2 }],
-  ['list_subscriptions', { limit: 2 }],
-  ['list_products', {}],
-  ['list_prices', {}],
-  ['list_refunds', { limit: 2 }],
-  ['list_disputes', { limit: 2 }],
-  ['list_payouts', { limit: 2 }],
-  ['list_balance_transactions', { limit: 2 }],
-  ['get_balance', {}],
-  ['search', { resource: 'customers', query: "email~'example'" }],
+/** Arguments for the tools that cannot be called with `{ limit: 2 }` or `{}`. */
+const ARGUMENTS: Record<string, Record<string, unknown>> = {
+  search: { resource: 'customers', query: "email~'example'" },
+  fetch: { id: 'cus_doesnotexist000' },
+};
+/** One call per tool in the catalogue (a tool added later is covered too), then calls that must fail. */
+const WORKING: Array<[string, Record<string, unknown>]> = (TOOLS as readonly AnyTool[])
+  .filter((tool) => tool.name !== 'fetch')
+  .map((tool) => [tool.name, ARGUMENTS[tool.name] ?? (tool.input.safeParse({ limit: 2 }).success ? { limit: 2 } : {})]);
+const FAILING: Array<[string, Record<string, unknown>]> = [
+  ['fetch', ARGUMENTS.fetch!],
   ['search', { resource: 'customers', query: 'this is not a query (' }],
   ['list_customers', { created_after: 'nonsense' }],
   ['list_customers', { cursor: 'cus_doesnotexist000' }],
 ];
+const CALLS = [...WORKING, ...FAILING];
 
 interface Transcript {
   stdoutLines: string[];
@@ -96,29 +96,33 @@ beforeAll(async () => {
 });
 afterAll(async () => emulator?.close());
 
-describe('a canary key never leaks', () => {
+// Each session is its own server process against the shared (read-only) emulator: they run side by side.
+const SESSION_TIMEOUT_MS = 60_000;
+describe.concurrent('a canary key never leaks', () => {
   it('when everything works', async () => {
     const t = await runSession({ STRIPE_API_KEY: keys.ok, STRIPE_API_BASE: emulator.url });
     expectClean(t, keys.ok);
     const results = t.responses.slice(2) as Array<{ result: { isError?: boolean } }>;
-    expect(results.filter((r) => !r.result.isError)).toHaveLength(CALLS.length - 3);
-  });
+    expect(results.map((r) => r.result.isError === true)).toEqual(CALLS.map((_, i) => i >= WORKING.length));
+  }, SESSION_TIMEOUT_MS);
 
   it('when the key is revoked', async () => {
     const t = await runSession({ STRIPE_API_KEY: keys.revoked, STRIPE_API_BASE: emulator.url });
     expectClean(t, keys.revoked);
     expect(JSON.stringify(t.responses[2])).toMatch(/did not accept the API key/);
-  });
+  }, SESSION_TIMEOUT_MS);
 
   it('when the restricted key lacks permissions', async () => {
     const t = await runSession({ STRIPE_API_KEY: keys.restricted, STRIPE_API_BASE: emulator.url });
     expectClean(t, keys.restricted);
-    expect(JSON.stringify(t.responses[3])).toMatch(/set \\"Charges\\" to Read/);
-  });
+    // The key holds Customers only: list_charges is told to set Charges to Read.
+    const charges = CALLS.findIndex(([name]) => name === 'list_charges');
+    expect(JSON.stringify(t.responses[2 + charges])).toMatch(/set \\"Charges\\" to Read/);
+  }, SESSION_TIMEOUT_MS);
 
   it('when Stripe is unreachable', async () => {
     const t = await runSession({ STRIPE_API_KEY: keys.live, STRIPE_API_BASE: 'http://127.0.0.1:9' });
     expectClean(t, keys.live);
     expect(JSON.stringify(t.responses[2])).toMatch(/Could not reach Stripe/);
-  });
+  }, SESSION_TIMEOUT_MS);
 });

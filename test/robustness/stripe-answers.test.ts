@@ -21,9 +21,16 @@ let client: Client;
 let close: () => Promise<void>;
 let customerId: string;
 
+/**
+ * An account whose limits Stripe raised (the emulator keeps to them, and so does our client): each case asks every
+ * tool at once, and at Stripe's usual 25/s the cases would mostly wait for each other's requests to age out.
+ */
+const RAISED_LIMITS = { test: 1000, endpoint: 1000, search: 1000 };
+
 beforeAll(async () => {
   process.env.STRIPE_MCP_STRIPE_TIMEOUT = String(TEST_TIMEOUT_MS / 1000);
-  emulator = await startEmulator({ anchor: TEST_ANCHOR });
+  process.env.STRIPE_MCP_STRIPE_RATE_LIMITS = Object.entries(RAISED_LIMITS).map(([k, v]) => `${k}=${v}`).join(',');
+  emulator = await startEmulator({ anchor: TEST_ANCHOR, rateLimits: RAISED_LIMITS });
   fake = await startFakeStripe(emulator.url);
   customerId = emulator.dataset('test').customers[0]!.id;
   const server = createMcpServer(new StaticRouter([{ name: 'fake', keys: { test: emulator.keys.test }, apiBase: fake.url }]));
@@ -41,6 +48,7 @@ afterAll(async () => {
   await fake?.close();
   await emulator?.close();
   delete process.env.STRIPE_MCP_STRIPE_TIMEOUT;
+  delete process.env.STRIPE_MCP_STRIPE_RATE_LIMITS;
 });
 
 const textOf = (result: { content?: unknown }) => ((result.content ?? []) as Array<{ text?: string }>).map((c) => c.text ?? '').join('\n');

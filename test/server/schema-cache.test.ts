@@ -1,6 +1,6 @@
 /**
  * The tools' JSON Schemas are computed at build time (dist/tool-schemas.json) so a stdio start need not convert
- * sixteen zod schemas before its first tools/list. What a client is shown must be exactly what converting the
+ * every tool's zod schemas before its first tools/list. What a client is shown must be exactly what converting the
  * source's schemas gives, with any list of configured connection names.
  */
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';

@@ -1,11 +1,10 @@
 /** list_disputes: "which disputes need an answer, and by when?", "how many did we lose this year?". */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type Stripe from 'stripe';
-import { collectAll, expectDashboardAdvice, startHarness, startRestrictedHarness, type Harness, type RestrictedHarness } from '../helpers/harness.js';
+import { collectAll, startHarness, type Harness } from '../helpers/harness.js';
 import { id, ids, iso, major, asSent } from '../helpers/expected.js';
 import { cleanDeep } from '../../src/stripe/sanitize.js';
 import type { Dataset } from '../../src/emulator/types.js';
-
 
 function expected(d: Stripe.Dispute) {
   return {
@@ -117,29 +116,11 @@ describe('list_disputes', () => {
 
   it('explains bad input instead of calling Stripe', async () => {
     const before = h.emulator.requests.length;
-    const badDate = await h.call('list_disputes', { created_after: '2026-13-45' });
-    expect(badDate.isError).toBe(true);
-    expect(badDate.text).toMatch(/created_after.*2026-13-45.*not a real calendar date/);
-    const reversed = await h.call('list_disputes', { created_after: '2026-06-01', created_before: '2026-05-01' });
-    expect(reversed.isError).toBe(true);
-    expect(reversed.text).toMatch(/created_after .* must be earlier than created_before/);
     const unknown = await h.call('list_disputes', { reason: 'fraudulent' });
     expect(unknown.isError).toBe(true);
     expect(unknown.text).toMatch(/reason/);
     const badStatus = await h.call('list_disputes', { status: 'open' });
     expect(badStatus.isError).toBe(true);
     expect(h.emulator.requests.length).toBe(before);
-  });
-});
-
-describe('list_disputes with a restricted key', () => {
-  let r: RestrictedHarness;
-  beforeAll(async () => {
-    r = await startRestrictedHarness(['rak_charge_read']);
-  });
-  afterAll(async () => r?.close());
-
-  it('tells the user which Dashboard permission to turn on', async () => {
-    expectDashboardAdvice(r, await r.call('list_disputes', { status: 'needs_response' }), 'Disputes');
   });
 });

@@ -1,7 +1,7 @@
 /** list_invoices: "what is overdue?", "what did this customer pay last quarter?", "which invoices belong to this subscription?". */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type Stripe from 'stripe';
-import { collectAll, expectDashboardAdvice, startHarness, startRestrictedHarness, type Harness, type RestrictedHarness } from '../helpers/harness.js';
+import { collectAll, startHarness, type Harness } from '../helpers/harness.js';
 import { id, ids, iso, major, asSent } from '../helpers/expected.js';
 import { cleanDeep } from '../../src/stripe/sanitize.js';
 import type { Dataset } from '../../src/emulator/types.js';
@@ -70,13 +70,6 @@ describe('list_invoices', () => {
     expect(all.some((inv) => inv.paid_at != null && inv.status === 'paid')).toBe(true);
   });
 
-  it('pages with limit and cursor', async () => {
-    const first = await h.call('list_invoices', { limit: 3 });
-    expect(first.structured).toMatchObject({ object: 'invoice', count: 3, has_more: true, next_cursor: invoices[2]!.id });
-    const second = await h.call('list_invoices', { limit: 3, cursor: first.structured.next_cursor });
-    expect(ids(second.structured.data)).toEqual(ids(invoices.slice(3, 6)));
-  });
-
   it("filters on status and collection method on Stripe's side", async () => {
     for (const status of ['draft', 'open', 'paid', 'uncollectible', 'void'] as const) {
       const wanted = invoices.filter((inv) => inv.status === status);
@@ -134,17 +127,6 @@ describe('list_invoices', () => {
     expect(sent.query.due_date).toEqual({ gte: String(from), lt: String(to) });
   });
 
-  it('filters on creation time: after inclusive, before exclusive', async () => {
-    const times = [...new Set(invoices.map((inv) => inv.created))].sort((a, b) => a - b);
-    const from = times[Math.floor(times.length * 0.2)]!;
-    const to = times[Math.floor(times.length * 0.3)]!;
-    const window = await collectAll(h, 'list_invoices', { created_after: from, created_before: to });
-    const wanted = invoices.filter((inv) => inv.created >= from && inv.created < to);
-    expect(wanted.length).toBeGreaterThan(0);
-    expect(ids(window)).toEqual(ids(wanted));
-    expect(window[window.length - 1].created).toBe(iso(from));
-  });
-
   it('gives discounts as money in major units', async () => {
     const discounted = invoices.find((inv) => (inv.total_discount_amounts ?? []).some((d) => d.amount > 0))!;
     expect(discounted).toBeDefined();
@@ -153,22 +135,11 @@ describe('list_invoices', () => {
     expect(got.discount).not.toBe(major(0, discounted.currency));
   });
 
-  it("returns Stripe's own objects with detail \"full\"", async () => {
-    const r = await h.call('list_invoices', { status: 'paid', limit: 10, detail: 'full' });
-    expect(r.isError).toBe(false);
-    const wanted = invoices.filter((inv) => inv.status === 'paid').slice(0, 10);
-    expect(r.structured.data).toEqual(cleanDeep(JSON.parse(JSON.stringify(wanted))));
-    expect(r.structured.amounts).toMatch(/minor units/);
-  });
-
   it('explains bad input instead of calling Stripe', async () => {
     const before = h.emulator.requests.length;
     const badDue = await h.call('list_invoices', { due_before: '2026-13-45' });
     expect(badDue.isError).toBe(true);
     expect(badDue.text).toMatch(/due_before.*2026-13-45.*not a real calendar date/);
-    const reversed = await h.call('list_invoices', { due_after: '2026-06-01', due_before: '2026-05-01' });
-    expect(reversed.isError).toBe(true);
-    expect(reversed.text).toMatch(/due_after .* must be earlier than due_before/);
     const reversedCreated = await h.call('list_invoices', { created_after: '2026-06-01', created_before: '2026-05-01' });
     expect(reversedCreated.isError).toBe(true);
     expect(reversedCreated.text).toMatch(/created_after .* must be earlier than created_before/);
@@ -178,17 +149,5 @@ describe('list_invoices', () => {
     const badStatus = await h.call('list_invoices', { status: 'unpaid' });
     expect(badStatus.isError).toBe(true);
     expect(h.emulator.requests.length).toBe(before);
-  });
-});
-
-describe('list_invoices with a restricted key', () => {
-  let r: RestrictedHarness;
-  beforeAll(async () => {
-    r = await startRestrictedHarness(['rak_customer_read', 'rak_subscription_read']);
-  });
-  afterAll(async () => r?.close());
-
-  it('tells the user which Dashboard permission to turn on', async () => {
-    expectDashboardAdvice(r, await r.call('list_invoices', { status: 'open' }), 'Invoices');
   });
 });

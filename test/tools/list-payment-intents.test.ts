@@ -1,7 +1,7 @@
 /** list_payment_intents: "which payments failed, and why?", "what is stuck waiting for the customer?". */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type Stripe from 'stripe';
-import { collectAll, expectDashboardAdvice, startHarness, startRestrictedHarness, type Harness, type RestrictedHarness } from '../helpers/harness.js';
+import { collectAll, startHarness, type Harness } from '../helpers/harness.js';
 import { id, ids, iso, major, asSent } from '../helpers/expected.js';
 import { cleanDeep } from '../../src/stripe/sanitize.js';
 import type { Dataset } from '../../src/emulator/types.js';
@@ -54,14 +54,6 @@ describe('list_payment_intents', () => {
     expect(intents.length).toBeGreaterThan(100);
     expect(ids(all)).toEqual(ids(intents));
     for (const [i, p] of all.entries()) expect(p).toEqual(asSent(cleanDeep(expected(intents[i]!))));
-  });
-
-  it('pages with limit and cursor', async () => {
-    const first = await h.call('list_payment_intents', { limit: 5 });
-    expect(first.structured).toMatchObject({ object: 'payment_intent', count: 5, has_more: true, next_cursor: intents[4]!.id });
-    expect(first.structured.scanned).toBe(first.structured.count); // one page, no filter read while paging
-    const second = await h.call('list_payment_intents', { limit: 5, cursor: first.structured.next_cursor });
-    expect(ids(second.structured.data)).toEqual(ids(intents.slice(5, 10)));
   });
 
   it('"failed" means an attempt failed and the payment has not succeeded, with the reason', async () => {
@@ -155,29 +147,11 @@ describe('list_payment_intents', () => {
 
   it('explains bad input instead of calling Stripe', async () => {
     const before = h.emulator.requests.length;
-    const badDate = await h.call('list_payment_intents', { created_before: '2026-02-30' });
-    expect(badDate.isError).toBe(true);
-    expect(badDate.text).toMatch(/created_before.*2026-02-30.*not a real calendar date/);
-    const reversed = await h.call('list_payment_intents', { created_after: '2026-06-01', created_before: '2026-06-01' });
-    expect(reversed.isError).toBe(true);
-    expect(reversed.text).toMatch(/must be earlier than created_before/);
     const unknown = await h.call('list_payment_intents', { amount: 100 });
     expect(unknown.isError).toBe(true);
     expect(unknown.text).toMatch(/amount/);
     const badStatus = await h.call('list_payment_intents', { status: 'declined' });
     expect(badStatus.isError).toBe(true);
     expect(h.emulator.requests.length).toBe(before);
-  });
-});
-
-describe('list_payment_intents with a restricted key', () => {
-  let r: RestrictedHarness;
-  beforeAll(async () => {
-    r = await startRestrictedHarness(['rak_charge_read']);
-  });
-  afterAll(async () => r?.close());
-
-  it('tells the user which Dashboard permission to turn on', async () => {
-    expectDashboardAdvice(r, await r.call('list_payment_intents', { status: 'failed' }), 'PaymentIntents');
   });
 });

@@ -1,7 +1,7 @@
 /** list_payouts: "when does the money reach the bank, and did any payout fail?". */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type Stripe from 'stripe';
-import { collectAll, expectDashboardAdvice, startHarness, startRestrictedHarness, type Harness, type RestrictedHarness } from '../helpers/harness.js';
+import { collectAll, startHarness, type Harness } from '../helpers/harness.js';
 import { id, ids, iso, major, asSent } from '../helpers/expected.js';
 
 let h: Harness;
@@ -82,38 +82,8 @@ describe('list_payouts', () => {
     expect(ids(paidBefore)).toEqual(ids(expected));
   });
 
-  it('pages without gaps or duplicates', async () => {
-    const seen: string[] = [];
-    let cursor: string | undefined;
-    for (let page = 0; page < 10; page++) {
-      const r = await h.call('list_payouts', { limit: 7, ...(cursor ? { cursor } : {}) });
-      expect(r.isError).toBe(false);
-      expect(r.structured.data.length).toBe(7);
-      seen.push(...ids(r.structured.data));
-      expect(r.structured.has_more).toBe(true);
-      cursor = r.structured.next_cursor;
-    }
-    expect(seen).toEqual(ids(payouts.slice(0, 70)));
-  });
-
-  it('returns Stripe\'s own objects with detail "full"', async () => {
-    const r = await h.call('list_payouts', { limit: 5, detail: 'full' });
-    expect(r.isError).toBe(false);
-    expect(r.structured.data).toEqual(JSON.parse(JSON.stringify(payouts.slice(0, 5))));
-    expect(r.structured.data[0].amount).toBe(payouts[0]!.amount);
-  });
-
   it('explains bad input instead of calling Stripe', async () => {
     const before = h.emulator.requests.length;
-    const badDate = await h.call('list_payouts', { arrival_after: '2026-13-45' });
-    expect(badDate.isError).toBe(true);
-    expect(badDate.text).toMatch(/arrival_after.*not a real calendar date/);
-    const reversed = await h.call('list_payouts', { arrival_after: '2026-10-10', arrival_before: '2026-10-01' });
-    expect(reversed.isError).toBe(true);
-    expect(reversed.text).toMatch(/arrival_after .* must be earlier than arrival_before/);
-    const millis = await h.call('list_payouts', { created_after: 1767225600000 });
-    expect(millis.isError).toBe(true);
-    expect(millis.text).toMatch(/milliseconds/);
     const badStatus = await h.call('list_payouts', { status: 'sent' });
     expect(badStatus.isError).toBe(true);
     expect(badStatus.text).toMatch(/status/);
@@ -121,17 +91,5 @@ describe('list_payouts', () => {
     expect(unknown.isError).toBe(true);
     expect(unknown.text).toMatch(/destination/);
     expect(h.emulator.requests.length).toBe(before);
-  });
-});
-
-describe('list_payouts with a restricted key', () => {
-  let r: RestrictedHarness;
-  beforeAll(async () => {
-    r = await startRestrictedHarness(['rak_balance_read', 'rak_customer_read']);
-  });
-  afterAll(async () => r?.close());
-
-  it('tells the user which Dashboard permission to turn on', async () => {
-    expectDashboardAdvice(r, await r.call('list_payouts', { status: 'paid' }), 'Payouts');
   });
 });

@@ -1,7 +1,7 @@
 /** list_prices: "what does Pro cost in yen?" and friends. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type Stripe from 'stripe';
-import { collectAll, expectDashboardAdvice, startHarness, startRestrictedHarness, type Harness, type RestrictedHarness } from '../helpers/harness.js';
+import { collectAll, startHarness, type Harness } from '../helpers/harness.js';
 import { ids, iso, major, asSent } from '../helpers/expected.js';
 import { minorDecimalToMajor, priceUnitAmount } from '../../src/stripe/compact/price.js';
 
@@ -79,32 +79,6 @@ describe('list_prices', () => {
     }
   });
 
-  it('filters on creation time: after inclusive, before exclusive', async () => {
-    const times = [...new Set(prices.map((p) => p.created))].sort((a, b) => a - b);
-    const cut = times[Math.floor(times.length / 2)]!;
-    const after = await collectAll(h, 'list_prices', { created_after: iso(cut) });
-    const before = await collectAll(h, 'list_prices', { created_before: iso(cut) });
-    expect(ids(after)).toEqual(ids(prices.filter((p) => p.created >= cut)));
-    expect(ids(before)).toEqual(ids(prices.filter((p) => p.created < cut)));
-    expect(after.length).toBeGreaterThan(0);
-    expect(before.length).toBeGreaterThan(0);
-  });
-
-  it('pages without gaps or duplicates', async () => {
-    const seen: string[] = [];
-    let cursor: string | undefined;
-    let pages = 0;
-    for (; pages < 50; pages++) {
-      const r = await h.call('list_prices', { limit: 3, ...(cursor ? { cursor } : {}) });
-      expect(r.isError).toBe(false);
-      seen.push(...ids(r.structured.data));
-      if (!r.structured.has_more) break;
-      cursor = r.structured.next_cursor;
-    }
-    expect(pages).toBeGreaterThan(1);
-    expect(seen).toEqual(ids(prices));
-  });
-
   it('returns Stripe\'s own objects with detail "full", decimals as Stripe sends them', async () => {
     const r = await h.call('list_prices', { limit: 100, detail: 'full' });
     expect(r.isError).toBe(false);
@@ -119,12 +93,6 @@ describe('list_prices', () => {
     const contradiction = await h.call('list_prices', { type: 'one_time', recurring_interval: 'month' });
     expect(contradiction.isError).toBe(true);
     expect(contradiction.text).toMatch(/recurring_interval only applies to recurring prices/);
-    const badDate = await h.call('list_prices', { created_before: '2026-13-45' });
-    expect(badDate.isError).toBe(true);
-    expect(badDate.text).toMatch(/created_before.*not a real calendar date/);
-    const reversed = await h.call('list_prices', { created_after: '2026-06-01', created_before: '2026-06-01' });
-    expect(reversed.isError).toBe(true);
-    expect(reversed.text).toMatch(/must be earlier than/);
     const badCurrency = await h.call('list_prices', { currency: 'dollars' });
     expect(badCurrency.isError).toBe(true);
     expect(badCurrency.text).toMatch(/currency/);
@@ -159,19 +127,5 @@ describe('sub-cent prices (unit_amount_decimal)', () => {
     const decimalOnly = { unit_amount: null, unit_amount_decimal: '0.25' as unknown as Stripe.Decimal, currency: 'usd' };
     expect(priceUnitAmount(decimalOnly)).toBe('0.0025');
     expect(priceUnitAmount({ unit_amount: null, unit_amount_decimal: null, currency: 'usd' })).toBeNull();
-  });
-});
-
-describe('list_prices with a restricted key', () => {
-  let r: RestrictedHarness;
-  beforeAll(async () => {
-    r = await startRestrictedHarness(['rak_product_read']);
-  });
-  afterAll(async () => r?.close());
-
-  it('tells the user which Dashboard permission to turn on', async () => {
-    expectDashboardAdvice(r, await r.call('list_prices', {}), 'Prices');
-    const products = await r.call('list_products', {});
-    expect(products.isError).toBe(false);
   });
 });

@@ -7,6 +7,19 @@ import { BUILDER_IDS, DAY, HOUR, SEED_EPOCH, acceptedAmount, dayStart, idOf } fr
 import type { IdSource } from './util.js';
 
 // ---------------------------------------------------------------------------------------------------------------
+// The card blocks of refunds and disputes, written once
+
+/** Where a card refund went: the acquirer reference number the cardholder's bank can trace. */
+function refundCardDestination(rng: IdSource['rng']): Stripe.Refund.DestinationDetails {
+  return { type: 'card', card: { reference: rng.digits(12), reference_status: 'available', reference_type: 'acquirer_reference_number', type: 'refund' } } as Stripe.Refund.DestinationDetails;
+}
+
+/** A card dispute's network details: an inquiry (a warning) or a chargeback, under the card's network reason code. */
+function disputeCardDetails(card: { brand?: string | null; network?: string | null } | null | undefined, caseType: 'chargeback' | 'inquiry', networkReasonCode: string): Stripe.Dispute.PaymentMethodDetails {
+  return { type: 'card', card: { brand: card?.brand ?? 'visa', case_type: caseType, network: card?.network ?? 'visa', network_reason_code: networkReasonCode } } as Stripe.Dispute.PaymentMethodDetails;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
 // Shapes
 
 export type RefundSeed = Omit<Partial<Stripe.Refund>, 'charge' | 'payment_intent' | 'balance_transaction'> & {
@@ -28,7 +41,7 @@ export function refundShape(f: RefundSeed = {}, ids: IdSource = BUILDER_IDS): St
     currency: ch?.currency ?? 'usd',
     customer: ch ? idOf(ch.customer as string | null) : null,
     customer_account: null,
-    destination_details: f.destination_details ?? { type: 'card', card: { reference: ids.rng.digits(12), reference_status: 'available', reference_type: 'acquirer_reference_number', type: 'refund' } },
+    destination_details: f.destination_details ?? refundCardDestination(ids.rng),
     metadata: {},
     payment_intent: idOf(payment_intent as string | null) ?? (ch ? idOf(ch.payment_intent as string | null) : null),
     payment_method: ch?.payment_method ?? null,
@@ -99,7 +112,7 @@ export function disputeShape(f: DisputeSeed = {}, ids: IdSource = BUILDER_IDS): 
     metadata: {},
     network_reason_code: '13.1',
     payment_intent: ch ? idOf(ch.payment_intent as string | null) : null,
-    payment_method_details: { type: 'card', card: { brand: 'visa', case_type: 'chargeback', network: 'visa', network_reason_code: '13.1' } },
+    payment_method_details: disputeCardDetails(null, 'chargeback', '13.1'),
     reason: 'general',
     status: 'needs_response',
     ...rest,
@@ -183,7 +196,7 @@ function makeRefund(g: Generator, ch: Stripe.Charge, amount: number, created: nu
     created,
     currency: ch.currency,
     customer: typeof ch.customer === 'string' ? ch.customer : null,
-    destination_details: { type: 'card', card: { reference: g.rng.digits(12), reference_status: 'available', reference_type: 'acquirer_reference_number', type: 'refund' } },
+    destination_details: refundCardDestination(g.rng),
     payment_intent: typeof ch.payment_intent === 'string' ? ch.payment_intent : null,
     payment_method: ch.payment_method,
     reason,
@@ -259,10 +272,7 @@ function makeDispute(g: Generator, ch: Stripe.Charge, status: Stripe.Dispute.Sta
     livemode: g.livemode,
     network_reason_code: networkReason,
     payment_intent: typeof ch.payment_intent === 'string' ? ch.payment_intent : null,
-    payment_method_details: {
-      type: 'card',
-      card: { brand: card?.brand ?? 'visa', case_type: status === 'warning_needs_response' ? 'inquiry' : 'chargeback', network: card?.network ?? 'visa', network_reason_code: networkReason },
-    },
+    payment_method_details: disputeCardDetails(card, status === 'warning_needs_response' ? 'inquiry' : 'chargeback', networkReason),
     reason,
     status,
   });
