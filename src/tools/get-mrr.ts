@@ -7,6 +7,7 @@ const month = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'must be a month as YY
 
 export const getMrr = defineTool({
   name: 'get_mrr',
+  toolset: 'metrics',
   permissions: {
     needs: ['rak_subscription_read'],
     mayUse: [

@@ -21,6 +21,7 @@ const objectId = (what: string) =>
 
 export const listBalanceTransactions = defineTool({
   name: 'list_balance_transactions',
+  toolset: 'balance',
   permissions: { needs: ['rak_balance_transaction_source_read'], mayUse: [] },
   title: 'List balance transactions',
   description: [

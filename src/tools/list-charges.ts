@@ -6,6 +6,7 @@ import { aggregateInput, createdRangeInput, listInput, listOutput, listPage, ran
 
 export const listCharges = defineTool({
   name: 'list_charges',
+  toolset: 'payments',
   permissions: { needs: ['rak_charge_read'], mayUse: [] },
   title: 'List charges',
   description: [

@@ -5,6 +5,7 @@ import { aggregateInput, createdRangeInput, listInput, listOutput, listPage, ran
 
 export const listCustomers = defineTool({
   name: 'list_customers',
+  toolset: 'billing',
   permissions: { needs: ['rak_customer_read'], mayUse: [] },
   title: 'List customers',
   description: [

@@ -19,6 +19,7 @@ const STATUSES = [
 
 export const listDisputes = defineTool({
   name: 'list_disputes',
+  toolset: 'payments',
   permissions: { needs: ['rak_dispute_read'], mayUse: [] },
   title: 'List disputes',
   description: [

@@ -5,6 +5,7 @@ import { aggregateInput, createdRangeInput, dateInput, listInput, listOutput, li
 
 export const listInvoices = defineTool({
   name: 'list_invoices',
+  toolset: 'billing',
   permissions: { needs: ['rak_invoice_read'], mayUse: [] },
   title: 'List invoices',
   description: [

@@ -17,6 +17,7 @@ const STATUSES = [
 
 export const listPaymentIntents = defineTool({
   name: 'list_payment_intents',
+  toolset: 'payments',
   permissions: { needs: ['rak_payment_intent_read'], mayUse: [] },
   title: 'List payment intents',
   description: [

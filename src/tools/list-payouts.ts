@@ -7,6 +7,7 @@ export const PAYOUT_STATUSES = ['paid', 'pending', 'in_transit', 'canceled', 'fa
 
 export const listPayouts = defineTool({
   name: 'list_payouts',
+  toolset: 'balance',
   permissions: { needs: ['rak_payout_read'], mayUse: [] },
   title: 'List payouts',
   description: [

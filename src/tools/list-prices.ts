@@ -7,6 +7,7 @@ import { aggregateInput, createdRangeInput, listInput, listOutput, listPage, ran
 
 export const listPrices = defineTool({
   name: 'list_prices',
+  toolset: 'billing',
   permissions: { needs: ['rak_plan_read'], mayUse: [] },
   title: 'List prices',
   description: [

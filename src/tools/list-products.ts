@@ -5,6 +5,7 @@ import { aggregateInput, createdRangeInput, listInput, listOutput, listPage, ran
 
 export const listProducts = defineTool({
   name: 'list_products',
+  toolset: 'billing',
   permissions: { needs: ['rak_product_read'], mayUse: [] },
   title: 'List products',
   description: [

@@ -5,6 +5,7 @@ import { aggregateInput, createdRangeInput, listInput, listOutput, listPage, ran
 
 export const listRefunds = defineTool({
   name: 'list_refunds',
+  toolset: 'payments',
   permissions: { needs: ['rak_refund_read'], mayUse: [] },
   title: 'List refunds',
   description: [

@@ -72,6 +72,7 @@ function assertStripeAccepts(resource: SearchResource, query: string): void {
 
 export const search = defineTool({
   name: 'search',
+  toolset: 'search',
   permissions: {
     needs: [],
     mayUse: [],

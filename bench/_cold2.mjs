@@ -1,0 +1,19 @@
+import { performance } from 'node:perf_hooks';
+import { Client } from '@modelcontextprotocol/client';
+import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
+const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('STRIPE_')));
+async function cold(args) {
+  const t = performance.now();
+  const c = new Client({ name: 'b', version: '1' });
+  await c.connect(new StdioClientTransport({ command: process.execPath, args, env, stderr: 'ignore' }));
+  const l = await c.listTools();
+  const e = performance.now() - t; await c.close(); return [e, l.tools.length];
+}
+const med = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
+const N = Number(process.env.N ?? 9);
+const cases = JSON.parse(process.argv[2]);
+const r = Object.fromEntries(Object.keys(cases).map((k) => [k, []]));
+for (const [k, a] of Object.entries(cases)) console.log(k, 'tools', (await cold(a))[1]);
+for (let i = 0; i < N; i++) for (const [k, a] of Object.entries(cases)) r[k].push((await cold(a))[0]);
+const base = Object.keys(cases)[0];
+for (const k of Object.keys(r)) console.log(k, med(r[k]).toFixed(1), (med(r[k]) / med(r[base])).toFixed(2));
