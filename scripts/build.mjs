@@ -9,6 +9,8 @@
 // (test/e2e/start-path.test.ts) holds the start path to that.
 import { build } from 'esbuild';
 import { rm, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 /**
  * Packages bundled into dist/ (their code on the start path, or light). Every other package stays in node_modules
@@ -28,6 +30,24 @@ const externalUnlessBundled = {
   },
 };
 
+/**
+ * Two cuts in what the bundled packages load at start, both for code this server never runs: zod's error messages in
+ * ~50 languages (only English is used: it is zod's default and nothing here calls z.config), and the SDK's Ajv
+ * validator (src/server/sdk-shims.ts says why).
+ */
+const trimBundled = {
+  name: 'trim-bundled',
+  setup(b) {
+    b.onResolve({ filter: /^\.\.\/locales\/index\.js$/ }, (args) => (/[\\/]node_modules[\\/]zod[\\/]/.test(args.importer) ? { path: args.importer, namespace: 'zod-locales' } : undefined));
+    b.onLoad({ filter: /.*/, namespace: 'zod-locales' }, (args) => ({
+      contents: 'export { default as en } from "../locales/en.js";',
+      resolveDir: dirname(args.path),
+      loader: 'js',
+    }));
+    b.onResolve({ filter: /^@modelcontextprotocol\/server\/_shims$/ }, () => ({ path: fileURLToPath(new URL('../src/server/sdk-shims.ts', import.meta.url)) }));
+  },
+};
+
 await rm(new URL('../dist', import.meta.url), { recursive: true, force: true });
 const result = await build({
   // emulator.js is for benchmarks and for people who want the emulator from a script.
@@ -39,7 +59,7 @@ const result = await build({
   format: 'esm',
   platform: 'node',
   target: 'node20',
-  plugins: [externalUnlessBundled],
+  plugins: [trimBundled, externalUnlessBundled],
   minify: true,
   // Bundled CommonJS (inside the SDK's dependencies) calls require() for Node's own modules.
   banner: { js: "import { createRequire as __srmCreateRequire } from 'node:module'; const require = __srmCreateRequire(import.meta.url);" },
