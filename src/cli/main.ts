@@ -109,7 +109,7 @@ const loadServeHttp = () => import('./serve-http.js');
 const SUBCOMMANDS: Record<string, () => Promise<Subcommand>> = {
   connections: async () => ({ run: connectionsCommand, usage: CONNECTIONS_USAGE }),
   doctor: async () => ({ run: doctorCommand, usage: 'Usage:\n  stripe-readonly-mcp doctor [--offline]' }),
-  config: async () => ({ run: configCommand, usage: 'Usage:\n  stripe-readonly-mcp config claude|cursor|vscode|claude-code [--connection NAME] [--mode test|live]' }),
+  config: async () => ({ run: configCommand, usage: 'Usage:\n  stripe-readonly-mcp config claude|cursor|vscode|claude-code [--connection NAME] [--mode test|live] [--tools LIST]' }),
   tokens: async () => {
     const { tokensCommand, TOKENS_USAGE } = await import('./tokens.js');
     return { run: tokensCommand, usage: TOKENS_USAGE };

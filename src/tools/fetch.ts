@@ -38,7 +38,7 @@ async function retrieveById(ctx: ToolContext, id: string) {
 
 export const fetchObject = defineTool({
   name: 'fetch',
-  toolset: 'search',
+  toolset: 'lookup',
   permissions: { needs: [], mayUse: [], byChoice: { of: "the fetched object's resource", permissions: RETRIEVE_PERMISSIONS } },
   title: 'Fetch a Stripe object',
   description: [

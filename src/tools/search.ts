@@ -72,7 +72,7 @@ function assertStripeAccepts(resource: SearchResource, query: string): void {
 
 export const search = defineTool({
   name: 'search',
-  toolset: 'search',
+  toolset: 'lookup',
   permissions: {
     needs: [],
     mayUse: [],

@@ -1,5 +1,5 @@
 /**
- * Toolsets: named groups of tools, so a client can be given only what it needs (`--tools metrics,search`, or
+ * Toolsets: named groups of tools, so a client can be given only what it needs (`--tools metrics,lookup`, or
  * STRIPE_MCP_TOOLS), as github-mcp-server's toolsets and @stripe/mcp's --tools do. Every tool names its set beside
  * its name (`toolset: '…'` in its file); a new tool joins a set with that one line. A tool not served is not
  * listed, and a call to it says how to enable it.
@@ -8,14 +8,14 @@
  */
 import { closestName } from '../server/argument-hints.js';
 
-/** Each set's name and what is in it (shown by --help and in start-up errors). */
+/** Each set's name and what is in it (shown by --help and in start-up errors). No set is named like a tool. */
 export const TOOLSETS = {
   billing: 'customers, invoices, subscriptions, products, prices, coupons, promotion codes',
   payments: 'charges, payment intents, refunds, disputes',
   balance: 'balance, payouts, balance transactions',
   metrics: 'MRR, churn and the subscription figures built on them',
-  search: 'search (text, amounts, card last4) and fetch (any object by id)',
-  events: 'events: what changed in the account, and when',
+  lookup: 'search by text, amount or card last4; fetch any object by id',
+  events: "the account's events: what changed, and when",
 } as const satisfies Record<string, string>;
 
 export type ToolsetName = keyof typeof TOOLSETS;
@@ -68,7 +68,7 @@ export function selectTools(value: string | undefined, tools: readonly Selectabl
     .map((w) => w.trim())
     .filter(Boolean);
   if (words.length === 0) {
-    throw new ToolSelectionError(`${from} needs tool or set names separated by commas, e.g. ${from === TOOLS_ENV ? `${TOOLS_ENV}=metrics,search` : '--tools metrics,search'}. Sets: ${describeToolsets()}.`);
+    throw new ToolSelectionError(`${from} needs tool or set names separated by commas, e.g. ${from === TOOLS_ENV ? `${TOOLS_ENV}=metrics,lookup` : '--tools metrics,lookup'}. Sets: ${describeToolsets()}.`);
   }
   const names = new Set<string>();
   for (const word of words) {
