@@ -166,7 +166,7 @@ export async function configCommand(argv: string[]): Promise<number> {
   const mode = parseMode(values.mode);
   const connection = values.connection;
   // Checked here as the server will check it, so a snippet never carries a --tools value the server refuses.
-  const tools = values.tools?.map((t) => t.trim()).filter(Boolean).join(',');
+  const tools = values.tools?.flatMap((t) => t.split(',').map((w) => w.trim())).filter(Boolean).join(',');
   if (values.tools !== undefined) toolSelection(values.tools, TOOLS, {});
   const manager = new ConnectionManager();
   const metadata = await manager.read();
