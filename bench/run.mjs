@@ -155,7 +155,8 @@ Reproduce with \`npm run bench\`. Ratios compare numbers measured in the same ru
 | --- | --- | --- | --- | --- | --- |
 ${rows.join('\n')}
 
-Baselines: cold start against \`bench/floor-server.mjs\` (a minimal SDK v2 stdio server with one tool); the list call
+Baselines: cold start against \`bench/floor-server.mjs\` (a minimal SDK v2 stdio server with one tool, loaded from
+node_modules as any SDK server is); the list call
 against \`stripe.customers.list({limit: 100})\` made directly to the same emulator; output size against
 \`JSON.stringify\` of the same 100 objects as Stripe returns them.
 
