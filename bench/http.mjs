@@ -297,9 +297,14 @@ tool that returns \`stripe.customers.list({limit: 10})\` as Stripe's JSON, no au
 Against a floor listing **the same tools** (\`bench/floor-http-server.mjs\` given our tools/list: the same ${(sizes['same tools/list'] / 1024).toFixed(0)} KiB answer from a
 minimal server), which isolates what our HTTP layer (token check, routing, the server built per request) costs:
 
-| Request | Clients | Ours req/s | Same-list floor req/s | Same-list floor p50 / p99 | Ours ÷ same-list floor | Goal |
-| --- | --- | --- | --- | --- | --- | --- |
-${rows.filter((r) => r.same).map((r) => `| ${r.name} | ${r.c} | ${r.o.rps.toFixed(0)} | ${r.same.rps.toFixed(0)} | ${ms(r.same.p50)} / ${ms(r.same.p99)} | ${((r.o.rps / r.same.rps) * 100).toFixed(0)}% | ${verdict(r)} |`).join('\n')}
+| Request | Clients | Ours req/s | Same-list floor req/s | Same-list floor p50 / p99 | Ours ÷ same-list floor | Server CPU per request: ours / same-list floor (floor ÷ ours) | Goal |
+| --- | --- | --- | --- | --- | --- | --- | --- |
+${rows.filter((r) => r.same).map((r) => `| ${r.name} | ${r.c} | ${r.o.rps.toFixed(0)} | ${r.same.rps.toFixed(0)} | ${ms(r.same.p50)} / ${ms(r.same.p99)} | ${((r.o.rps / r.same.rps) * 100).toFixed(0)}% | ${cpu(r.o)} / ${cpu(r.same)} (${cpuRatio(r.same, r.o)}) | ${verdict(r)} |`).join('\n')}
+
+CPU per request is each server process's user + system time over the measurement (from /proc, in 10 ms ticks)
+divided by the requests it answered. On a machine shared with other work, throughput follows the share of the cores
+each process (and the load generator) gets; CPU per request does not, so floor ÷ ours there is the throughput ratio
+the two would have with the same share of the machine.
 
 What the ratios measure: the answers differ in size and in what they wait for.
 - tools/list: ours answers ${(sizes['ours tools/list'] / 1024).toFixed(0)} KiB (${toolCounts.ours} tools with input and output schemas), the floor ${(sizes['floor tools/list'] / 1024).toFixed(1)} KiB (one tool).
