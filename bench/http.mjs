@@ -10,7 +10,7 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
@@ -23,6 +23,7 @@ const WARMUP_SECONDS = 1;
 const MEMORY_REQUESTS = Number(process.env.BENCH_MEMORY_REQUESTS ?? 100_000);
 const CONCURRENCY = [1, 16, 64];
 const children = [];
+const loadAtStart = loadavg()[0];
 
 const cleanEnv = (extra = {}) => ({ ...Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('STRIPE_'))), ...extra });
 
@@ -121,12 +122,27 @@ async function load(target, req, concurrency, seconds) {
     }
   };
   const started = performance.now();
+  const cpuBefore = cpuMs(target.pid);
   await Promise.all(Array.from({ length: concurrency }, worker));
   const elapsed = (performance.now() - started) / 1000;
+  const cpuPerRequest = (cpuMs(target.pid) - cpuBefore) / Math.max(1, latencies.length);
   agent.destroy();
   latencies.sort((a, b) => a - b);
   const pct = (p) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))] ?? NaN;
-  return { rps: latencies.length / elapsed, p50: pct(50), p99: pct(99), errors, n: latencies.length };
+  return { rps: latencies.length / elapsed, p50: pct(50), p99: pct(99), errors, n: latencies.length, cpuPerRequest };
+}
+
+/**
+ * CPU time (user + system) the server process has used, from /proc: per request, it does not depend on how many
+ * other processes share the machine's cores, as throughput does (NaN where there is no /proc).
+ */
+function cpuMs(pid) {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // clock ticks of 10 ms (USER_HZ)
+  } catch {
+    return NaN;
+  }
 }
 
 function rssKiB(pid) {
@@ -160,9 +176,9 @@ try {
     /over HTTP at (http:\S+)/,
   );
   const targets = {
-    floor: { name: 'floor', url: floor.match, headers: {} },
-    ours: { name: 'ours', url: ours.match, headers: { authorization: `Bearer ${token}` } },
-    raised: { name: 'raised', url: oursRaised.match, headers: { authorization: `Bearer ${token}` } },
+    floor: { name: 'floor', url: floor.match, headers: {}, pid: floor.child.pid },
+    ours: { name: 'ours', url: ours.match, headers: { authorization: `Bearer ${token}` }, pid: ours.child.pid },
+    raised: { name: 'raised', url: oursRaised.match, headers: { authorization: `Bearer ${token}` }, pid: oursRaised.child.pid },
   };
 
   // A second floor listing exactly our tools (schemas and all): same tools/list answer, minimal server behind it.
@@ -170,7 +186,7 @@ try {
   const toolsFile = join(home, 'tools.json');
   writeFileSync(toolsFile, JSON.stringify(listedTools.ours));
   const floorSame = await start([`${root}bench/floor-http-server.mjs`, apiBase, testKey, toolsFile], cleanEnv(), /listening (http:\S+)/);
-  targets.same = { name: 'same', url: floorSame.match, headers: {} };
+  targets.same = { name: 'same', url: floorSame.match, headers: {}, pid: floorSame.child.pid };
   await check(targets.same, REQUESTS['tools/list'], 'tools/list');
 
   const rows = [];
@@ -193,7 +209,7 @@ try {
       const ratio = o.rps / f.rps;
       rows.push({ name, c, f, o, same, ratio });
       if (same) process.stdout.write(`  same-list floor @${c}: ${same.rps.toFixed(0)} req/s (p50 ${same.p50.toFixed(1)}, p99 ${same.p99.toFixed(1)}) → ours ${((o.rps / same.rps) * 100).toFixed(0)}% of it\n`);
-      process.stdout.write(`${name} @${c}: ours ${o.rps.toFixed(0)} req/s (p50 ${o.p50.toFixed(1)} ms, p99 ${o.p99.toFixed(1)} ms), floor ${f.rps.toFixed(0)} req/s (p50 ${f.p50.toFixed(1)}, p99 ${f.p99.toFixed(1)}) → ${(ratio * 100).toFixed(0)}%${o.errors + f.errors ? ` ERRORS ours ${o.errors} floor ${f.errors}` : ''}\n`);
+      process.stdout.write(`${name} @${c}: ours ${o.rps.toFixed(0)} req/s (p50 ${o.p50.toFixed(1)} ms, p99 ${o.p99.toFixed(1)} ms, cpu ${o.cpuPerRequest.toFixed(2)} ms/req), floor ${f.rps.toFixed(0)} req/s (p50 ${f.p50.toFixed(1)}, p99 ${f.p99.toFixed(1)}, cpu ${f.cpuPerRequest.toFixed(2)}) → ${(ratio * 100).toFixed(0)}%${o.errors + f.errors ? ` ERRORS ours ${o.errors} floor ${f.errors}` : ''}\n`);
     }
   }
 
@@ -244,24 +260,33 @@ try {
 
   // The report section.
   const ms = (x) => `${x.toFixed(1)} ms`;
+  const cpu = (x) => `${x.cpuPerRequest.toFixed(2)} ms`;
+  const cpuRatio = (base, o) => `${((base.cpuPerRequest / o.cpuPerRequest) * 100).toFixed(0)}%`;
+  // The goals as issue 13 restates issue 4's: tools/list against a minimal server answering the same list; list_customers,
+  // with Stripe's limits raised, against the floor at 16 and 64 clients. The other rows are context.
+  const goalOf = (r) => (r.same ? r.o.rps / r.same.rps : r.name.includes('raised') && r.c >= 16 ? r.ratio : undefined);
+  const verdict = (r) => (goalOf(r) === undefined ? 'context' : goalOf(r) >= 0.7 ? 'met' : 'NOT met');
   const table = rows
     .map(
       (r) =>
-        `| ${r.name} | ${r.c} | ${r.o.rps.toFixed(0)} | ${ms(r.o.p50)} / ${ms(r.o.p99)} | ${r.f.rps.toFixed(0)} | ${ms(r.f.p50)} / ${ms(r.f.p99)} | ${(r.ratio * 100).toFixed(0)}% | ${r.ratio >= 0.7 ? 'met' : 'NOT met'} |`,
+        `| ${r.name} | ${r.c} | ${r.o.rps.toFixed(0)} | ${ms(r.o.p50)} / ${ms(r.o.p99)} | ${r.f.rps.toFixed(0)} | ${ms(r.f.p50)} / ${ms(r.f.p99)} | ${(r.ratio * 100).toFixed(0)}% | ${cpu(r.o)} / ${cpu(r.f)} (${cpuRatio(r.f, r.o)}) | ${r.same ? 'see below' : verdict(r)} |`,
     )
     .join('\n');
   writeResultsSection(
     'bench/http.mjs',
-    `## Remote use: \`serve --http\` (issue 4)
+    `## Remote use: \`serve --http\` (issues 4 and 13)
 
 One run: ${runInfo()}. Reproduce with \`npm run bench:http\`.
 ${SECONDS} s per measurement after ${WARMUP_SECONDS} s of warm-up, ours and the floor alternating. Each client sends its next request
 as soon as the last is answered, on a keep-alive connection, as the v2 client does in the 2026-07-28 protocol.
 
-**Throughput** (goal: ours ≥ 70% of the floor's requests per second)
+Machine load (1-minute average, 2 CPUs shared with other work) at the start: ${loadAtStart.toFixed(1)}, at the end: ${loadavg()[0].toFixed(1)}.
 
-| Request | Clients | Ours req/s | Ours p50 / p99 | Floor req/s | Floor p50 / p99 | Ours ÷ floor | Goal |
-| --- | --- | --- | --- | --- | --- | --- | --- |
+**Throughput** (goals, as issue 13 restates issue 4's: tools/list ≥ 70% of a minimal SDK server answering the same
+tools/list, below; list_customers with Stripe's limits raised ≥ 70% of the floor's at 16 and 64 clients)
+
+| Request | Clients | Ours req/s | Ours p50 / p99 | Floor req/s | Floor p50 / p99 | Ours ÷ floor | Server CPU per request: ours / floor (floor ÷ ours) | Goal |
+| --- | --- | --- | --- | --- | --- | --- | --- | --- |
 ${table}
 
 Ours: \`stripe-readonly-mcp serve --http\` with a static bearer token checked on every request (\`--rate-limit 0\` so the
@@ -272,9 +297,14 @@ tool that returns \`stripe.customers.list({limit: 10})\` as Stripe's JSON, no au
 Against a floor listing **the same tools** (\`bench/floor-http-server.mjs\` given our tools/list: the same ${(sizes['same tools/list'] / 1024).toFixed(0)} KiB answer from a
 minimal server), which isolates what our HTTP layer (token check, routing, the server built per request) costs:
 
-| Request | Clients | Ours req/s | Same-list floor req/s | Same-list floor p50 / p99 | Ours ÷ same-list floor |
-| --- | --- | --- | --- | --- | --- |
-${rows.filter((r) => r.same).map((r) => `| ${r.name} | ${r.c} | ${r.o.rps.toFixed(0)} | ${r.same.rps.toFixed(0)} | ${ms(r.same.p50)} / ${ms(r.same.p99)} | ${((r.o.rps / r.same.rps) * 100).toFixed(0)}% |`).join('\n')}
+| Request | Clients | Ours req/s | Same-list floor req/s | Same-list floor p50 / p99 | Ours ÷ same-list floor | Server CPU per request: ours / same-list floor (floor ÷ ours) | Goal |
+| --- | --- | --- | --- | --- | --- | --- | --- |
+${rows.filter((r) => r.same).map((r) => `| ${r.name} | ${r.c} | ${r.o.rps.toFixed(0)} | ${r.same.rps.toFixed(0)} | ${ms(r.same.p50)} / ${ms(r.same.p99)} | ${((r.o.rps / r.same.rps) * 100).toFixed(0)}% | ${cpu(r.o)} / ${cpu(r.same)} (${cpuRatio(r.same, r.o)}) | ${verdict(r)} |`).join('\n')}
+
+CPU per request is each server process's user + system time over the measurement (from /proc, in 10 ms ticks)
+divided by the requests it answered. On a machine shared with other work, throughput follows the share of the cores
+each process (and the load generator) gets; CPU per request does not, so floor ÷ ours there is the throughput ratio
+the two would have with the same share of the machine.
 
 What the ratios measure: the answers differ in size and in what they wait for.
 - tools/list: ours answers ${(sizes['ours tools/list'] / 1024).toFixed(0)} KiB (${toolCounts.ours} tools with input and output schemas), the floor ${(sizes['floor tools/list'] / 1024).toFixed(1)} KiB (one tool).

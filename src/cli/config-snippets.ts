@@ -8,6 +8,8 @@ import { parseMode, refuseKeysOnArgv } from './connections.js';
 import { out, UsageError } from './output.js';
 import { SetupError } from '../stripe/errors.js';
 import type { Mode } from '../stripe/keys.js';
+import { TOOLS } from '../tools/index.js';
+import { toolSelection } from './setup.js';
 
 export const CLIENTS = ['claude', 'cursor', 'vscode', 'claude-code'] as const;
 export type ClientName = (typeof CLIENTS)[number];
@@ -87,9 +89,9 @@ export function detectLaunch(entry: string | undefined = process.argv[1], execPa
   return absolute('copy', `This copy is in ${root}, run with the Node.js at ${execPath}: run config again if you move it or change Node.`);
 }
 
-/** The server's launch arguments after the command: pinned to a connection (and mode) when named. */
-export function serverArgs(launch: Launch, connection?: string, mode?: Mode): string[] {
-  return [...launch.args, ...(connection ? ['--connection', connection] : []), ...(mode ? ['--mode', mode] : [])];
+/** The server's launch arguments after the command: pinned to a connection (and mode) when named, serving only `tools` when given. */
+export function serverArgs(launch: Launch, connection?: string, mode?: Mode, tools?: string): string[] {
+  return [...launch.args, ...(connection ? ['--connection', connection] : []), ...(mode ? ['--mode', mode] : []), ...(tools ? ['--tools', tools] : [])];
 }
 
 function serverName(connection?: string, mode?: Mode): string {
@@ -99,14 +101,14 @@ function serverName(connection?: string, mode?: Mode): string {
 /** The text to paste into a client's config: it launches the server, which reads keys from the store. No key. */
 export function snippet(
   client: ClientName,
-  options: { connection?: string | undefined; mode?: Mode | undefined; env?: Record<string, string>; launch?: Launch } = {},
+  options: { connection?: string | undefined; mode?: Mode | undefined; tools?: string | undefined; env?: Record<string, string>; launch?: Launch } = {},
   platform: NodeJS.Platform = process.platform,
 ): string {
   const { connection, mode } = options;
   const launch = options.launch ?? detectLaunch();
   const { command } = launch;
   const name = serverName(connection, mode);
-  const args = serverArgs(launch, connection, mode);
+  const args = serverArgs(launch, connection, mode, options.tools);
   const env = options.env && Object.keys(options.env).length ? { env: options.env } : {};
   const json = (value: unknown) => JSON.stringify(value, null, 2);
   switch (client) {
@@ -154,7 +156,7 @@ export async function configCommand(argv: string[]): Promise<number> {
     args: argv,
     allowPositionals: true,
     strict: true,
-    options: { connection: { type: 'string' }, mode: { type: 'string' } },
+    options: { connection: { type: 'string' }, mode: { type: 'string' }, tools: { type: 'string', multiple: true } },
   });
   const [client, ...extra] = positionals;
   if (!client || !(CLIENTS as readonly string[]).includes(client)) {
@@ -163,6 +165,9 @@ export async function configCommand(argv: string[]): Promise<number> {
   if (extra.length) throw new UsageError(`config takes one client name (got: ${positionals.join(' ')}).`);
   const mode = parseMode(values.mode);
   const connection = values.connection;
+  // Checked here as the server will check it, so a snippet never carries a --tools value the server refuses.
+  const tools = values.tools?.flatMap((t) => t.split(',').map((w) => w.trim())).filter(Boolean).join(',');
+  if (values.tools !== undefined) toolSelection(values.tools, TOOLS, {});
   const manager = new ConnectionManager();
   const metadata = await manager.read();
   const names = Object.keys(metadata.connections);
@@ -183,7 +188,7 @@ export async function configCommand(argv: string[]): Promise<number> {
   // MCP clients do not inherit this shell's environment: a non-default folder has to be named in the entry.
   const env: Record<string, string> = process.env.STRIPE_MCP_HOME?.trim() ? { STRIPE_MCP_HOME: manager.paths.dir } : {};
   const launch = detectLaunch();
-  out(snippet(client as ClientName, { connection, mode, env, launch }));
+  out(snippet(client as ClientName, { connection, mode, tools, env, launch }));
   out('');
   out('The snippet holds no key: the server reads it from the OS keychain or the encrypted file when a tool needs it.');
   out(launch.note);

@@ -1,12 +1,14 @@
+import { TOOLSETS } from '../tools/toolsets.js';
 import { PACKAGE_VERSION } from '../version.js';
 
 export const HELP = `stripe-readonly-mcp ${PACKAGE_VERSION}: a read-only Stripe MCP server. It can only issue GET requests to Stripe.
 
 Usage:
-  stripe-readonly-mcp [serve] [--connection NAME] [--mode test|live] [--demo]
+  stripe-readonly-mcp [serve] [--connection NAME] [--mode test|live] [--demo] [--tools LIST]
                                                 Serve MCP over stdio (what MCP clients launch)
   stripe-readonly-mcp serve --http [--host 127.0.0.1] [--port 3333] [--oauth-issuer URL --oauth-audience AUD]
                      [--allowed-host NAME] [--allowed-origin ORIGIN] [--no-auth] [--connection NAME] [--mode test|live]
+                     [--tools LIST]
                                                 Serve MCP over Streamable HTTP at /mcp for remote clients, with
                                                 bearer tokens or OAuth (all flags: serve --http --help)
   stripe-readonly-mcp call TOOL [JSON] [--connection NAME] [--mode test|live] [--demo] [--json]
@@ -27,7 +29,7 @@ Usage:
                                                 A bearer token for serve --http: printed once, only its hash is kept
   stripe-readonly-mcp tokens list [--json] | tokens revoke NAME
   stripe-readonly-mcp doctor [--offline]        Node, folder and permissions, key store and why, each connection
-  stripe-readonly-mcp config claude|cursor|vscode|claude-code [--connection NAME] [--mode test|live]
+  stripe-readonly-mcp config claude|cursor|vscode|claude-code [--connection NAME] [--mode test|live] [--tools LIST]
                                                 Print the MCP client config to paste (it holds no key)
 
   stripe-readonly-mcp emulator [--port 12111] [--seed 42]
@@ -41,6 +43,13 @@ Options:
   --key-stdin        Read the key from standard input instead of a hidden prompt (never pass a key as an argument)
   --allow-secret-key Accept a secret key (sk_…); a restricted key (rk_…) with Read access is recommended
   --default          With connections add: make this the default connection, and this key's mode its default
+  --tools LIST       With serve/config: serve only these tools and sets (comma-separated; default all), so the
+                     client's context holds only what you ask about. Sets:
+${Object.entries(TOOLSETS)
+  .map(([name, what]) => `                       ${name.padEnd(9)} ${what}`)
+  .join('\n')}
+                     E.g. --tools metrics,lookup or --tools payments,get_balance. Others are not listed; a call
+                     to one says how to enable it
   --demo             Use built-in demo data (an in-process Stripe emulator, connection "demo", test mode)
   --json             With call: print the result as JSON; with connections list/test: machine-readable output
   --port N           With emulator: port to listen on (default 12111; 0 picks a free one)
@@ -58,6 +67,7 @@ Environment:
   STRIPE_API_KEY_TEST, STRIPE_API_KEY_LIVE
                         One key per mode for the connection "env" (what the MCP Bundle passes); each must be a key of that mode
   STRIPE_MCP_MODE       test | live: pins serve and call to that mode, as --mode does
+  STRIPE_MCP_TOOLS      The tools and sets serve offers, as --tools does (e.g. metrics,lookup)
   STRIPE_API_BASE       Where the Stripe API is (default https://api.stripe.com), e.g. http://127.0.0.1:12111 for the emulator
   STRIPE_MCP_HOME       Folder for connections.json (and the encrypted key file); default: the OS config folder
   STRIPE_MCP_KEYSTORE   auto (default: the OS keychain if it works, else the encrypted file) | keychain | file

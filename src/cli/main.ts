@@ -1,85 +1,22 @@
 import { parseArgs } from 'node:util';
-import { serveStdio } from '@modelcontextprotocol/server/stdio';
-import { ConfiguredRouter, type Pin } from '../connections/configured-router.js';
-import { envValue, MODE_ENV } from '../connections/env.js';
-import type { Mode } from '../stripe/keys.js';
-import { StaticRouter, type ConnectionRouter } from '../connections/router.js';
-import { createMcpServer } from '../server/create-server.js';
-import { logLine } from '../server/log.js';
+import type { Pin } from '../connections/configured-router.js';
 import { parseToolArguments, runTool } from '../server/tool-runner.js';
 import { describeError, ToolInputError } from '../stripe/errors.js';
 import { DateInputError } from '../stripe/time.js';
-import { describeRateLimits, RATE_LIMITS_ENV } from '../stripe/rate-limit-setting.js';
-import { redactKeys } from '../stripe/keys.js';
 import { describePermissions } from '../stripe/permissions.js';
-import { stripeRequestTimeoutMs } from '../stripe/timeout-setting.js';
 import { TOOLS } from '../tools/index.js';
 import { PACKAGE_VERSION } from '../version.js';
 import { configCommand } from './config-snippets.js';
-import { connectionsCommand, CONNECTIONS_USAGE, parseMode, refuseKeysOnArgv } from './connections.js';
+import { connectionsCommand, CONNECTIONS_USAGE, refuseKeysOnArgv } from './connections.js';
 import { doctorCommand } from './doctor.js';
 import { HELP } from './help.js';
-import { CancelledError } from './prompt.js';
 import { UsageError } from './output.js';
+import { serve } from './serve-stdio.js';
+import { modePin, pinFrom, setupFor } from './setup.js';
 import { renderResult } from './table.js';
 import { describeTool } from './tool-help.js';
 import { closestName } from '../server/argument-hints.js';
 import type { AnyTool } from '../tools/define-tool.js';
-
-interface Setup {
-  router: ConnectionRouter;
-  close: () => Promise<void>;
-}
-
-/** The demo: the emulator in this process and one test-mode connection named "demo" pointing at it. */
-async function demoSetup(): Promise<Setup> {
-  const { startEmulator } = await import('../emulator/index.js');
-  const emulator = await startEmulator();
-  const router = new StaticRouter([{ name: 'demo', keys: { test: emulator.keys.test }, defaultMode: 'test', apiBase: emulator.url }]);
-  return { router, close: () => emulator.close() };
-}
-
-/**
- * The stored connections (metadata now, each key only when a call needs its mode) plus STRIPE_API_KEY's "env".
- * Pinned, only that connection and mode are served and only that key is ever read.
- */
-async function configuredSetup(pin: Pin, log: boolean): Promise<Setup> {
-  const router = await ConfiguredRouter.create({ pin });
-  if (!log) return { router, close: async () => {} };
-  for (const line of router.describe()) logLine(line);
-  if (router.connectionNames().length === 0 && !router.loadProblem) {
-    logLine('no Stripe key configured: tools are listed, and a call explains how to add a connection or try --demo.');
-  }
-  return { router, close: async () => {} };
-}
-
-function setupFor(demo: boolean, pin: Pin, log: boolean): Promise<Setup> {
-  if (demo && (pin.connection || pin.mode)) throw new UsageError('--demo serves the connection "demo" in test mode only: leave out --connection and --mode.');
-  // A bad STRIPE_MCP_STRIPE_RATE_LIMITS stops here, before anything is served, with what to write instead.
-  const limits = describeRateLimits();
-  stripeRequestTimeoutMs(); // likewise a bad STRIPE_MCP_STRIPE_TIMEOUT
-  if (log && process.env[RATE_LIMITS_ENV]) logLine(`Stripe request limits: ${limits}`);
-  return demo ? demoSetup() : configuredSetup(pin, log);
-}
-
-async function serve(demo: boolean, pin: Pin): Promise<void> {
-  const setup = await setupFor(demo, pin, true);
-  const handle = serveStdio(() => createMcpServer(setup.router), { onerror: (err) => logLine(`protocol error: ${err.message}`) });
-  logLine(`${PACKAGE_VERSION} serving ${TOOLS.length} read-only tools over stdio${demo ? ' on demo data' : ''}`);
-  let closing = false;
-  const shutdown = async () => {
-    if (closing) return;
-    closing = true;
-    await handle.close().catch(() => {});
-    await setup.close().catch(() => {});
-    process.exit(0);
-  };
-  // The client closing our stdin is the end of the session (MCP stdio binding).
-  process.stdin.on('end', shutdown);
-  process.stdin.on('close', shutdown);
-  process.on('SIGINT', shutdown);
-  process.on('SIGTERM', shutdown);
-}
 
 /** The tool of that name, or a usage error naming the tools and the closest one. */
 function toolNamed(toolName: string): AnyTool {
@@ -160,16 +97,6 @@ async function emulator(portText: string | undefined, seedText: string | undefin
   process.on('SIGTERM', stop);
 }
 
-/**
- * STRIPE_MCP_MODE=test|live pins the mode as --mode does (the MCP Bundle passes its "mode" setting this way; empty or
- * an unfilled placeholder means no pin). A flag that disagrees with it is refused, never quietly preferred.
- */
-function modePin(flag: Mode | undefined): Mode | undefined {
-  const fromEnv = parseMode(envValue(process.env, MODE_ENV), MODE_ENV);
-  if (flag && fromEnv && flag !== fromEnv) throw new UsageError(`--mode ${flag} disagrees with ${MODE_ENV}=${fromEnv}: give one of them.`);
-  return flag ?? fromEnv;
-}
-
 interface Subcommand {
   run: (argv: string[]) => Promise<number>;
   usage: string;
@@ -182,7 +109,7 @@ const loadServeHttp = () => import('./serve-http.js');
 const SUBCOMMANDS: Record<string, () => Promise<Subcommand>> = {
   connections: async () => ({ run: connectionsCommand, usage: CONNECTIONS_USAGE }),
   doctor: async () => ({ run: doctorCommand, usage: 'Usage:\n  stripe-readonly-mcp doctor [--offline]' }),
-  config: async () => ({ run: configCommand, usage: 'Usage:\n  stripe-readonly-mcp config claude|cursor|vscode|claude-code [--connection NAME] [--mode test|live]' }),
+  config: async () => ({ run: configCommand, usage: 'Usage:\n  stripe-readonly-mcp config claude|cursor|vscode|claude-code [--connection NAME] [--mode test|live] [--tools LIST]' }),
   tokens: async () => {
     const { tokensCommand, TOKENS_USAGE } = await import('./tokens.js');
     return { run: tokensCommand, usage: TOKENS_USAGE };
@@ -223,6 +150,7 @@ export async function main(argv: string[]): Promise<number | undefined> {
       seed: { type: 'string' },
       connection: { type: 'string' },
       mode: { type: 'string' },
+      tools: { type: 'string', multiple: true },
     },
   });
   if (values.help) {
@@ -233,16 +161,16 @@ export async function main(argv: string[]): Promise<number | undefined> {
     process.stdout.write(`${PACKAGE_VERSION}\n`);
     return 0;
   }
-  const pin: Pin = { connection: values.connection, mode: parseMode(values.mode) };
-  if (pin.connection !== undefined && pin.connection.trim() === '') throw new UsageError('--connection needs a connection name.');
+  const pin: Pin = pinFrom(values.connection, values.mode);
   const [command = 'serve', ...rest] = positionals;
   const pinned = pin.connection !== undefined || pin.mode !== undefined;
   if (pinned && command !== 'serve' && command !== 'call') throw new UsageError(`--connection and --mode go with serve and call, not ${command}.`);
+  if (values.tools !== undefined && command !== 'serve') throw new UsageError(`--tools goes with serve (the tools a client is given), not ${command}.`);
   if (command === 'serve' || command === 'call') pin.mode = modePin(pin.mode);
   switch (command) {
     case 'serve':
       if (rest.length > 0) throw new UsageError(`serve takes no arguments (got: ${rest.join(' ')})`);
-      await serve(values.demo === true, pin);
+      await serve(values.demo === true, pin, values.tools);
       return undefined; // keeps running
     case 'call':
       if (rest.length > 2) throw new UsageError(`call takes a tool name and one JSON argument (got also: ${rest.slice(2).join(' ')}); quote the JSON.`);
@@ -256,34 +184,4 @@ export async function main(argv: string[]): Promise<number | undefined> {
     default:
       throw new UsageError(`Unknown command "${command}".`);
   }
-}
-
-/**
- * `tools | head`: once the reader has gone, stdout writes fail with EPIPE. That is the reader's choice, not our
- * failure: stop at once, exit 0, and print no stack trace (stderr may be gone too).
- */
-function endQuietlyOnClosedPipe(): void {
-  for (const stream of [process.stdout, process.stderr]) {
-    stream.on('error', (err: NodeJS.ErrnoException) => {
-      if (err.code === 'EPIPE') process.exit(0);
-      throw err;
-    });
-  }
-}
-
-/** Runs the command line and sets the exit code; a failure prints one clear line, never a stack trace. */
-export function run(): void {
-  endQuietlyOnClosedPipe();
-  main(process.argv.slice(2)).then(
-    (code) => {
-      if (code !== undefined) process.exitCode = code;
-    },
-    (err: unknown) => {
-      const usage = err instanceof UsageError || (err instanceof TypeError && 'code' in err && String(err.code).startsWith('ERR_PARSE_ARGS'));
-      const plain = err instanceof ToolInputError || err instanceof CancelledError || usage;
-      const message = plain ? (err as Error).message : describeError(err, { tool: 'cli' });
-      process.stderr.write(`stripe-readonly-mcp: ${redactKeys(message)}${usage ? '\nRun stripe-readonly-mcp --help for usage.' : ''}\n`);
-      process.exitCode = usage ? 2 : err instanceof CancelledError ? 130 : 1;
-    },
-  );
 }

@@ -19,7 +19,9 @@ import { defaultPerCallerCap, startHttpServer, type HttpServerHandle } from '../
 import { redactTokens, TokenVerifierStore } from '../server/http/token-store.js';
 import { TOOLS } from '../tools/index.js';
 import { PACKAGE_VERSION } from '../version.js';
-import { parseMode } from './connections.js';
+import { parseMode } from './argv.js';
+import { toolSelection } from './setup.js';
+import type { ToolSelection } from '../tools/toolsets.js';
 import { UsageError } from './output.js';
 
 const CLI = 'stripe-readonly-mcp';
@@ -44,6 +46,7 @@ What callers may read:
   --connection NAME        Serve only this connection
   --mode test|live         Serve only this mode (the other mode's key is never read)
   --demo                   Serve the built-in demo data instead of your connections
+  --tools LIST             Serve only these tools and sets, e.g. metrics,lookup,list_charges (default: all; see --help)
 
 Limits:
   --max-body-bytes N       Largest request body (default 1048576); larger ones get 413
@@ -77,6 +80,8 @@ export interface ServeHttpConfig {
   publicUrl: string | undefined;
   demo: boolean;
   pin: Pin;
+  /** --tools / STRIPE_MCP_TOOLS. */
+  tools: ToolSelection;
   maxBodyBytes: number;
   maxConcurrent: number;
   maxConcurrentPerCaller: number;
@@ -159,6 +164,7 @@ export function parseServeHttp(argv: string[]): ServeHttpConfig {
       connection: { type: 'string' },
       mode: { type: 'string' },
       demo: { type: 'boolean' },
+      tools: { type: 'string', multiple: true },
       'max-body-bytes': { type: 'string' },
       'max-concurrent': { type: 'string' },
       'max-concurrent-per-token': { type: 'string' },
@@ -233,6 +239,7 @@ export function parseServeHttp(argv: string[]): ServeHttpConfig {
     publicUrl,
     demo,
     pin,
+    tools: toolSelection(values.tools, TOOLS),
     maxBodyBytes: intFlag(values['max-body-bytes'], '--max-body-bytes', 1_048_576, 1024, 64 * 1_048_576),
     maxConcurrent,
     maxConcurrentPerCaller: intFlag(values['max-concurrent-per-token'], '--max-concurrent-per-token', defaultPerCallerCap(maxConcurrent), 1, maxConcurrent),
@@ -282,6 +289,7 @@ export async function serveHttp(config: ServeHttpConfig, setupFor: (demo: boolea
       origins: OriginPolicy.withLocalhost(config.allowedOrigins),
       auth,
       pin: config.pin,
+      tools: config.tools,
       publicUrl: config.publicUrl,
       maxBodyBytes: config.maxBodyBytes,
       maxConcurrent: config.maxConcurrent,
@@ -316,7 +324,7 @@ export async function serveHttp(config: ServeHttpConfig, setupFor: (demo: boolea
   }
   if (!isLoopbackHostname(config.host)) log('serve TLS in front of this server (a reverse proxy): it speaks plain HTTP.');
   // Last, once everything above is said: scripts and tests wait for this line.
-  log(`${PACKAGE_VERSION} serving ${TOOLS.length} read-only tools over HTTP at ${handle.url}${config.demo ? ' on demo data' : ''}`);
+  log(`${PACKAGE_VERSION} serving ${config.tools.names?.size ?? TOOLS.length} read-only tools over HTTP at ${handle.url}${config.demo ? ' on demo data' : ''}${config.tools.asked ? ` (${config.tools.asked})` : ''}`);
 
   let stopping = false;
   const stop = (signal: string) => {

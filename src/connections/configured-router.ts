@@ -3,7 +3,7 @@ import { apiBaseFromEnv, createStripeClient } from '../stripe/client.js';
 import { SetupError } from '../stripe/errors.js';
 import { describeKey, keyHint, type Mode } from '../stripe/keys.js';
 import { connectionFromEnv, ENV_CONNECTION, ENV_MODE_KEY, envKeySource } from './env.js';
-import { CLI, noSuchConnection, noSuchMode, refOf } from './manager.js';
+import { CLI, noSuchConnection, noSuchMode, refOf } from './lookup.js';
 import { modesOf, readMetadata, storedDefault, type Metadata } from './metadata.js';
 import { resolveHome, type HomePaths } from './paths.js';
 import type { ConnectionKeys, ConnectionRouter, RouteRequest, RoutedStripe } from './router.js';

@@ -22,15 +22,13 @@ import { resolveHome, type HomePaths } from './paths.js';
 import type { KeyRef } from './secret-store.js';
 import { Stores, type StoreChoice } from './stores.js';
 import { verifyKey, type Verification } from './verify.js';
+import { CLI, noSuchConnection, noSuchMode, refOf } from './lookup.js';
 
-export const CLI = 'stripe-readonly-mcp';
+// Also what the server's router needs (lookup.ts, which loads none of the stores' writing side).
+export { CLI, noSuchConnection, noSuchMode, refOf } from './lookup.js';
 
 export function newKeyId(): string {
   return randomBytes(4).toString('hex');
-}
-
-export function refOf(connection: string, mode: Mode, record: ModeRecord): KeyRef {
-  return { connection, mode, keyId: record.keyId };
 }
 
 export interface AddRequest {
@@ -374,20 +372,4 @@ function assertSlotFree(metadata: Metadata, name: string, key: CheckedKey): void
         `to keep both, add this key under another name.`,
     );
   }
-}
-
-export function noSuchConnection(name: string, metadata: Metadata, suggestAdd = true): SetupError {
-  const names = Object.keys(metadata.connections);
-  return new SetupError(
-    `There is no connection named "${name}". ${names.length ? `Configured: ${names.join(', ')}.` : 'None is configured yet.'}` +
-      (suggestAdd ? ` Add it with: ${CLI} connections add ${name}` : ''),
-  );
-}
-
-export function noSuchMode(name: string, mode: Mode, connection: ConnectionRecord, action: string): SetupError {
-  const has = modesOf(connection);
-  return new SetupError(
-    `Connection "${name}" has no ${mode} key${has.length ? ` (it has: ${has.join(', ')})` : ''}, so there is nothing to ${action}. ` +
-      `Add one with: ${CLI} connections add ${name} --mode ${mode}`,
-  );
 }

@@ -9,7 +9,7 @@ import { MODES } from '../stripe/keys.js';
 import { isoTime, parseDateInput } from '../stripe/time.js';
 import { isDateWord } from '../tools/engine/date-words.js';
 import { Bucketer, checkTimeZone, monthStart } from '../tools/engine/buckets.js';
-import { connectionArgument } from '../server/tool-runner.js';
+import { connectionArgument } from '../server/catalogue.js';
 
 interface ToolCall {
   tool: string;

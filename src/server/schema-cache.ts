@@ -10,12 +10,21 @@
  * answered. Only the `connection` argument, which lists the configured names, is converted at run time. Run
  * from source (no snapshot beside the module) everything is converted on first use, with the same result.
  */
-import { readFileSync } from 'node:fs';
 import type { z } from 'zod';
 import type { AnyTool } from '../tools/define-tool.js';
-import { TOOLS } from '../tools/index.js';
-import { connectionArgument, toolInputSchema, toolOutputSchema } from './tool-runner.js';
 import { portableJsonSchema } from './portable-schema.js';
+import {
+  jsonSchemaOf,
+  SDK_JSON_SCHEMA_TARGET,
+  toolInputSchema,
+  toolOutputSchema,
+  withConnectionNames,
+  type CatalogueEntry,
+  type JsonSchema,
+  type ToolSchemaSnapshot,
+} from './catalogue.js';
+
+export { jsonSchemaOf, SDK_JSON_SCHEMA_TARGET, withConnectionNames, type ToolSchemaSnapshot } from './catalogue.js';
 
 type Io = 'input' | 'output';
 type JsonSchemaFn = (options?: { target?: string }) => Record<string, unknown>;
@@ -32,57 +41,20 @@ function deepFreeze<T>(value: T): T {
   return value;
 }
 
-type JsonSchema = Record<string, unknown>;
-
-/** The JSON Schema dialect the SDK asks for (JSON_SCHEMA_CONVERSION_TARGET in @modelcontextprotocol/server). */
-export const SDK_JSON_SCHEMA_TARGET = 'draft-2020-12';
-
-/** Each tool's JSON Schemas as the SDK would compute them; the input as with no connection configured. */
-export type ToolSchemaSnapshot = Record<string, { input: JsonSchema; output: JsonSchema }>;
-
-/** What the SDK gets from a zod schema for tools/list: zod's conversion, made portable (portable-schema.ts). */
-export const jsonSchemaOf = (schema: z.ZodType, io: Io): JsonSchema =>
-  portableJsonSchema((schema as unknown as { '~standard': StandardWithJson })['~standard'].jsonSchema![io]({ target: SDK_JSON_SCHEMA_TARGET }), io);
-
-/** What the build writes to dist/tool-schemas.json. */
+/** What the build writes to dist/tool-schemas.json: each tool's catalogue entry, in tools/list order. */
 export function snapshotToolSchemas(tools: readonly AnyTool[]): ToolSchemaSnapshot {
   return Object.fromEntries(
-    tools.map((tool) => [tool.name, { input: jsonSchemaOf(toolInputSchema(tool, []), 'input'), output: jsonSchemaOf(toolOutputSchema(tool), 'output') }]),
+    tools.map((tool): [string, CatalogueEntry] => [
+      tool.name,
+      {
+        toolset: tool.toolset,
+        title: tool.title,
+        description: tool.description,
+        input: jsonSchemaOf(toolInputSchema(tool, []), 'input'),
+        output: jsonSchemaOf(toolOutputSchema(tool), 'output'),
+      },
+    ]),
   );
-}
-
-const SNAPSHOT_FILE = new URL('./tool-schemas.json', import.meta.url);
-let snapshot: ToolSchemaSnapshot | null | undefined;
-
-/**
- * The build's schemas for one of the built-in tools (the snapshot is keyed by name, so another tool of the same
- * name, as tests define, is converted instead); nothing where there is no snapshot (running from source).
- */
-function snapshotOf(tool: AnyTool): ToolSchemaSnapshot[string] | undefined {
-  if (!TOOLS.includes(tool)) return undefined;
-  if (snapshot === undefined) {
-    try {
-      snapshot = JSON.parse(readFileSync(SNAPSHOT_FILE, 'utf8')) as ToolSchemaSnapshot;
-    } catch {
-      snapshot = null; // converting on first use gives the same schemas, only later
-    }
-  }
-  return snapshot?.[tool.name];
-}
-
-/** A snapshot input schema (made with no connection configured) with the `connection` argument for these names. */
-export function withConnectionNames(input: JsonSchema, connectionNames: string[]): JsonSchema {
-  if (connectionNames.length === 0) return input;
-  const properties = input.properties as Record<string, JsonSchema>;
-  // Converted alone, the argument carries its own $schema; inside an object's properties it does not.
-  const { $schema: _dialect, ...connection } = jsonSchemaOf(connectionArgument(connectionNames), 'input');
-  return { ...input, properties: { ...properties, connection } };
-}
-
-/** What zod would make of `toolInputSchema(tool, connectionNames)`, from the snapshot. */
-function snapshotInput(tool: AnyTool, connectionNames: string[]): JsonSchema | undefined {
-  const input = snapshotOf(tool)?.input;
-  return input && withConnectionNames(input, connectionNames);
 }
 
 /**
@@ -93,7 +65,7 @@ export function memoiseJsonSchema<S extends z.ZodType>(schema: S, known: Partial
   const standard = (schema as unknown as { '~standard': StandardWithJson })['~standard'];
   const original = standard.jsonSchema;
   if (!original) return schema;
-  const memo = new Map<string, Record<string, unknown>>();
+  const memo = new Map<string, JsonSchema>();
   for (const io of ['input', 'output'] as const) {
     const json = known[io];
     if (json) memo.set(`${io}\u0000${SDK_JSON_SCHEMA_TARGET}`, deepFreeze(json));
@@ -119,7 +91,11 @@ const outputs = new WeakMap<AnyTool, z.ZodObject>();
 /** Distinct connection-name lists are few (one per kind of caller); a bound keeps a misbehaving setup from growing this. */
 const MAX_NAME_LISTS = 64;
 
-export function cachedInputSchema(tool: AnyTool, connectionNames: string[]): z.ZodObject {
+/**
+ * The tool's input schema for these connection names, built once; `built` is the build's entry for it (a built-in
+ * tool), whose JSON Schema is then used rather than converted.
+ */
+export function cachedInputSchema(tool: AnyTool, connectionNames: string[], built?: CatalogueEntry): z.ZodObject {
   let perNames = inputs.get(tool);
   if (!perNames) {
     perNames = new Map();
@@ -128,7 +104,7 @@ export function cachedInputSchema(tool: AnyTool, connectionNames: string[]): z.Z
   const key = connectionNames.join('\u0000');
   let schema = perNames.get(key);
   if (!schema) {
-    const known = snapshotInput(tool, connectionNames);
+    const known = built && withConnectionNames(built.input, connectionNames);
     schema = memoiseJsonSchema(toolInputSchema(tool, connectionNames), known ? { input: known } : {});
     if (perNames.size >= MAX_NAME_LISTS) perNames.delete(perNames.keys().next().value as string);
     perNames.set(key, schema);
@@ -136,10 +112,10 @@ export function cachedInputSchema(tool: AnyTool, connectionNames: string[]): z.Z
   return schema;
 }
 
-export function cachedOutputSchema(tool: AnyTool): z.ZodObject {
+export function cachedOutputSchema(tool: AnyTool, built?: CatalogueEntry): z.ZodObject {
   let schema = outputs.get(tool);
   if (!schema) {
-    const known = snapshotOf(tool)?.output;
+    const known = built?.output;
     schema = memoiseJsonSchema(toolOutputSchema(tool), known ? { output: known } : {});
     outputs.set(tool, schema);
   }

@@ -3,45 +3,16 @@ import type { CallToolResult } from '@modelcontextprotocol/server';
 import type { AnyTool } from '../tools/define-tool.js';
 import type { ConnectionRouter } from '../connections/router.js';
 import { describeError, isUnexpectedError, ToolInputError } from '../stripe/errors.js';
-import { MODES, type Mode } from '../stripe/keys.js';
+import type { Mode } from '../stripe/keys.js';
 import { cleanDeep } from '../stripe/sanitize.js';
 import { logLine } from './log.js';
 import { OUTPUT_LIMIT_CHARS } from '../tools/engine/output.js';
 import { dateFieldsOf, resolveDateWords } from '../tools/engine/date-words.js';
 import { dateInput } from '../tools/common.js';
-import { unknownArgumentMessage } from './argument-hints.js';
+import { toolInputSchema, toolOutputSchema } from './catalogue.js';
 
-/** Every tool reads and nothing else; clients skip confirmation prompts on these hints. */
-export function toolAnnotations(tool: AnyTool) {
-  return { title: tool.title, readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true } as const;
-}
-
-/** The tool's own arguments plus `connection` and `mode`, which route the call to one key. */
-export function toolInputSchema(tool: AnyTool, connectionNames: string[]): z.ZodObject {
-  const { shape } = tool.input.extend({
-    connection: connectionArgument(connectionNames).optional(),
-    // Said once in the server's instructions: default the connection's mode; test and live never mix.
-    mode: z.enum(MODES).optional(),
-  });
-  // A mistyped argument name is answered with the valid names and the closest one (the MCP SDK and the CLI both
-  // report this message).
-  const names = Object.keys(shape);
-  return z.strictObject(shape, { error: (issue) => (issue.code === 'unrecognized_keys' ? unknownArgumentMessage(issue.keys, tool.name, names) : undefined) });
-}
-
-/** The `connection` argument: the configured names, so a model can choose among them. */
-export function connectionArgument(connectionNames: string[]): z.ZodType<string> {
-  return connectionNames.length > 0
-    ? z.enum(connectionNames as [string, ...string[]])
-    : z.string().refine((name) => name.length >= 1, 'must be a configured connection name');
-}
-
-export function toolOutputSchema(tool: AnyTool): z.ZodObject {
-  return tool.output.extend({
-    connection: z.string().describe('The connection that was read'),
-    mode: z.enum(MODES).describe('The mode (test or live) that was read'),
-  });
-}
+// What tools/list shows lives in catalogue.ts (on the stdio start path); re-exported for the callers that had it here.
+export { connectionArgument, toolAnnotations, toolInputSchema, toolOutputSchema } from './catalogue.js';
 
 export interface RunOptions {
   router: ConnectionRouter;

@@ -3,6 +3,7 @@ import type { z } from 'zod';
 import type { Mode } from '../stripe/keys.js';
 import type { KnownKind, ObjectKind } from '../stripe/objects.js';
 import type { ReadPermission, ToolPermissions } from '../stripe/permissions.js';
+import type { ToolsetName } from './toolsets.js';
 
 /** What a handler gets besides its arguments: the routed client and the call's cancellation signal. */
 export interface ToolContext {
@@ -45,6 +46,8 @@ export interface ToolContext {
 export interface ToolDefinition<Input extends z.ZodObject = z.ZodObject, Output extends z.ZodObject = z.ZodObject> {
   /** snake_case MCP tool name. */
   name: string;
+  /** The set it belongs to (src/tools/toolsets.ts): `--tools SET` serves it with the rest of its set. */
+  toolset: ToolsetName;
   /** Human title, shown by clients and used as the `title` annotation. */
   title: string;
   /** Written for a model choosing a tool, in the style above: what it returns, units, filters, one example. */

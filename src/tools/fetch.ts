@@ -47,6 +47,7 @@ export function defineFetch(kinds: readonly KnownKind[]) {
 
   return defineTool({
     name: 'fetch',
+    toolset: 'lookup',
     permissions: { needs: [], mayUse: [], byChoice: { of: "the fetched object's resource", permissions } },
     title: 'Fetch a Stripe object',
     description: [

@@ -7,6 +7,7 @@ export const BALANCE_NOTE = 'Each currency is a separate balance: amounts in dif
 
 export const getBalance = defineTool({
   name: 'get_balance',
+  toolset: 'balance',
   permissions: { needs: ['rak_balance_read'], mayUse: [] },
   title: 'Get balance',
   description: [

@@ -13,6 +13,7 @@ const counts = z.object({
 
 export const getChurn = defineTool({
   name: 'get_churn',
+  toolset: 'metrics',
   permissions: {
     needs: ['rak_subscription_read'],
     mayUse: [

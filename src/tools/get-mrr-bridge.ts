@@ -6,6 +6,7 @@ const row = z.record(z.string(), z.union([z.string(), z.number()]));
 
 export const getMrrBridge = defineTool({
   name: 'get_mrr_bridge',
+  toolset: 'metrics',
   permissions: {
     needs: ['rak_subscription_read', 'rak_invoice_read'],
     mayUse: [

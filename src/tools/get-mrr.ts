@@ -8,6 +8,7 @@ const month = checked((v) => /^\d{4}-(0[1-9]|1[0-2])$/.test(v), 'must be a month
 
 export const getMrr = defineTool({
   name: 'get_mrr',
+  toolset: 'metrics',
   permissions: {
     needs: ['rak_subscription_read'],
     mayUse: [

@@ -21,6 +21,7 @@ const objectId = (what: string) => checked((v) => /^[a-z]+_[A-Za-z0-9]+$/.test(v
 
 export const listBalanceTransactions = defineTool({
   name: 'list_balance_transactions',
+  toolset: 'balance',
   permissions: { needs: ['rak_balance_transaction_source_read'], mayUse: [] },
   returns: {
     object: 'balance_transaction', label: 'balance transaction', idPrefixes: ['txn_'], dashboardPath: 'balance/history',

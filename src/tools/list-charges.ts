@@ -8,6 +8,7 @@ import { LISTS_AS_INSTRUCTED, idFilter, aggregateInput, createdRangeInput, listI
 
 export const listCharges = defineTool({
   name: 'list_charges',
+  toolset: 'payments',
   permissions: { needs: ['rak_charge_read'], mayUse: [{ permission: 'rak_customer_read', without: 'rows grouped by customer show ids, not names and emails' }] },
   returns: {
     object: 'charge', label: 'charge', idPrefixes: ['ch_', 'py_'], dashboardPath: 'payments',

@@ -7,6 +7,7 @@ import { aggregateInput, createdRangeInput, listInput, listOutput, listPage } fr
 // GET /v1/coupons takes only created and paging (docs.stripe.com/api/coupons/list); Coupons: Read is rak_coupon_read.
 export const listCoupons = defineTool({
   name: 'list_coupons',
+  toolset: 'billing',
   permissions: { needs: ['rak_coupon_read'], mayUse: [] },
   returns: {
     object: 'coupon', label: 'coupon', idPrefixes: [], customIds: true, dashboardPath: 'coupons',

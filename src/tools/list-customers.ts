@@ -7,6 +7,7 @@ import { LISTS_AS_INSTRUCTED, checked, aggregateInput, createdRangeInput, listIn
 
 export const listCustomers = defineTool({
   name: 'list_customers',
+  toolset: 'billing',
   permissions: { needs: ['rak_customer_read'], mayUse: [] },
   returns: {
     object: 'customer', label: 'customer', idPrefixes: ['cus_'], dashboardPath: 'customers',

@@ -21,6 +21,7 @@ const STATUSES = [
 
 export const listDisputes = defineTool({
   name: 'list_disputes',
+  toolset: 'payments',
   permissions: { needs: ['rak_dispute_read'], mayUse: [] },
   returns: {
     object: 'dispute', label: 'dispute', idPrefixes: ['dp_', 'du_'], dashboardPath: 'disputes',

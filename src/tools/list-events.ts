@@ -17,6 +17,7 @@ const EVENT_PATTERN = /^[a-z][a-z0-9_]*(?:\.[a-z0-9_]+)*(?:\.\*)?$/;
 
 export const listEvents = defineTool({
   name: 'list_events',
+  toolset: 'events',
   permissions: { needs: ['rak_event_read'], mayUse: [] },
   returns: {
     object: 'event', label: 'event', idPrefixes: ['evt_'], dashboardPath: 'events',

@@ -6,6 +6,7 @@ import { LISTS_AS_INSTRUCTED, idFilter, aggregateInput, createdRangeInput, dateI
 
 export const listInvoices = defineTool({
   name: 'list_invoices',
+  toolset: 'billing',
   permissions: { needs: ['rak_invoice_read'], mayUse: [{ permission: 'rak_customer_read', without: 'rows grouped by customer show ids, not names and emails' }] },
   returns: {
     object: 'invoice', label: 'invoice', idPrefixes: ['in_'], dashboardPath: 'invoices',

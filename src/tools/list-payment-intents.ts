@@ -19,6 +19,7 @@ const STATUSES = [
 
 export const listPaymentIntents = defineTool({
   name: 'list_payment_intents',
+  toolset: 'payments',
   permissions: { needs: ['rak_payment_intent_read'], mayUse: [{ permission: 'rak_customer_read', without: 'rows grouped by customer show ids, not names and emails' }] },
   returns: {
     object: 'payment_intent', label: 'payment intent', idPrefixes: ['pi_'], dashboardPath: 'payments',

@@ -9,6 +9,7 @@ export const PAYOUT_STATUSES = ['paid', 'pending', 'in_transit', 'canceled', 'fa
 
 export const listPayouts = defineTool({
   name: 'list_payouts',
+  toolset: 'balance',
   permissions: { needs: ['rak_payout_read'], mayUse: [] },
   returns: {
     object: 'payout', label: 'payout', idPrefixes: ['po_'], dashboardPath: 'payouts',

@@ -8,6 +8,7 @@ import { LISTS_AS_INSTRUCTED, currencyFilter, idFilter, aggregateInput, createdR
 
 export const listPrices = defineTool({
   name: 'list_prices',
+  toolset: 'billing',
   permissions: { needs: ['rak_plan_read'], mayUse: [{ permission: 'rak_product_read', without: 'rows grouped by product show product ids, not names' }] },
   returns: {
     object: 'price', aliases: ['plan'], label: 'price', idPrefixes: ['price_', 'plan_'], customIds: true, dashboardPath: 'prices',

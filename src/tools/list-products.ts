@@ -6,6 +6,7 @@ import { LISTS_AS_INSTRUCTED, aggregateInput, createdRangeInput, listInput, list
 
 export const listProducts = defineTool({
   name: 'list_products',
+  toolset: 'billing',
   permissions: { needs: ['rak_product_read'], mayUse: [] },
   returns: {
     object: 'product', label: 'product', idPrefixes: ['prod_'], customIds: true, dashboardPath: 'products',

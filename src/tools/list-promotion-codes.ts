@@ -8,6 +8,7 @@ import { aggregateInput, createdRangeInput, listInput, listOutput, listPage, req
 // (docs.stripe.com/api/promotion_codes/list); Promotion codes: Read is rak_promotion_code_read.
 export const listPromotionCodes = defineTool({
   name: 'list_promotion_codes',
+  toolset: 'billing',
   permissions: { needs: ['rak_promotion_code_read'], mayUse: [] },
   returns: {
     object: 'promotion_code', label: 'promotion code', idPrefixes: ['promo_'], dashboardPath: 'promotion_codes',

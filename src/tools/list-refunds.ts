@@ -7,6 +7,7 @@ import { LISTS_AS_INSTRUCTED, idFilter, aggregateInput, createdRangeInput, listI
 
 export const listRefunds = defineTool({
   name: 'list_refunds',
+  toolset: 'payments',
   permissions: { needs: ['rak_refund_read'], mayUse: [{ permission: 'rak_customer_read', without: 'rows grouped by customer show ids, not names and emails' }] },
   returns: {
     object: 'refund', label: 'refund', idPrefixes: ['re_', 'pyr_'], dashboardPath: 'refunds',

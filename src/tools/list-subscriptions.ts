@@ -8,6 +8,7 @@ const STATUSES = ['active', 'past_due', 'unpaid', 'canceled', 'incomplete', 'inc
 
 export const listSubscriptions = defineTool({
   name: 'list_subscriptions',
+  toolset: 'billing',
   permissions: {
     needs: ['rak_subscription_read'],
     mayUse: [

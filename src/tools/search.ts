@@ -73,6 +73,7 @@ function assertStripeAccepts(resource: SearchResource, query: string): void {
 
 export const search = defineTool({
   name: 'search',
+  toolset: 'lookup',
   permissions: {
     needs: [],
     mayUse: [],

@@ -171,6 +171,7 @@ describe('an expansion the key may not read', () => {
   // A tool that expands another resource than its own: the error must name the expanded one.
   const chargesWithCustomers = defineTool({
     name: 'charges_with_customers',
+    toolset: 'payments',
     permissions: { needs: ['rak_charge_read'], mayUse: [] },
     title: 'Charges and their customers',
     description: 'Test tool',

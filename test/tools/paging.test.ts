@@ -128,6 +128,7 @@ describe('answers too large for a client', () => {
   it('is refused by the server wrapper for any other tool whose answer grew too large', async () => {
     const huge = defineTool({
       name: 'huge',
+      toolset: 'lookup',
       title: 'Huge answer',
       permissions: { needs: [], mayUse: [] },
       description: 'Test tool',

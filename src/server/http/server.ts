@@ -17,6 +17,7 @@ import {
 import { toNodeHandler } from '@modelcontextprotocol/node';
 import type { ConnectionRouter } from '../../connections/router.js';
 import { createMcpServer } from '../create-server.js';
+import type { ToolSelection } from '../../tools/toolsets.js';
 import { grantsFromPin, ScopedRouter, type Access, type ServerPin } from './access.js';
 import type { Authenticator } from './auth.js';
 import { RateLimiter } from './limits.js';
@@ -38,6 +39,8 @@ export interface HttpServerOptions {
   pin?: ServerPin | undefined;
   /** The URL clients reach /mcp at (the OAuth resource); default http://HOST:PORT/mcp. */
   publicUrl?: string | undefined;
+  /** --tools: which tools are served (default all). */
+  tools?: ToolSelection | undefined;
   maxBodyBytes: number;
   maxConcurrent: number;
   /** Requests one caller (a token, an OAuth subject, or an address with --no-auth) may have in flight; default maxConcurrent / 8 (at least 1). */
@@ -173,7 +176,7 @@ export async function startHttpServer(router: ConnectionRouter, options: HttpSer
   const mcp: McpHttpHandler = createMcpHandler(
     (ctx) => {
       const access = ctx.authInfo?.extra?.access as Access | undefined;
-      return createMcpServer(access ? new ScopedRouter(router, access) : openRouter);
+      return createMcpServer(access ? new ScopedRouter(router, access) : openRouter, undefined, options.tools ? { tools: options.tools } : {});
     },
     {
       maxRequestBodySize: options.maxBodyBytes,

@@ -1,0 +1,63 @@
+/**
+ * The stdio server's start path: what `stripe-readonly-mcp` (serve over stdio) loads before its first tools/list
+ * answer. An MCP client starts it at every launch and waits for that answer, so the tools' code, `stripe`, the
+ * emulator, the HTTP/OAuth side and the connection commands load only when used. Read from the build's metafile
+ * (scripts/build.mjs): every file dist/cli.js imports statically, and every source file inside those.
+ */
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+
+interface Metafile {
+  inputs: Record<string, { imports: { path: string; kind: string; external?: boolean }[] }>;
+  outputs: Record<string, { imports: { path: string; kind: string; external?: boolean }[]; inputs: Record<string, unknown>; bytes: number }>;
+}
+
+// Written by the build that test/global-setup.ts runs before every test run.
+const meta = JSON.parse(readFileSync(new URL('../../dist/metafile.json', import.meta.url), 'utf8')) as Metafile;
+
+/** The output files loaded at start (static imports from dist/cli.js) and the packages they import from node_modules. */
+function startPath(): { files: string[]; sources: string[]; packages: string[] } {
+  const files = new Set<string>();
+  const packages = new Set<string>();
+  const queue = ['dist/cli.js'];
+  while (queue.length) {
+    const file = queue.pop()!;
+    if (files.has(file)) continue;
+    files.add(file);
+    for (const i of meta.outputs[file]!.imports) {
+      if (i.kind !== 'import-statement') continue;
+      if (i.external) packages.add(i.path);
+      else queue.push(i.path);
+    }
+  }
+  const sources = [...files].flatMap((f) => Object.keys(meta.outputs[f]!.inputs));
+  return { files: [...files], sources, packages: [...packages] };
+}
+
+describe('the stdio start path', () => {
+  const { sources, packages } = startPath();
+
+  it('holds the server, the SDK and the catalogue reader (the measurement below sees what it should)', () => {
+    expect(sources).toEqual(expect.arrayContaining(['src/cli/serve-stdio.ts', 'src/server/create-server.ts', 'src/server/catalogue.ts']));
+    expect(sources.some((s) => s.startsWith('node_modules/@modelcontextprotocol/server/'))).toBe(true);
+  });
+
+  it('loads no tool, no tool runner, no stripe, no emulator, no HTTP or OAuth code and no connection command', () => {
+    const toolFiles = sources.filter((s) => /^src\/tools\/(?!toolsets\.ts$|engine\/)[^/]+\.ts$/.test(s));
+    expect(toolFiles, 'tool modules (their zod schemas and handlers) load on the first call').toEqual([]);
+    const forbidden = sources.filter((s) =>
+      /^src\/(server\/(tool-runner|tool-runtime|schema-snapshot)\.ts|server\/http\/|emulator\/|cli\/(main|connections|doctor|config-snippets|tokens|serve-http)\.ts|connections\/(manager|verify|tool-check)\.ts)/.test(s),
+    );
+    expect(forbidden).toEqual([]);
+    const heavy = sources.filter((s) => /node_modules\/(stripe|oidc-provider|ajv|hono|@hono)\//.test(s));
+    expect(heavy).toEqual([]);
+    expect(packages.filter((p) => !p.startsWith('node:'))).toEqual([]); // stripe, keytar, oidc-provider: imported when used
+  });
+
+  it('leaves the tools to a chunk loaded on the first call', () => {
+    const lazy = Object.entries(meta.outputs).filter(([, o]) => Object.keys(o.inputs).includes('src/tools/list-charges.ts'));
+    expect(lazy.length).toBe(1);
+    const [lazyFile] = lazy[0]!;
+    expect(startPath().files).not.toContain(lazyFile);
+  });
+});
