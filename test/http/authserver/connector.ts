@@ -43,6 +43,7 @@ export function pkce(): { verifier: string; challenge: string } {
 }
 
 export function authorizeUrl(d: Discovery, clientId: string, challenge: string, extra: Record<string, string> = {}): string {
+  // redirect_uri may be overridden through `extra`.
   const url = new URL(d.metadata.authorization_endpoint);
   const params = { response_type: 'code', client_id: clientId, redirect_uri: REDIRECT_URI, code_challenge: challenge, code_challenge_method: 'S256', state: 'st-123', scope: 'stripe.test.read stripe.live.read', resource: d.resource, ...extra };
   for (const [k, v] of Object.entries(params)) url.searchParams.set(k, v);
@@ -115,8 +116,8 @@ export async function tokenRequest(d: Discovery, fields: Record<string, string>)
   return { status: res.status, body: (await res.json()) as Record<string, string> };
 }
 
-export function exchangeCode(d: Discovery, clientId: string, code: string, verifier: string) {
-  return tokenRequest(d, { grant_type: 'authorization_code', code, code_verifier: verifier, client_id: clientId, redirect_uri: REDIRECT_URI, resource: d.resource });
+export function exchangeCode(d: Discovery, clientId: string, code: string, verifier: string, redirectUri = REDIRECT_URI) {
+  return tokenRequest(d, { grant_type: 'authorization_code', code, code_verifier: verifier, client_id: clientId, redirect_uri: redirectUri, resource: d.resource });
 }
 
 export function claimsOf(jwt: string): Record<string, unknown> {
