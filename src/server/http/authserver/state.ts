@@ -7,7 +7,7 @@
  * restart only makes a person start an in-progress sign-in again. Several replicas need one shared store for all
  * of these (a new Adapter) or sticky sessions; see the README.
  */
-import { generateKeyPairSync, randomBytes, randomUUID } from 'node:crypto';
+import { createHash, generateKeyPairSync, randomBytes, randomUUID } from 'node:crypto';
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
@@ -142,6 +142,12 @@ export class StateFileStore {
   }
 }
 
+/**
+ * An opaque token's id is the token itself (oidc-provider's refresh tokens): the file keeps only its SHA-256, and
+ * the payload's copy (`jti`) is left out, so a copied state file holds no usable refresh token.
+ */
+const fileKey = (id: string) => createHash('sha256').update(id).digest('base64url');
+
 /** A class oidc-provider instantiates per model name: persisted models go to the file, the rest to memory. */
 export function adapterFactory(store: StateFileStore): new (model: string) => Adapter {
   const memory = new Map<string, Map<string, StoredRecord>>();
@@ -169,13 +175,21 @@ export function adapterFactory(store: StateFileStore): new (model: string) => Ad
       await store.change((file) => fn((file.models[this.model] ??= {})));
     }
 
+    private key(id: string): string {
+      return this.persisted ? fileKey(id) : id;
+    }
+
     async upsert(id: string, payload: Record<string, unknown>, expiresIn?: number): Promise<void> {
-      const record: StoredRecord = { payload, expiresAt: expiresIn ? Date.now() + expiresIn * 1000 : null };
-      await this.write((r) => (r instanceof Map ? r.set(id, record) : (r[id] = record)));
+      const kept = this.persisted ? { ...payload, jti: undefined } : payload;
+      const record: StoredRecord = { payload: kept, expiresAt: expiresIn ? Date.now() + expiresIn * 1000 : null };
+      const key = this.key(id);
+      await this.write((r) => (r instanceof Map ? r.set(key, record) : (r[key] = record)));
     }
 
     async find(id: string) {
-      return (await this.all()).find(([key]) => key === id)?.[1].payload;
+      const key = this.key(id);
+      const payload = (await this.all()).find(([k]) => k === key)?.[1].payload;
+      return payload && this.persisted && this.model !== 'Client' ? { ...payload, jti: id } : payload;
     }
 
     async findByUserCode(userCode: string) {
@@ -187,14 +201,16 @@ export function adapterFactory(store: StateFileStore): new (model: string) => Ad
     }
 
     async consume(id: string): Promise<void> {
+      const key = this.key(id);
       await this.write((r) => {
-        const record = r instanceof Map ? r.get(id) : r[id];
+        const record = r instanceof Map ? r.get(key) : r[key];
         if (record) record.payload = { ...record.payload, consumed: Math.floor(Date.now() / 1000) };
       });
     }
 
     async destroy(id: string): Promise<void> {
-      await this.write((r) => (r instanceof Map ? r.delete(id) : delete r[id]));
+      const key = this.key(id);
+      await this.write((r) => (r instanceof Map ? r.delete(key) : delete r[key]));
     }
 
     async revokeByGrantId(grantId: string): Promise<void> {
