@@ -261,6 +261,21 @@ export function parseServeHttp(argv: string[]): ServeHttpConfig {
 
 const log = (line: string) => logLine(redactTokens(line));
 
+/** Makes the built-in authorization server once the URL is known; `said` gets the line to log about it. */
+function builtInAuthFor(config: ServeHttpConfig, setup: HttpSetup, said: (line: string) => void) {
+  return async (resource: string) => {
+    // Loaded only here: oidc-provider and the pages are for serve --http with the built-in sign-in.
+    const { startBuiltInAuth } = await import('../server/http/authserver/index.js');
+    const server = await startBuiltInAuth({ paths: resolveHome(process.env), resource, pin: config.pin, connectionNames: () => setup.router.connectionNames(), log });
+    const people = (await server.users.list()).length;
+    said(
+      `built-in sign-in: issuer ${server.issuer} (endpoints under /oauth/), ${people} user${people === 1 ? '' : 's'}` +
+        (people === 0 ? ` — add one with "${CLI} users add NAME", then paste ${resource} into ChatGPT or Claude` : ''),
+    );
+    return server;
+  };
+}
+
 /** Starts the server as configured; resolves once it listens. The process then runs until a signal. */
 export async function serveHttp(config: ServeHttpConfig, setupFor: (demo: boolean, pin: Pin) => Promise<HttpSetup>): Promise<HttpServerHandle> {
   let auth: Authenticator | null = null;
@@ -289,18 +304,7 @@ export async function serveHttp(config: ServeHttpConfig, setupFor: (demo: boolea
   const bindAddress = await checkListenHost(config.host, config.noAuth);
   const setup = await setupFor(config.demo, config.pin);
   let signInLine: string | undefined;
-  const builtInAuth = config.oauthServer
-    ? async (resource: string) => {
-        // Loaded only here: oidc-provider and the pages are for serve --http with the built-in sign-in.
-        const { startBuiltInAuth } = await import('../server/http/authserver/index.js');
-        const server = await startBuiltInAuth({ paths: resolveHome(process.env), resource, pin: config.pin, connectionNames: () => setup.router.connectionNames(), log });
-        const people = (await server.users.list()).length;
-        signInLine =
-          `built-in sign-in: issuer ${server.issuer} (endpoints under /oauth/), ${people} user${people === 1 ? '' : 's'}` +
-          (people === 0 ? ` — add one with "${CLI} users add NAME", then paste ${resource} into ChatGPT or Claude` : '');
-        return server;
-      }
-    : undefined;
+  const builtInAuth = config.oauthServer ? builtInAuthFor(config, setup, (line) => (signInLine = line)) : undefined;
   let handle: HttpServerHandle;
   try {
     handle = await startHttpServer(setup.router, {

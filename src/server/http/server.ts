@@ -448,6 +448,8 @@ async function admit(ctx: RequestContext, req: IncomingMessage, res: ServerRespo
     refuseAndClose(req, res, 413, `Request body too large: ${declared} bytes, the limit is ${options.maxBodyBytes}.`, cors);
     return undefined;
   }
+  // Counted here, with no await since the check: concurrent requests of one caller cannot all pass it.
+  ctx.state.callerInFlight.set(bucket, mine + 1);
   return { bucket, authInfo };
 }
 
@@ -480,7 +482,6 @@ async function serveMcp(ctx: RequestContext, req: IncomingMessage, res: ServerRe
   const admitted = await admit(ctx, req, res, cors);
   if (!admitted) return;
   const { bucket, authInfo } = admitted;
-  state.callerInFlight.set(bucket, (state.callerInFlight.get(bucket) ?? 0) + 1);
   let released = false;
   res.on('close', () => {
     if (released) return;

@@ -54,17 +54,66 @@ function fetchAllowed(clientId: string): boolean {
   return url.protocol === 'https:' && !isLoopbackHostname(host) && isIP(host) === 0 && host.includes('.') && !host.endsWith('.local') && !host.endsWith('.internal');
 }
 
-export async function createProvider(options: ProviderOptions): Promise<Provider> {
-  // Loaded here only: `serve --http` with the built-in sign-in is the only path that needs it.
-  const { default: ProviderClass, errors } = await import('oidc-provider');
-  const secure = new URL(options.issuer).protocol === 'https:';
-  const cookieOptions = { signed: true, httpOnly: true, sameSite: 'lax', secure, path: '/' };
+const ROUTES = {
+  authorization: `${OAUTH_PREFIX}/authorize`,
+  token: `${OAUTH_PREFIX}/token`,
+  registration: `${OAUTH_PREFIX}/register`,
+  revocation: `${OAUTH_PREFIX}/revoke`,
+  jwks: `${OAUTH_PREFIX}/jwks`,
+  end_session: `${OAUTH_PREFIX}/logout`,
+  userinfo: `${OAUTH_PREFIX}/userinfo`,
+  introspection: `${OAUTH_PREFIX}/introspect`,
+  pushed_authorization_request: `${OAUTH_PREFIX}/par`,
+  code_verification: `${OAUTH_PREFIX}/device`,
+  device_authorization: `${OAUTH_PREFIX}/device/auth`,
+  backchannel_authentication: `${OAUTH_PREFIX}/backchannel`,
+  challenge: `${OAUTH_PREFIX}/challenge`,
+};
+
+const TTL = {
+  AccessToken: ACCESS_TOKEN_TTL_S,
+  AuthorizationCode: CODE_TTL_S,
+  RefreshToken: REFRESH_TOKEN_TTL_S,
+  Grant: REFRESH_TOKEN_TTL_S,
+  Interaction: INTERACTION_TTL_S,
+  Session: 24 * 3600,
+  IdToken: ACCESS_TOKEN_TTL_S,
+};
+
+/** The oidc-provider features: what connectors need, everything else off. */
+function features(options: ProviderOptions, InvalidTarget: new (description?: string) => Error) {
   const resourceInfo = {
     audience: options.resource,
     accessTokenFormat: 'jwt',
     accessTokenTTL: ACCESS_TOKEN_TTL_S,
     jwt: { sign: { alg: 'RS256' } },
   };
+  return {
+    devInteractions: { enabled: false },
+    registration: { enabled: true },
+    // A client revokes only its own tokens (a public client's wrong guess is silently ignored, per RFC 7009 §2.2).
+    revocation: { enabled: true, allowedPolicy: async (_ctx: unknown, client: { clientId: string }, token: { clientId: string }) => token.clientId === client.clientId },
+    userinfo: { enabled: false },
+    rpInitiatedLogout: { enabled: false },
+    // Claude's way of naming itself: client_id is an https URL of its metadata (draft-ietf-oauth-client-id-metadata-document-02).
+    clientIdMetadataDocument: { enabled: true, ack: 'draft-02', allowFetch: async (_ctx: unknown, id: string) => fetchAllowed(id) },
+    resourceIndicators: {
+      enabled: true,
+      defaultResource: async () => options.resource,
+      useGrantedResource: async () => true,
+      getResourceServerInfo: async (_ctx: unknown, resource: string) => {
+        if (resource !== options.resource) throw new InvalidTarget(`this server issues tokens only for ${options.resource}`);
+        return { ...resourceInfo, scope: allScopes(options.connectionNames()).join(' ') };
+      },
+    },
+  };
+}
+
+export async function createProvider(options: ProviderOptions): Promise<Provider> {
+  // Loaded here only: `serve --http` with the built-in sign-in is the only path that needs it.
+  const { default: ProviderClass, errors } = await import('oidc-provider');
+  const secure = new URL(options.issuer).protocol === 'https:';
+  const cookieOptions = { signed: true, httpOnly: true, sameSite: 'lax', secure, path: '/' };
   const provider = new ProviderClass(options.issuer, {
     adapter: adapterFactory(options.store),
     clients: [],
@@ -87,50 +136,10 @@ export async function createProvider(options: ProviderOptions): Promise<Provider
     rotateRefreshToken: true,
     // A connector keeps its access after the person's browser session ends (until the refresh token expires or is revoked).
     expiresWithSession: async () => false,
-    ttl: {
-      AccessToken: ACCESS_TOKEN_TTL_S,
-      AuthorizationCode: CODE_TTL_S,
-      RefreshToken: REFRESH_TOKEN_TTL_S,
-      Grant: REFRESH_TOKEN_TTL_S,
-      Interaction: INTERACTION_TTL_S,
-      Session: 24 * 3600,
-      IdToken: ACCESS_TOKEN_TTL_S,
-    },
-    routes: {
-      authorization: `${OAUTH_PREFIX}/authorize`,
-      token: `${OAUTH_PREFIX}/token`,
-      registration: `${OAUTH_PREFIX}/register`,
-      revocation: `${OAUTH_PREFIX}/revoke`,
-      jwks: `${OAUTH_PREFIX}/jwks`,
-      end_session: `${OAUTH_PREFIX}/logout`,
-      userinfo: `${OAUTH_PREFIX}/userinfo`,
-      introspection: `${OAUTH_PREFIX}/introspect`,
-      pushed_authorization_request: `${OAUTH_PREFIX}/par`,
-      code_verification: `${OAUTH_PREFIX}/device`,
-      device_authorization: `${OAUTH_PREFIX}/device/auth`,
-      backchannel_authentication: `${OAUTH_PREFIX}/backchannel`,
-      challenge: `${OAUTH_PREFIX}/challenge`,
-    },
+    ttl: TTL,
+    routes: ROUTES,
     interactions: { url: (_ctx: unknown, interaction: { uid: string }) => `${OAUTH_PREFIX}/interaction/${interaction.uid}` },
-    features: {
-      devInteractions: { enabled: false },
-      registration: { enabled: true },
-      // A client revokes only its own tokens (a public client's wrong guess is silently ignored, per RFC 7009 §2.2).
-      revocation: { enabled: true, allowedPolicy: async (_ctx: unknown, client: { clientId: string }, token: { clientId: string }) => token.clientId === client.clientId },
-      userinfo: { enabled: false },
-      rpInitiatedLogout: { enabled: false },
-      // Claude's way of naming itself: client_id is an https URL of its metadata (draft-ietf-oauth-client-id-metadata-document-02).
-      clientIdMetadataDocument: { enabled: true, ack: 'draft-02', allowFetch: async (_ctx: unknown, id: string) => fetchAllowed(id) },
-      resourceIndicators: {
-        enabled: true,
-        defaultResource: async () => options.resource,
-        useGrantedResource: async () => true,
-        getResourceServerInfo: async (_ctx: unknown, resource: string) => {
-          if (resource !== options.resource) throw new errors.InvalidTarget!(`this server issues tokens only for ${options.resource}`);
-          return { ...resourceInfo, scope: allScopes(options.connectionNames()).join(' ') };
-        },
-      },
-    },
+    features: features(options, errors.InvalidTarget!),
     renderError: async (ctx: { type: string; body: string; set(h: Record<string, string>): void }, out: Record<string, unknown>) => {
       ctx.set(securityHeaders());
       ctx.type = 'html';
