@@ -25,7 +25,8 @@ describeWithBrowser('the connector flow in Chromium', () => {
 
   beforeAll(async () => {
     callback = createServer((req, res) => {
-      landed.push(req.url ?? '');
+      // (Chromium may also ask this origin for /favicon.ico.)
+      if (req.url?.startsWith('/callback')) landed.push(req.url);
       res.writeHead(200, { 'content-type': 'text/plain' }).end('back at the client');
     });
     await new Promise<void>((resolve) => callback.listen(0, '127.0.0.1', resolve));
