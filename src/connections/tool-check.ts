@@ -32,7 +32,8 @@ const SEARCH_PROBE_QUERY = "metadata['stripe_readonly_mcp_check']:'1'";
  * The tools a key check tries: all but fetch, which reads whatever kind of object its id names, so the list
  * tools' lines already say which kinds it can open.
  */
-export const CHECKED_TOOLS: readonly AnyTool[] = (TOOLS as readonly AnyTool[]).filter((tool) => tool.name !== 'fetch');
+export const checkedTools = (tools: readonly AnyTool[]): readonly AnyTool[] => tools.filter((tool) => tool.name !== 'fetch');
+export const CHECKED_TOOLS: readonly AnyTool[] = checkedTools(TOOLS as readonly AnyTool[]);
 
 /** The smallest valid arguments for a tool: one object, or a search that matches nothing; undefined if it needs more. */
 export function minimalArguments(tool: AnyTool, resource?: SearchResource): Record<string, unknown> | undefined {
@@ -55,10 +56,10 @@ function resourceToSet(tool: AnyTool, rak: string | null, resource?: SearchResou
  * Runs every tool's own handler once with minimal arguments on the given client, so the answer comes from the
  * same requests the tools make (no second list of endpoints to drift). Search is tried on each resource.
  */
-export async function checkTools(stripe: Stripe, connection: string, mode: Mode): Promise<ToolCheck[]> {
+export async function checkTools(stripe: Stripe, connection: string, mode: Mode, tools: readonly AnyTool[] = CHECKED_TOOLS): Promise<ToolCheck[]> {
   const results: ToolCheck[] = [];
   const signal = new AbortController().signal;
-  for (const tool of CHECKED_TOOLS) {
+  for (const tool of checkedTools(tools)) {
     const resources: Array<SearchResource | undefined> = tool.name === 'search' ? [...SEARCH_RESOURCES] : [undefined];
     for (const resource of resources) {
       const base = { tool: tool.name, ...(resource ? { resource } : {}) };
@@ -115,14 +116,14 @@ export interface ToolSummary {
  * What the checks learnt of each permission: refused when a 403 named it or a tool went without it; held when a
  * tool that needs it answered, or a tool that may use it answered without being refused it.
  */
-function permissionsSeen(checks: ToolCheck[]): { refused: Set<string>; held: Set<string> } {
+function permissionsSeen(checks: ToolCheck[], tools: readonly AnyTool[]): { refused: Set<string>; held: Set<string> } {
   const refused = new Set<string>();
   const held = new Set<string>();
   for (const check of checks) {
     if (check.stripePermission) refused.add(check.stripePermission);
     for (const p of check.optionalMissing ?? []) refused.add(p);
     if (check.status !== 'ok') continue;
-    const tool = CHECKED_TOOLS.find((t) => t.name === check.tool);
+    const tool = tools.find((t) => t.name === check.tool);
     const declared = tool?.permissions;
     if (!declared) continue;
     for (const p of [...declared.needs, ...declared.mayUse.map((o) => o.permission)]) held.add(p);
@@ -131,7 +132,7 @@ function permissionsSeen(checks: ToolCheck[]): { refused: Set<string>; held: Set
   return { refused, held };
 }
 
-export function summarise(checks: ToolCheck[]): ToolSummary[] {
+export function summarise(checks: ToolCheck[], tools: readonly AnyTool[] = CHECKED_TOOLS): ToolSummary[] {
   const byTool = new Map<string, ToolSummary>();
   for (const check of checks) {
     let summary = byTool.get(check.tool);
@@ -154,9 +155,9 @@ export function summarise(checks: ToolCheck[]): ToolSummary[] {
       summary.errors.push(check.message ?? 'unknown error');
     }
   }
-  const { refused, held } = permissionsSeen(checks);
+  const { refused, held } = permissionsSeen(checks, tools);
   for (const summary of byTool.values()) {
-    const tool = CHECKED_TOOLS.find((t) => t.name === summary.tool);
+    const tool = tools.find((t) => t.name === summary.tool);
     summary.optional = (tool?.permissions.mayUse ?? []).map(({ permission, without }) => ({
       permission: READ_PERMISSION_LABELS[permission],
       stripePermission: permission,
