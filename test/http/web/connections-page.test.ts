@@ -289,6 +289,19 @@ describe('connections page', () => {
     expect(Object.keys((await readMetadata(s.manager.paths)).connections)).toEqual([]);
   });
 
+  it('says that STRIPE_API_KEY serves "env", which is not managed here, without showing the key', async () => {
+    const envKey = canaryKey('live');
+    const other = await startPageServer({ env: { STRIPE_API_KEY: envKey } });
+    try {
+      const res = await fetch(`${other.url}/connections`, { headers: { cookie: `${SESSION_COOKIE}=x` } });
+      const shown = text(await res.text());
+      expect(shown).toMatch(/The server also serves the connection "env" \(live key rk_live_…\w{4}\) from its environment \(STRIPE_API_KEY\)\. It is not stored/);
+      expectNoKey(envKey, shown);
+    } finally {
+      await other.close();
+    }
+  });
+
   it('never shows or logs a key (canary)', () => {
     expect(seen.length).toBeGreaterThan(40);
     expect(s.logs.some((l) => l.includes('added the test key'))).toBe(true);

@@ -43,10 +43,10 @@ export interface PageServer {
   close(): Promise<void>;
 }
 
-export async function startPageServer(options: { emulator?: EmulatorOptions; clients?: TokenClient[] } = {}): Promise<PageServer> {
+export async function startPageServer(options: { emulator?: EmulatorOptions; clients?: TokenClient[]; env?: Record<string, string> } = {}): Promise<PageServer> {
   const emulator = await startEmulator({ size: { customers: 12 }, ...options.emulator });
   const tmp = makeHome();
-  const manager = new ConnectionManager(storeEnv(tmp.home, emulator.url));
+  const manager = new ConnectionManager({ ...storeEnv(tmp.home, emulator.url), ...options.env });
   const clients = new FakeClients(options.clients);
   const logs: string[] = [];
   const csrf = new Csrf(newServerSecret());

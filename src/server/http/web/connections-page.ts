@@ -6,13 +6,14 @@
  * what it did or why it did nothing is shown there once. No key is ever put in a page, a redirect or a log.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { connectionFromEnv, ENV_CONNECTION, ENV_KEY } from '../../../connections/env.js';
 import { testStoredConnection } from '../../../connections/key-test.js';
 import type { KeyWording } from '../../../connections/key-shape.js';
 import type { ConnectionManager, SavedKey } from '../../../connections/manager.js';
 import { CONNECTION_NAME, modesOf } from '../../../connections/metadata.js';
 import { accountText } from '../../../connections/describe.js';
 import { SetupError } from '../../../stripe/errors.js';
-import { MODES, redactKeys, type Mode } from '../../../stripe/keys.js';
+import { keyHint, MODES, redactKeys, type Mode } from '../../../stripe/keys.js';
 import type { AnyTool } from '../../../tools/define-tool.js';
 import { addForm, listBody, removeBody, rotateBody, testBody, notes, type TokenClient, type View } from './connections-view.js';
 import { checkSameOrigin, type Csrf } from './csrf.js';
@@ -148,7 +149,7 @@ class ConnectionsPages {
 
   private async showList(ctx: Ctx): Promise<void> {
     const [metadata, clients] = await Promise.all([this.deps.manager.read(), this.deps.clients?.listClients()]);
-    this.page(ctx, 'Connections', listBody(ctx.view, metadata, clients, this.notes.take(ctx.session)));
+    this.page(ctx, 'Connections', listBody(ctx.view, metadata, clients, this.notes.take(ctx.session), envNote(this.deps.manager.env)));
   }
 
   private async showAdd(ctx: Ctx): Promise<void> {
@@ -263,6 +264,14 @@ class ConnectionsPages {
     if (!existing) throw new WebError(404, `Connection "${name}" has no ${mode} key, so there is nothing to ${action}.`, this.backLink);
     return { name, mode, record: existing };
   }
+}
+
+/** The connection STRIPE_API_KEY makes, said so the list is not mistaken for everything the server serves. */
+function envNote(env: NodeJS.ProcessEnv): string | undefined {
+  const found = connectionFromEnv(env);
+  if (!found.ok) return undefined;
+  const modes = MODES.filter((m) => found.connection.keys[m]).map((m) => `${m} key ${keyHint(found.connection.keys[m]!)}`);
+  return `The server also serves the connection "${ENV_CONNECTION}" (${modes.join(' and ')}) from its environment (${ENV_KEY}). It is not stored, so it is changed where the server is started, not here.`;
 }
 
 function modeParam(value: string | null | undefined): Mode | undefined {

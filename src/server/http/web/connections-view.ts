@@ -97,11 +97,13 @@ ${postButton(view, '/clients/revoke', { client: c.id }, 'Revoke', 'danger')}
   )}`;
 }
 
-export function listBody(view: View, metadata: Metadata, clients: readonly TokenClient[] | undefined, shown: readonly Note[]): Html {
+/** `env`: what STRIPE_API_KEY serves, when set (it is not stored, so it is not managed here). */
+export function listBody(view: View, metadata: Metadata, clients: readonly TokenClient[] | undefined, shown: readonly Note[], env?: string): Html {
   const names = Object.keys(metadata.connections);
   const defaultName = metadata.default && metadata.connections[metadata.default] ? metadata.default : names.length === 1 ? names[0] : undefined;
   return html`<h1>Connections</h1>
 ${notes(shown)}
+${env ? notice('info', env) : ''}
 ${names.length === 0 ? html`<p>No connections yet. Add one with a restricted key from the Stripe Dashboard (Developers → API keys → Create restricted key).</p>` : ''}
 ${names.map((name) => connectionCard(view, name, metadata.connections[name]!, name === defaultName))}
 <h2>Add a connection or a key</h2>
