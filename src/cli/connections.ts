@@ -1,10 +1,11 @@
 import { parseArgs } from 'node:util';
 import { connectionFromEnv, ENV_CONNECTION } from '../connections/env.js';
 import { CLI, ConnectionManager, noSuchMode, type SavedKey } from '../connections/manager.js';
-import { checkConnectionName, modesOf, storedDefault, type ConnectionRecord, type Metadata, type ModeRecord } from '../connections/metadata.js';
+import { checkConnectionName, modesOf, storedDefault, type ConnectionRecord, type ModeRecord } from '../connections/metadata.js';
 import { accountText, storeText } from '../connections/describe.js';
 import { testKey } from '../connections/key-test.js';
 import type { ToolSummary } from '../connections/tool-check.js';
+import { restrictedKeyHowTo, toolProbes } from './tool-probes.js';
 import { SetupError } from '../stripe/errors.js';
 import { keyHint, MODES, type Mode } from '../stripe/keys.js';
 import { err, out, plural, UsageError } from './output.js';
@@ -138,7 +139,7 @@ export async function connectionsCommand(argv: string[]): Promise<number> {
 async function add(p: Parsed): Promise<number> {
   const name = oneName(p);
   checkConnectionName(name);
-  const manager = new ConnectionManager();
+  const manager = new ConnectionManager(process.env, { keyHowTo: restrictedKeyHowTo() });
   const metadata = await manager.read();
   const existing = metadata.connections[name];
   if (existing && !p.mode && existing.test && existing.live) {
@@ -291,7 +292,7 @@ async function test(p: Parsed): Promise<number> {
   const report: Array<Record<string, unknown>> = [];
   for (const target of targets) {
     if (!p.json) out(`Connection "${name}", ${target.mode} mode: ${target.describe}`);
-    const result = await testKey(target.key, target.mode, { connection: name, apiBase: manager.apiBase });
+    const result = await testKey(target.key, target.mode, { connection: name, apiBase: manager.apiBase, probes: toolProbes() });
     if (!result.ok) {
       failures++;
       if (p.json) report.push({ mode: target.mode, ok: false, error: result.error });
@@ -343,7 +344,7 @@ function printOptional(summaries: ToolSummary[]): void {
 
 async function rotate(p: Parsed): Promise<number> {
   const name = oneName(p);
-  const manager = new ConnectionManager();
+  const manager = new ConnectionManager(process.env, { keyHowTo: restrictedKeyHowTo() });
   const { record } = await manager.require(name);
   let mode = p.mode;
   if (!mode) {
@@ -392,9 +393,4 @@ async function setDefault(p: Parsed): Promise<number> {
   out(`"${result.name}" is now the default connection; calls that name no mode read ${result.mode} data.`);
   if (connectionFromEnv().ok) out('Note: STRIPE_API_KEY is set in this shell; where it is set, calls that name no connection use "env".');
   return 0;
-}
-
-/** For `doctor` and tests: a short text of one stored connection. */
-export function connectionSummary(name: string, record: ConnectionRecord, metadata: Metadata): string {
-  return `${name}${storedDefault(metadata) === name ? ' (default)' : ''}: ${modesOf(record).map((m) => `${m} ${record[m]!.keyHint}`).join(', ')}`;
 }

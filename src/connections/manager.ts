@@ -63,7 +63,14 @@ export class ConnectionManager {
   readonly stores: Stores;
   readonly apiBase: string | undefined;
 
-  constructor(readonly env: NodeJS.ProcessEnv = process.env) {
+  /** What a refused key's message says to make instead (key-shape.ts): the tools' permissions, given from above. */
+  readonly keyHowTo: string | undefined;
+
+  constructor(
+    readonly env: NodeJS.ProcessEnv = process.env,
+    options: { keyHowTo?: string } = {},
+  ) {
+    this.keyHowTo = options.keyHowTo;
     this.paths = resolveHome(env);
     this.stores = new Stores(this.paths, env);
     this.apiBase = apiBaseFromEnv(env);
@@ -182,7 +189,7 @@ export class ConnectionManager {
 
   async add(request: AddRequest): Promise<SavedKey> {
     checkConnectionName(request.name);
-    const checked = checkKeyShape(request.key, { mode: request.mode, allowSecret: request.allowSecret, wording: request.wording });
+    const checked = checkKeyShape(request.key, { mode: request.mode, allowSecret: request.allowSecret, howTo: this.keyHowTo, wording: request.wording });
     const before = await this.read();
     assertSlotFree(before, request.name, checked);
     const verification = await this.verify(checked);
@@ -218,7 +225,7 @@ export class ConnectionManager {
   async rotate(request: { name: string; mode: Mode; key: string; allowSecret: boolean; wording?: KeyWording | undefined }): Promise<SavedKey> {
     const { record: existing } = await this.require(request.name);
     if (!existing[request.mode]) throw noSuchMode(request.name, request.mode, existing, 'rotate');
-    const checked = checkKeyShape(request.key, { mode: request.mode, allowSecret: request.allowSecret, wording: request.wording });
+    const checked = checkKeyShape(request.key, { mode: request.mode, allowSecret: request.allowSecret, howTo: this.keyHowTo, wording: request.wording });
     const verification = await this.verify(checked, `Nothing was changed: the old ${request.mode} key is still in use.`);
     const oldAccount = existing[request.mode]?.accountId;
     if (oldAccount && verification.accountId && oldAccount !== verification.accountId) {

@@ -10,8 +10,7 @@ import { ConnectionManager } from '../../../src/connections/manager.js';
 import { startEmulator, type EmulatorHandle, type EmulatorOptions } from '../../../src/emulator/index.js';
 import { connectionsPages, type TokenClient, type TokenClientDirectory } from '../../../src/server/http/web/connections-page.js';
 import { Csrf, newServerSecret, parseCookies, redirect, serializeCookie, type WebUser } from '../../../src/server/http/web/index.js';
-import { TOOLS } from '../../../src/tools/index.js';
-import type { AnyTool } from '../../../src/tools/define-tool.js';
+import { restrictedKeyHowTo, toolProbes } from '../../../src/cli/tool-probes.js';
 import { makeHome, storeEnv } from '../../connections/helpers.js';
 
 export const OWNER: WebUser = { name: 'owner', manageConnections: true, grants: [] };
@@ -46,7 +45,7 @@ export interface PageServer {
 export async function startPageServer(options: { emulator?: EmulatorOptions; clients?: TokenClient[]; env?: Record<string, string> } = {}): Promise<PageServer> {
   const emulator = await startEmulator({ size: { customers: 12 }, ...options.emulator });
   const tmp = makeHome();
-  const manager = new ConnectionManager({ ...storeEnv(tmp.home, emulator.url), ...options.env });
+  const manager = new ConnectionManager({ ...storeEnv(tmp.home, emulator.url), ...options.env }, { keyHowTo: restrictedKeyHowTo() });
   const clients = new FakeClients(options.clients);
   const logs: string[] = [];
   const csrf = new Csrf(newServerSecret());
@@ -54,7 +53,7 @@ export async function startPageServer(options: { emulator?: EmulatorOptions; cli
   const state = { user: OWNER };
   const handler = connectionsPages({
     manager,
-    tools: TOOLS as readonly AnyTool[],
+    probes: toolProbes(),
     clients,
     csrf,
     sessionId: (req) => parseCookies(req).get(SESSION_COOKIE),

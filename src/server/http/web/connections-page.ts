@@ -10,11 +10,11 @@ import { connectionFromEnv, ENV_CONNECTION, ENV_KEY } from '../../../connections
 import { testStoredConnection } from '../../../connections/key-test.js';
 import type { KeyWording } from '../../../connections/key-shape.js';
 import type { ConnectionManager, SavedKey } from '../../../connections/manager.js';
+import type { ToolProbe } from '../../../connections/tool-check.js';
 import { CONNECTION_NAME, modesOf } from '../../../connections/metadata.js';
 import { accountText } from '../../../connections/describe.js';
 import { SetupError } from '../../../stripe/errors.js';
 import { keyHint, MODES, redactKeys, type Mode } from '../../../stripe/keys.js';
-import type { AnyTool } from '../../../tools/define-tool.js';
 import { addForm, listBody, removeBody, rotateBody, testBody, notes, type TokenClient, type View } from './connections-view.js';
 import { checkSameOrigin, type Csrf } from './csrf.js';
 import { readForm, type FormFields } from './form.js';
@@ -33,9 +33,10 @@ export interface TokenClientDirectory {
 }
 
 export interface ConnectionsPageDeps {
+  /** Made with the tools' permissions as its keyHowTo (src/cli/tool-probes.ts restrictedKeyHowTo), as the CLI's is. */
   manager: ConnectionManager;
-  /** The tools a test runs (every served tool; fetch is left out by the check). */
-  tools: readonly AnyTool[];
+  /** The calls Test makes, from the tool list: toolProbes() of src/cli/tool-probes.ts, as `connections test` uses. */
+  probes: readonly ToolProbe[];
   /** Absent when tokens come from an external authorization server. */
   clients?: TokenClientDirectory | undefined;
   csrf: Csrf;
@@ -184,7 +185,7 @@ class ConnectionsPages {
     const name = form.text('name');
     const mode = modeParam(form.get('mode'));
     try {
-      const tests = await testStoredConnection(this.deps.manager, name, mode, this.deps.tools);
+      const tests = await testStoredConnection(this.deps.manager, name, mode, this.deps.probes);
       this.notes.setReport(ctx.session, { name, at: new Date().toISOString(), tests });
       this.back(ctx, '/test', { name });
     } catch (err) {
