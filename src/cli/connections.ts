@@ -1,10 +1,11 @@
 import { parseArgs } from 'node:util';
 import { connectionFromEnv, ENV_CONNECTION } from '../connections/env.js';
 import { CLI, ConnectionManager, noSuchMode, type SavedKey } from '../connections/manager.js';
-import { checkConnectionName, modesOf, storedDefault, type ConnectionRecord, type Metadata, type ModeRecord } from '../connections/metadata.js';
-import { checkTools, KeyRejectedError, summarise, type ToolSummary } from '../connections/tool-check.js';
-import { verifyKey, type Verification } from '../connections/verify.js';
-import { createStripeClient } from '../stripe/client.js';
+import { checkConnectionName, modesOf, storedDefault, type ConnectionRecord, type ModeRecord } from '../connections/metadata.js';
+import { accountText, storeText } from '../connections/describe.js';
+import { testKey } from '../connections/key-test.js';
+import type { ToolSummary } from '../connections/tool-check.js';
+import { restrictedKeyHowTo, toolProbes } from './tool-probes.js';
 import { SetupError } from '../stripe/errors.js';
 import { keyHint, MODES, type Mode } from '../stripe/keys.js';
 import { err, out, plural, UsageError } from './output.js';
@@ -135,20 +136,10 @@ export async function connectionsCommand(argv: string[]): Promise<number> {
   }
 }
 
-function accountText(record: Pick<ModeRecord, 'accountId' | 'businessName' | 'currency' | 'accountNote'>): string {
-  if (!record.accountId) return record.accountNote ?? 'account not known';
-  const name = record.businessName ? `${record.businessName} (${record.accountId})` : record.accountId;
-  return `${name}${record.currency ? `, default currency ${record.currency.toUpperCase()}` : ''}`;
-}
-
-function storeText(kind: ModeRecord['store']): string {
-  return kind === 'keychain' ? 'OS keychain' : 'encrypted file';
-}
-
 async function add(p: Parsed): Promise<number> {
   const name = oneName(p);
   checkConnectionName(name);
-  const manager = new ConnectionManager();
+  const manager = new ConnectionManager(process.env, { keyHowTo: restrictedKeyHowTo() });
   const metadata = await manager.read();
   const existing = metadata.connections[name];
   if (existing && !p.mode && existing.test && existing.live) {
@@ -301,27 +292,15 @@ async function test(p: Parsed): Promise<number> {
   const report: Array<Record<string, unknown>> = [];
   for (const target of targets) {
     if (!p.json) out(`Connection "${name}", ${target.mode} mode: ${target.describe}`);
-    let verification: Verification;
-    try {
-      verification = await verifyKey(target.key, target.mode, { apiBase: manager.apiBase });
-    } catch (e) {
+    const result = await testKey(target.key, target.mode, { connection: name, apiBase: manager.apiBase, probes: toolProbes() });
+    if (!result.ok) {
       failures++;
-      if (p.json) report.push({ mode: target.mode, ok: false, error: (e as Error).message });
-      else err(`  Failed: ${(e as Error).message}`);
+      if (p.json) report.push({ mode: target.mode, ok: false, error: result.error });
+      else err(`  Failed: ${result.error}`);
       continue;
     }
+    const { verification, summaries } = result;
     if (!p.json) out(`  Verified: Stripe accepts the key. ${verification.accountId ? `Account: ${accountText(verification)}.` : verification.accountNote}`);
-    let summaries: ToolSummary[];
-    try {
-      const stripe = await createStripeClient({ apiKey: target.key, mode: target.mode, ...(manager.apiBase ? { apiBase: manager.apiBase } : {}) });
-      summaries = summarise(await checkTools(stripe, name, target.mode));
-    } catch (e) {
-      if (!(e instanceof KeyRejectedError)) throw e;
-      failures++;
-      if (p.json) report.push({ mode: target.mode, ok: false, error: e.message });
-      else err(`  Failed: ${e.message}`);
-      continue;
-    }
     if (target.record) await manager.recordVerification(name, target.mode, target.record.keyId, verification).catch(() => {});
     const served = summaries.filter((s) => s.ok);
     if (p.json) {
@@ -365,7 +344,7 @@ function printOptional(summaries: ToolSummary[]): void {
 
 async function rotate(p: Parsed): Promise<number> {
   const name = oneName(p);
-  const manager = new ConnectionManager();
+  const manager = new ConnectionManager(process.env, { keyHowTo: restrictedKeyHowTo() });
   const { record } = await manager.require(name);
   let mode = p.mode;
   if (!mode) {
@@ -414,9 +393,4 @@ async function setDefault(p: Parsed): Promise<number> {
   out(`"${result.name}" is now the default connection; calls that name no mode read ${result.mode} data.`);
   if (connectionFromEnv().ok) out('Note: STRIPE_API_KEY is set in this shell; where it is set, calls that name no connection use "env".');
   return 0;
-}
-
-/** For `doctor` and tests: a short text of one stored connection. */
-export function connectionSummary(name: string, record: ConnectionRecord, metadata: Metadata): string {
-  return `${name}${storedDefault(metadata) === name ? ' (default)' : ''}: ${modesOf(record).map((m) => `${m} ${record[m]!.keyHint}`).join(', ')}`;
 }

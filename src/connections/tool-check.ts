@@ -1,15 +1,35 @@
 import type Stripe from 'stripe';
 import type { Mode } from '../stripe/keys.js';
 import { describeError } from '../stripe/errors.js';
-import { dashboardLabel, deniedPermission, READ_PERMISSION_LABELS, type ReadPermission } from '../stripe/permissions.js';
-import type { AnyTool } from '../tools/define-tool.js';
-import { TOOLS } from '../tools/index.js';
-import { SEARCH_RESOURCES, type SearchResource } from '../tools/search.js';
+import { dashboardLabel, deniedPermission, READ_PERMISSION_LABELS, type ReadPermission, type ToolPermissions } from '../stripe/permissions.js';
+
+/** What a probe's run gets: the same as a tool handler, less what only the MCP server gives. */
+export interface ProbeContext {
+  stripe: Stripe;
+  connection: string;
+  mode: Mode;
+  signal: AbortSignal;
+  permissionMissing: (permission: ReadPermission) => void;
+}
+
+/**
+ * One call `connections test` makes: a tool's own handler with the smallest arguments, given by the layer above
+ * (src/cli/tool-probes.ts builds them from the catalogue), so this layer needs no list of tools or endpoints.
+ */
+export interface ToolProbe {
+  tool: string;
+  /** For a tool whose argument picks the resource (search): the resource this probe reads. */
+  resource?: string;
+  permissions: ToolPermissions;
+  /** undefined: the tool needs more than minimal arguments, so it cannot be tried on its own. */
+  args: Record<string, unknown> | undefined;
+  run: (args: Record<string, unknown>, ctx: ProbeContext) => Promise<unknown>;
+}
 
 export interface ToolCheck {
   tool: string;
   /** For search: which resource was searched. */
-  resource?: SearchResource;
+  resource?: string;
   status: 'ok' | 'permission' | 'error';
   /** The Dashboard resource to set to Read (permission): the one Stripe's 403 named, which may be an expanded object's. */
   permission?: string;
@@ -26,61 +46,39 @@ export class KeyRejectedError extends Error {
   override name = 'KeyRejectedError';
 }
 
-const SEARCH_PROBE_QUERY = "metadata['stripe_readonly_mcp_check']:'1'";
-
-/**
- * The tools a key check tries: all but fetch, which reads whatever kind of object its id names, so the list
- * tools' lines already say which kinds it can open.
- */
-export const CHECKED_TOOLS: readonly AnyTool[] = (TOOLS as readonly AnyTool[]).filter((tool) => tool.name !== 'fetch');
-
-/** The smallest valid arguments for a tool: one object, or a search that matches nothing; undefined if it needs more. */
-export function minimalArguments(tool: AnyTool, resource?: SearchResource): Record<string, unknown> | undefined {
-  if (resource) return tool.input.parse({ resource, query: SEARCH_PROBE_QUERY, limit: 1 }) as Record<string, unknown>;
-  for (const candidate of [{ limit: 1 }, {}]) {
-    const parsed = tool.input.safeParse(candidate);
-    if (parsed.success) return parsed.data as Record<string, unknown>;
-  }
-  return undefined;
-}
-
 /** What the Dashboard calls the permission Stripe named; when it named none, what the tool declares it needs. */
-function resourceToSet(tool: AnyTool, rak: string | null, resource?: SearchResource): string {
+function resourceToSet(probe: ToolProbe, rak: string | null): string {
   if (rak) return dashboardLabel(rak) ?? rak;
-  const choice = resource ? tool.permissions.byChoice?.permissions[resource] : undefined;
-  return [...tool.permissions.needs, ...(choice ? [choice] : [])].map((p) => READ_PERMISSION_LABELS[p]).join(', ') || 'the resource it reads';
+  const choice = probe.resource ? probe.permissions.byChoice?.permissions[probe.resource] : undefined;
+  return [...probe.permissions.needs, ...(choice ? [choice] : [])].map((p) => READ_PERMISSION_LABELS[p]).join(', ') || 'the resource it reads';
 }
 
 /**
- * Runs every tool's own handler once with minimal arguments on the given client, so the answer comes from the
- * same requests the tools make (no second list of endpoints to drift). Search is tried on each resource.
+ * Runs every probe once on the given client, so the answer comes from the same requests the tools make (no second
+ * list of endpoints to drift).
  */
-export async function checkTools(stripe: Stripe, connection: string, mode: Mode): Promise<ToolCheck[]> {
+export async function checkTools(stripe: Stripe, connection: string, mode: Mode, probes: readonly ToolProbe[]): Promise<ToolCheck[]> {
   const results: ToolCheck[] = [];
   const signal = new AbortController().signal;
-  for (const tool of CHECKED_TOOLS) {
-    const resources: Array<SearchResource | undefined> = tool.name === 'search' ? [...SEARCH_RESOURCES] : [undefined];
-    for (const resource of resources) {
-      const base = { tool: tool.name, ...(resource ? { resource } : {}) };
-      const args = minimalArguments(tool, resource);
-      if (!args) {
-        results.push({ ...base, status: 'error', message: 'it needs arguments, so it cannot be tried on its own' });
-        continue;
-      }
-      const optionalMissing = new Set<ReadPermission>();
-      const context = { tool: tool.name, permissions: tool.permissions, mode };
-      try {
-        await tool.handler(args, { stripe, connection, mode, signal, permissionMissing: (p) => optionalMissing.add(p) });
-        results.push({ ...base, status: 'ok', ...(optionalMissing.size ? { optionalMissing: [...optionalMissing] } : {}) });
-      } catch (err) {
-        const type = (err as { type?: string }).type;
-        if (type === 'StripeAuthenticationError') throw new KeyRejectedError(describeError(err, context));
-        if (type === 'StripePermissionError') {
-          const rak = deniedPermission(err);
-          results.push({ ...base, status: 'permission', permission: resourceToSet(tool, rak, resource), ...(rak ? { stripePermission: rak } : {}) });
-        } else {
-          results.push({ ...base, status: 'error', message: describeError(err, context) });
-        }
+  for (const probe of probes) {
+    const base = { tool: probe.tool, ...(probe.resource ? { resource: probe.resource } : {}) };
+    if (!probe.args) {
+      results.push({ ...base, status: 'error', message: 'it needs arguments, so it cannot be tried on its own' });
+      continue;
+    }
+    const optionalMissing = new Set<ReadPermission>();
+    const context = { tool: probe.tool, permissions: probe.permissions, mode };
+    try {
+      await probe.run(probe.args, { stripe, connection, mode, signal, permissionMissing: (p) => optionalMissing.add(p) });
+      results.push({ ...base, status: 'ok', ...(optionalMissing.size ? { optionalMissing: [...optionalMissing] } : {}) });
+    } catch (err) {
+      const type = (err as { type?: string }).type;
+      if (type === 'StripeAuthenticationError') throw new KeyRejectedError(describeError(err, context));
+      if (type === 'StripePermissionError') {
+        const rak = deniedPermission(err);
+        results.push({ ...base, status: 'permission', permission: resourceToSet(probe, rak), ...(rak ? { stripePermission: rak } : {}) });
+      } else {
+        results.push({ ...base, status: 'error', message: describeError(err, context) });
       }
     }
   }
@@ -103,35 +101,36 @@ export interface ToolSummary {
   tool: string;
   ok: boolean;
   /** Dashboard resources to set to Read for this tool (empty when ok or when the failure is not a permission). */
-  missing: Array<{ permission: string; stripePermission?: string; resource?: SearchResource }>;
+  missing: Array<{ permission: string; stripePermission?: string; resource?: string }>;
   /** The tool's optional permissions (its declaration's `mayUse`), each with what the key has. */
   optional: OptionalCheck[];
   errors: string[];
   /** search only: resources it can search. */
-  searchable?: SearchResource[];
+  searchable?: string[];
 }
 
 /**
  * What the checks learnt of each permission: refused when a 403 named it or a tool went without it; held when a
  * tool that needs it answered, or a tool that may use it answered without being refused it.
  */
-function permissionsSeen(checks: ToolCheck[]): { refused: Set<string>; held: Set<string> } {
+function permissionsSeen(checks: ToolCheck[], declared: (tool: string) => ToolPermissions | undefined): { refused: Set<string>; held: Set<string> } {
   const refused = new Set<string>();
   const held = new Set<string>();
   for (const check of checks) {
     if (check.stripePermission) refused.add(check.stripePermission);
     for (const p of check.optionalMissing ?? []) refused.add(p);
     if (check.status !== 'ok') continue;
-    const tool = CHECKED_TOOLS.find((t) => t.name === check.tool);
-    const declared = tool?.permissions;
-    if (!declared) continue;
-    for (const p of [...declared.needs, ...declared.mayUse.map((o) => o.permission)]) held.add(p);
-    if (check.resource && declared.byChoice?.permissions[check.resource]) held.add(declared.byChoice.permissions[check.resource]!);
+    const permissions = declared(check.tool);
+    if (!permissions) continue;
+    for (const p of [...permissions.needs, ...permissions.mayUse.map((o) => o.permission)]) held.add(p);
+    if (check.resource && permissions.byChoice?.permissions[check.resource]) held.add(permissions.byChoice.permissions[check.resource]!);
   }
   return { refused, held };
 }
 
-export function summarise(checks: ToolCheck[]): ToolSummary[] {
+/** One summary per tool of the checks; `probes` are those the checks ran (they carry each tool's declaration). */
+export function summarise(checks: ToolCheck[], probes: readonly ToolProbe[]): ToolSummary[] {
+  const declared = (tool: string) => probes.find((p) => p.tool === tool)?.permissions;
   const byTool = new Map<string, ToolSummary>();
   for (const check of checks) {
     let summary = byTool.get(check.tool);
@@ -154,10 +153,9 @@ export function summarise(checks: ToolCheck[]): ToolSummary[] {
       summary.errors.push(check.message ?? 'unknown error');
     }
   }
-  const { refused, held } = permissionsSeen(checks);
+  const { refused, held } = permissionsSeen(checks, declared);
   for (const summary of byTool.values()) {
-    const tool = CHECKED_TOOLS.find((t) => t.name === summary.tool);
-    summary.optional = (tool?.permissions.mayUse ?? []).map(({ permission, without }) => ({
+    summary.optional = (declared(summary.tool)?.mayUse ?? []).map(({ permission, without }) => ({
       permission: READ_PERMISSION_LABELS[permission],
       stripePermission: permission,
       status: refused.has(permission) ? 'missing' : held.has(permission) ? 'ok' : 'unknown',

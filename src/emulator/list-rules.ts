@@ -10,12 +10,14 @@
  *   unless `test_clock` is set; subscriptions attached to one are not listed unless `test_clock` or `customer` is set.
  * - Deleted customers are not listed; retrieving one answers `{ id, object: 'customer', deleted: true }`
  *   (docs.stripe.com/api/customers/delete: "deleted customers can still be retrieved").
+ * - Events (docs.stripe.com/api/events/list, `types`): "You may pass either `type` or `types`, but not both".
  * - Coupons: `applies_to` and `currency_options` are sent only when expanded (docs.stripe.com/api/coupons/object:
  *   both "expandable").
  *
  * A seeded customer is deleted when it carries `deleted: true`; the generated business names its deleted customer
  * in `special.deletedCustomer` (left out of `customers`).
  */
+import { invalidRequest } from './errors.js';
 import type { QueryObject } from './query.js';
 import type { AnyObject, ResourceDef } from './resources.js';
 import type { Store } from './store.js';
@@ -58,6 +60,9 @@ function testClock(q: QueryObject, exempt: boolean): Predicate[] {
 /** The predicates Stripe applies to a list of `def` beyond its explicit filters. `status`/`test_clock` are read here. */
 export function implicitListPredicates(store: Store, def: ResourceDef, q: QueryObject): Predicate[] {
   if (def.collection === 'customers') return [(o) => o.deleted !== true, ...testClock(q, false)];
+  if (def.collection === 'events' && q.type !== undefined && q.types !== undefined) {
+    throw invalidRequest('You may pass either type or types, but not both.', 'types');
+  }
   if (def.collection === 'subscriptions') {
     const status = typeof q.status === 'string' ? q.status : undefined;
     return [...subscriptionStatus(store, status), ...testClock(q, typeof q.customer === 'string')];

@@ -17,6 +17,8 @@ export const EMULATOR_PERMISSIONS: Record<string, string> = {
   '/v1/payouts': 'rak_payout_read',
   '/v1/balance_transactions': 'rak_balance_transaction_source_read',
   '/v1/coupons': 'rak_coupon_read',
+  '/v1/promotion_codes': 'rak_promotion_code_read',
+  '/v1/events': 'rak_event_read',
   '/v1/balance': 'rak_balance_read',
   '/v1/account': 'rak_account_read',
 };

@@ -51,8 +51,3 @@ function normalise(v: unknown): QueryValue {
   }
   return out;
 }
-
-/** Flattened name of a nested parameter for error messages: `created[foo]`. */
-export function paramName(path: string[]): string {
-  return path.map((p, i) => (i === 0 ? p : `[${p}]`)).join('');
-}

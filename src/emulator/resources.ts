@@ -4,6 +4,8 @@
  */
 import type Stripe from 'stripe';
 import type { Dataset } from './types.js';
+import { invalidRequest } from './errors.js';
+import type { QueryValue } from './query.js';
 import { searchGetters, type SearchGetters } from './search-query.js';
 
 /** The collections of a Dataset that are served as lists. */
@@ -19,7 +21,9 @@ export type CollectionName =
   | 'disputes'
   | 'payouts'
   | 'balanceTransactions'
-  | 'coupons';
+  | 'coupons'
+  | 'promotionCodes'
+  | 'events';
 
 export type AnyObject = { id: string; created: number; object: string } & Record<string, unknown>;
 
@@ -36,7 +40,9 @@ export type FilterSpec =
   /** Nested object of sub-filters (`recurring[interval]`, `automatic_tax[enabled]`). */
   | { kind: 'object'; fields: Record<string, FilterSpec> }
   /** Accepted and ignored (no such data in the emulator): matches nothing when set, like a test clock id. */
-  | { kind: 'none' };
+  | { kind: 'none' }
+  /** Anything else: checks the raw value (throwing Stripe's error) and returns the predicate. */
+  | { kind: 'custom'; build: (v: QueryValue, param: string) => (o: AnyObject) => boolean };
 
 export interface ResourceDef {
   path: string;
@@ -95,6 +101,13 @@ function cardDetailGetters(): Record<string, (o: AnyObject) => unknown> {
     }
   }
   return out;
+}
+
+/** `type=customer.*`: `*` stands for any run of characters (Stripe: "group of events using * as a wildcard"). */
+function eventTypeFilter(v: QueryValue, param: string): (o: AnyObject) => boolean {
+  if (typeof v !== 'string') throw invalidRequest(`Invalid string: ${JSON.stringify(v)}`, param);
+  const pattern = new RegExp(`^${v.split('*').map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
+  return (o) => typeof o.type === 'string' && pattern.test(o.type);
 }
 
 function firstItem(o: AnyObject): Stripe.SubscriptionItem | undefined {
@@ -316,6 +329,35 @@ export const RESOURCES: ResourceDef[] = [
     searchName: 'coupons',
     idPrefixes: [],
     filters: {},
+  },
+  {
+    // docs.stripe.com/api/promotion_codes/list: active, code ("case-insensitive"), coupon, customer, customer_account.
+    path: '/v1/promotion_codes',
+    collection: 'promotionCodes',
+    objectName: 'promotion_code',
+    searchName: 'promotion_codes',
+    idPrefixes: ['promo_'],
+    filters: {
+      active: { kind: 'bool', get: bool('active') },
+      code: { kind: 'eq', get: str('code'), index: true, caseInsensitive: true },
+      coupon: { kind: 'eq', get: (o) => str('coupon')((o as { promotion?: AnyObject }).promotion ?? ({} as AnyObject)), index: true },
+      customer: { kind: 'eq', get: str('customer'), index: true },
+      customer_account: { kind: 'eq', get: str('customer_account') },
+    },
+  },
+  {
+    // docs.stripe.com/api/events/list: type (a name, or a group with * as a wildcard), types (up to 20 names; not
+    // with type: list-rules.ts), delivery_success. Only the last 30 days are kept (dataset/events.ts).
+    path: '/v1/events',
+    collection: 'events',
+    objectName: 'event',
+    searchName: 'events',
+    idPrefixes: ['evt_'],
+    filters: {
+      delivery_success: { kind: 'bool', get: (o) => o.pending_webhooks === 0 },
+      type: { kind: 'custom', build: eventTypeFilter },
+      types: { kind: 'in', get: str('type'), max: 20 },
+    },
   },
 ];
 

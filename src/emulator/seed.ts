@@ -21,6 +21,10 @@ import type { ChargeSeed, PaymentIntentSeed } from './dataset/payments.js';
 import { balanceOf, balanceTransactionShape, payoutShape } from './dataset/payouts-balance.js';
 import { discountShape, subscriptionShape } from './dataset/subscriptions.js';
 import type { DiscountSeed, SubscriptionSeed } from './dataset/subscriptions.js';
+import { eventShape, EVENT_RETENTION_SECONDS } from './dataset/events.js';
+import type { EventSeed } from './dataset/events.js';
+import { promotionCodeShape } from './dataset/promotion-codes.js';
+import type { PromotionCodeSeed } from './dataset/promotion-codes.js';
 import { BUILDER_IDS, DAY, SEED_EPOCH } from './dataset/util.js';
 import { listOrder } from './store.js';
 import { EMPTY_SPECIAL } from './types.js';
@@ -33,6 +37,8 @@ export type { PriceSeed } from './dataset/catalog.js';
 export type { DisputeSeed, RefundSeed } from './dataset/disputes.js';
 export type { InvoiceLineSeed, InvoicePaymentSeed, InvoiceSeed } from './dataset/invoices.js';
 export type { DiscountSeed, SubscriptionItemSeed, SubscriptionSeed } from './dataset/subscriptions.js';
+export type { EventSeed } from './dataset/events.js';
+export type { PromotionCodeSeed } from './dataset/promotion-codes.js';
 
 function testClock(f: Partial<Stripe.TestHelpers.TestClock> = {}): Stripe.TestHelpers.TestClock {
   const created = f.created ?? SEED_EPOCH;
@@ -58,6 +64,8 @@ export const seed = {
   /** The plan object Stripe shows beside a recurring price (subscription items carry both). */
   plan: (price: Stripe.Price): Stripe.Plan => planOf(price),
   coupon: (f?: Partial<Stripe.Coupon>): Stripe.Coupon => couponShape(f),
+  promotionCode: (f?: PromotionCodeSeed): Stripe.PromotionCode => promotionCodeShape(f),
+  event: (f: EventSeed): Stripe.Event => eventShape(f),
   discount: (f?: DiscountSeed): Stripe.Discount => discountShape(f),
   subscription: (f?: SubscriptionSeed): Stripe.Subscription => subscriptionShape(f),
   invoice: (f?: InvoiceSeed): Stripe.Invoice => invoiceShape(f),
@@ -72,8 +80,8 @@ export const seed = {
 };
 
 const SEED_COLLECTIONS = [
-  'customers', 'products', 'prices', 'coupons', 'subscriptions', 'invoices', 'invoicePayments', 'paymentIntents',
-  'charges', 'refunds', 'disputes', 'payouts', 'balanceTransactions', 'testClocks',
+  'customers', 'products', 'prices', 'coupons', 'promotionCodes', 'subscriptions', 'invoices', 'invoicePayments', 'paymentIntents',
+  'charges', 'refunds', 'disputes', 'payouts', 'balanceTransactions', 'events', 'testClocks',
 ] as const;
 
 function setLivemode(v: unknown, livemode: boolean): void {
@@ -111,6 +119,8 @@ export function seededDataset(data: SeedData, base: { mode: Mode; now: number; s
   const livemode = base.mode === 'live';
   setLivemode(copy, livemode);
   const out = sortedCollections(copy);
+  // Stripe keeps events for 30 days: older ones can be neither listed nor retrieved.
+  out.events = out.events.filter((e) => e.created >= base.now - EVENT_RETENTION_SECONDS);
   const currencies = [...new Set(['usd', ...out.balanceTransactions.map((b) => b.currency)])];
   return {
     mode: base.mode,

@@ -285,6 +285,7 @@ function buildFilter(name: string, spec: FilterSpec, v: QueryValue, path: string
     }
     case 'in': {
       if (!Array.isArray(v)) throw invalidRequest('Invalid array', param);
+      if (spec.max !== undefined && v.length > spec.max) throw invalidRequest(`Invalid array: ${param} must have at most ${spec.max} items`, param);
       const vals = new Set(v.map((x, i) => asString(x, `${param}[${i}]`) as string));
       return { pred: (o) => vals.has(spec.get(o) ?? '\u0000') };
     }
@@ -299,6 +300,8 @@ function buildFilter(name: string, spec: FilterSpec, v: QueryValue, path: string
       }
       return { pred: (o) => preds.every((p) => p(o)) };
     }
+    case 'custom':
+      return { pred: spec.build(v, param) };
   }
 }
 
@@ -609,12 +612,13 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     const key = extractKey(req);
     const auth = authenticate(key, keys);
     const mode = auth instanceof ApiError ? null : auth.mode;
-    const rec: RecordedRequest = { method, path, query, mode, at: Date.now(), ...(rawBody ? { body: rawBody } : {}) };
+    const version = typeof req.headers['stripe-version'] === 'string' ? req.headers['stripe-version'] : undefined;
+    const rec: RecordedRequest = { method, path, query, mode, at: Date.now(), ...(rawBody ? { body: rawBody } : {}), ...(version ? { stripeVersion: version } : {}) };
     requests.push(rec);
     const requestId = `req_${randomToken(14)}`;
     const headers: Record<string, string> = {
       'Request-Id': requestId,
-      'Stripe-Version': typeof req.headers['stripe-version'] === 'string' ? req.headers['stripe-version'] : EMULATOR_API_VERSION,
+      'Stripe-Version': version ?? EMULATOR_API_VERSION,
     };
     const idem = req.headers['idempotency-key'];
     if (typeof idem === 'string') headers['Idempotency-Key'] = idem;

@@ -64,6 +64,7 @@ export interface Dataset {
   products: Stripe.Product[];
   prices: Stripe.Price[];
   coupons: Stripe.Coupon[];
+  promotionCodes: Stripe.PromotionCode[];
   discounts: Stripe.Discount[];
   subscriptions: Stripe.Subscription[];
   invoices: Stripe.Invoice[];
@@ -75,6 +76,8 @@ export interface Dataset {
   disputes: Stripe.Dispute[];
   payouts: Stripe.Payout[];
   balanceTransactions: Stripe.BalanceTransaction[];
+  /** What changed in the last 30 days (Stripe keeps no older events), newest first. */
+  events: Stripe.Event[];
   /** Balance transaction id → id of the automatic payout that paid it out (what `?payout=po_…` filters on). */
   paidOutBy: Record<string, string>;
   /** Test clocks (test mode only). Customers, subscriptions and invoices on one carry its id in `test_clock`. */
@@ -123,6 +126,7 @@ export type SeedCollectionName =
   | 'products'
   | 'prices'
   | 'coupons'
+  | 'promotionCodes'
   | 'discounts'
   | 'subscriptions'
   | 'invoices'
@@ -133,6 +137,7 @@ export type SeedCollectionName =
   | 'disputes'
   | 'payouts'
   | 'balanceTransactions'
+  | 'events'
   | 'testClocks';
 
 /**
@@ -187,6 +192,8 @@ export interface RecordedRequest {
   status?: number;
   /** Raw request body (non-GET requests). */
   body?: string;
+  /** The Stripe-Version header the client sent (the API version it pinned), if any. */
+  stripeVersion?: string;
 }
 
 export interface FaultSpec {

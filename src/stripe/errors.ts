@@ -30,6 +30,17 @@ export class ModeMismatchError extends Error {
   }
 }
 
+/**
+ * An id that may be of several kinds (no prefix: a product, price or coupon the account named) that the key may
+ * read as none of them: each kind's 403 named its own permission, and which one applies depends on what the id is.
+ */
+export class RefusedKindsError extends Error {
+  override name = 'RefusedKindsError';
+  constructor(readonly refusals: ReadonlyArray<{ label: string; error: unknown }>) {
+    super(`refused as ${refusals.map((r) => r.label).join(', ')}`);
+  }
+}
+
 /** What the error mapper needs to know about the call that failed. */
 export interface ErrorContext {
   tool: string;
@@ -76,6 +87,7 @@ export function isUnexpectedError(err: unknown): boolean {
     err instanceof SetupError ||
     err instanceof ModeMismatchError ||
     err instanceof StripeDataError ||
+    err instanceof RefusedKindsError ||
     isStripeError(err)
   );
 }
@@ -83,6 +95,7 @@ export function isUnexpectedError(err: unknown): boolean {
 function describe(err: unknown, context: ErrorContext): string {
   if (err instanceof ToolInputError || err instanceof DateInputError) return `Invalid input: ${err.message}`;
   if (err instanceof SetupError || err instanceof ModeMismatchError) return err.message;
+  if (err instanceof RefusedKindsError) return refusedKindsAdvice(err);
   if (err instanceof StripeDataError) {
     return (
       `Stripe's answer holds a value ${context.tool} cannot read: ${err.message}. Stripe's API does not send this, so the answer probably did not come from it: ` +
@@ -162,6 +175,16 @@ function permissionAdvice(err: StripeLikeError, context: ErrorContext): string {
   return (
     `The restricted key is not allowed to make this request, and Stripe did not say which permission is missing: ${err.message ?? ''}${declared} ` +
     `${EDIT_KEY} and set what it needs to Read; \`connections test\` lists what the key lacks.`
+  );
+}
+
+function refusedKindsAdvice(err: RefusedKindsError): string {
+  const named = err.refusals.map(({ label, error }) => ({ label, permission: deniedPermission(error) }));
+  const asked = named.flatMap((n) => (n.permission ? [`'${n.permission}'`] : [])).join(', ');
+  const sets = named.map((n) => `set "${(n.permission && dashboardLabel(n.permission)) ?? n.label}" to Read for a ${n.label}`).join('; ');
+  return (
+    `The restricted key is not allowed to read this id as a ${named.map((n) => n.label).join(', ')}${asked ? ` (Stripe asked for ${asked})` : ''}: ` +
+    `an id without a Stripe prefix can be any of these. ${EDIT_KEY} and set the one it is to Read (${sets}); other tools keep working meanwhile.`
   );
 }
 

@@ -13,10 +13,6 @@ export function cleanText(value: string): string {
   return redactKeysInData(value.replace(HIDDEN, ''));
 }
 
-export function cleanNullableText(value: string | null | undefined): string | null {
-  return value === null || value === undefined ? null : cleanText(value);
-}
-
 /** Cleans every string (keys and values) of a JSON-like value, e.g. metadata or a full Stripe object. */
 export function cleanDeep<T>(value: T): T {
   if (typeof value === 'string') return cleanText(value) as T;

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ToolInputError } from '../stripe/errors.js';
-import { DATE_FORMS, dateRange, type UnixRange } from '../stripe/time.js';
+import { DATE_FORMS } from '../stripe/time.js';
 import { emptyFieldsOptional } from '../stripe/compact/shared.js';
 import { STRIPE_ID } from '../stripe/objects.js';
 import type { Mode } from '../stripe/keys.js';
@@ -102,11 +102,6 @@ export function listOutput(item: z.ZodObject) {
       .describe('With group_by / metrics: the table over every match'),
     data: z.array(z.union([emptyFieldsOptional(item), rawStripeObject])).optional(),
   });
-}
-
-/** Turns `x_after`/`x_before` inputs into a Stripe range filter (`{gte, lt}`), or undefined. */
-export function rangeFilter(after: string | number | undefined, before: string | number | undefined, field: string): UnixRange | undefined {
-  return dateRange(after, before, field);
 }
 
 /**

@@ -1,6 +1,7 @@
 import type Stripe from 'stripe';
 import type { z } from 'zod';
 import type { Mode } from '../stripe/keys.js';
+import type { KnownKind, ObjectKind } from '../stripe/objects.js';
 import type { ReadPermission, ToolPermissions } from '../stripe/permissions.js';
 
 /** What a handler gets besides its arguments: the routed client and the call's cancellation signal. */
@@ -34,6 +35,11 @@ export interface ToolDefinition<Input extends z.ZodObject = z.ZodObject, Output 
    * src/stripe/permissions.ts). Errors, `connections test`, the README's key table and the emulator are held to it.
    */
   permissions: ToolPermissions;
+  /**
+   * The kind of Stripe object the tool lists (id prefixes, Dashboard path, how fetch retrieves one): fetch, the
+   * plain-text search and Dashboard links know a kind only from here. Retrieving one needs the tool's `needs`.
+   */
+  returns?: ObjectKind;
   /** The tool's own arguments; `connection` and `mode` are added by the server for every tool. */
   input: Input;
   /** The result's shape; `connection` and `mode` are added by the server. */
@@ -51,3 +57,16 @@ export function defineTool<Input extends z.ZodObject, Output extends z.ZodObject
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type AnyTool = ToolDefinition<any, any>;
+
+/**
+ * The object kinds the tools declare, in the tools' order (fetch tries custom ids in it), each with the permission
+ * retrieving one needs: the declaring tool's single `needs` entry.
+ */
+export function declaredKinds(tools: readonly AnyTool[]): KnownKind[] {
+  return tools.flatMap((tool) => {
+    if (!tool.returns) return [];
+    const [permission, ...more] = tool.permissions.needs;
+    if (!permission || more.length > 0) throw new Error(`${tool.name} declares an object kind, so it must need exactly one permission`);
+    return [{ ...tool.returns, permission }];
+  });
+}

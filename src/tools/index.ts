@@ -1,4 +1,4 @@
-import type { AnyTool } from './define-tool.js';
+import { declaredKinds, type AnyTool } from './define-tool.js';
 import { listCustomers } from './list-customers.js';
 import { listCharges } from './list-charges.js';
 import { listPaymentIntents } from './list-payment-intents.js';
@@ -10,14 +10,21 @@ import { listRefunds } from './list-refunds.js';
 import { listDisputes } from './list-disputes.js';
 import { listPayouts } from './list-payouts.js';
 import { listBalanceTransactions } from './list-balance-transactions.js';
+import { listCoupons } from './list-coupons.js';
+import { listPromotionCodes } from './list-promotion-codes.js';
+import { listEvents } from './list-events.js';
 import { getBalance } from './get-balance.js';
 import { search } from './search.js';
 import { getMrr } from './get-mrr.js';
 import { getChurn } from './get-churn.js';
-import { fetchObject } from './fetch.js';
+import { defineFetch } from './fetch.js';
 
-/** The catalogue, in the order tools/list shows it. Adding a tool means one file and one line here. */
-export const TOOLS = [
+/**
+ * The tools that list one kind of Stripe object, each declaring that kind beside its name (`returns`). Adding one
+ * means its file and one line here: fetch, plain-text search, Dashboard links, errors, `connections test` and the
+ * README's tables follow from the declaration (test/tools/declarations.test.ts holds them to it).
+ */
+const LIST_TOOLS = [
   listCustomers,
   listCharges,
   listPaymentIntents,
@@ -29,9 +36,13 @@ export const TOOLS = [
   listDisputes,
   listPayouts,
   listBalanceTransactions,
-  getBalance,
-  getMrr,
-  getChurn,
-  search,
-  fetchObject,
+  listCoupons,
+  listPromotionCodes,
+  listEvents,
 ] as const satisfies readonly AnyTool[];
+
+/** Every object kind a tool returns, in the tools' order: what fetch and the plain-text search can open. */
+export const OBJECT_KINDS = declaredKinds(LIST_TOOLS);
+
+/** The catalogue, in the order tools/list shows it. */
+export const TOOLS = [...LIST_TOOLS, getBalance, getMrr, getChurn, search, defineFetch(OBJECT_KINDS)] as const satisfies readonly AnyTool[];

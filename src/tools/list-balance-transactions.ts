@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { compactBalanceTransaction, compactBalanceTransactionSchema, balanceTransactionFacets } from '../stripe/compact/balance-transaction.js';
+import { dateRange } from '../stripe/time.js';
 import { defineTool } from './define-tool.js';
-import { aggregateInput, createdRangeInput, listInput, listOutput, listPage, rangeFilter } from './common.js';
+import { aggregateInput, createdRangeInput, listInput, listOutput, listPage } from './common.js';
 
 /** Balance transaction types Stripe documents (stripe 23.x types). */
 export const BALANCE_TRANSACTION_TYPES = [
@@ -22,6 +23,11 @@ const objectId = (what: string) =>
 export const listBalanceTransactions = defineTool({
   name: 'list_balance_transactions',
   permissions: { needs: ['rak_balance_transaction_source_read'], mayUse: [] },
+  returns: {
+    object: 'balance_transaction', label: 'balance transaction', idPrefixes: ['txn_'], dashboardPath: 'balance/history',
+    retrieve: (stripe, id) => stripe.balanceTransactions.retrieve(id), compact: compactBalanceTransaction,
+    title: (c) => `Balance transaction · ${c.type} · ${c.amount} ${String(c.currency).toUpperCase()} (fee ${c.fee}, net ${c.net})`,
+  },
   title: 'List balance transactions',
   description: [
     'Lists every movement of the Stripe balance (the ledger), newest first: id, amount, fee, net (amount − fee), currency, type, reporting_category, status (available or pending), available_on and created (ISO 8601 UTC), source id, description, fee_details, exchange_rate.',
@@ -44,7 +50,7 @@ export const listBalanceTransactions = defineTool({
   }),
   output: listOutput(compactBalanceTransactionSchema),
   handler: async (args, ctx) => {
-    const created = rangeFilter(args.created_after, args.created_before, 'created');
+    const created = dateRange(args.created_after, args.created_before, 'created');
     return listPage({
       ctx,
       object: 'balance_transaction',

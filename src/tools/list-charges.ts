@@ -1,12 +1,18 @@
 import { z } from 'zod';
 import type Stripe from 'stripe';
 import { compactCharge, compactChargeSchema, chargeFacets } from '../stripe/compact/charge.js';
+import { amountTitle } from '../stripe/objects.js';
+import { dateRange } from '../stripe/time.js';
 import { defineTool } from './define-tool.js';
-import { aggregateInput, createdRangeInput, listInput, listOutput, listPage, rangeFilter, requireNonEmpty } from './common.js';
+import { aggregateInput, createdRangeInput, listInput, listOutput, listPage, requireNonEmpty } from './common.js';
 
 export const listCharges = defineTool({
   name: 'list_charges',
   permissions: { needs: ['rak_charge_read'], mayUse: [] },
+  returns: {
+    object: 'charge', label: 'charge', idPrefixes: ['ch_', 'py_'], dashboardPath: 'payments',
+    retrieve: (stripe, id) => stripe.charges.retrieve(id), compact: compactCharge, title: amountTitle('Charge'),
+  },
   title: 'List charges',
   description: [
     'Lists Stripe charges (each payment attempt, failed ones included), newest first: amount, captured, refunded, currency, status, failure code/message and outcome (why declined, risk level), customer, payment intent, balance transaction, card brand/last4, created (ISO 8601 UTC), metadata.',
@@ -29,7 +35,7 @@ export const listCharges = defineTool({
   handler: async (args, ctx) => {
     requireNonEmpty(args.customer, 'customer');
     requireNonEmpty(args.payment_intent, 'payment_intent');
-    const created = rangeFilter(args.created_after, args.created_before, 'created');
+    const created = dateRange(args.created_after, args.created_before, 'created');
     const filtered = args.status !== undefined || args.refunded !== undefined || args.disputed !== undefined;
     const keep = (charge: Stripe.Charge) =>
       (args.status === undefined || charge.status === args.status) &&

@@ -1,11 +1,19 @@
 import { z } from 'zod';
+import type Stripe from 'stripe';
 import { compactCustomer, compactCustomerSchema, customerFacets } from '../stripe/compact/customer.js';
+import { dateRange } from '../stripe/time.js';
 import { defineTool } from './define-tool.js';
-import { aggregateInput, createdRangeInput, listInput, listOutput, listPage, rangeFilter, withTestClockNote } from './common.js';
+import { aggregateInput, createdRangeInput, listInput, listOutput, listPage, withTestClockNote } from './common.js';
 
 export const listCustomers = defineTool({
   name: 'list_customers',
   permissions: { needs: ['rak_customer_read'], mayUse: [] },
+  returns: {
+    object: 'customer', label: 'customer', idPrefixes: ['cus_'], dashboardPath: 'customers',
+    retrieve: (stripe, id) => stripe.customers.retrieve(id) as Promise<Stripe.Customer>,
+    compact: compactCustomer,
+    title: (c) => `Customer ${[c.name, c.email ? `<${c.email}>` : null].filter(Boolean).join(' ') || c.id}`,
+  },
   title: 'List customers',
   description: [
     'Lists Stripe customers, newest first: id, name, email, phone, description, created (ISO 8601 UTC), currency, balance, delinquent, country, metadata (detail "full" adds the rest, such as the default payment method).',
@@ -22,7 +30,7 @@ export const listCustomers = defineTool({
   }),
   output: listOutput(compactCustomerSchema),
   handler: async (args, ctx) => {
-    const created = rangeFilter(args.created_after, args.created_before, 'created');
+    const created = dateRange(args.created_after, args.created_before, 'created');
     const answer = await listPage({
       ctx,
       object: 'customer',

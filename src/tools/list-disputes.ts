@@ -1,8 +1,10 @@
 import { z } from 'zod';
 import type Stripe from 'stripe';
 import { compactDispute, compactDisputeSchema, disputeFacets } from '../stripe/compact/dispute.js';
+import { amountTitle } from '../stripe/objects.js';
+import { dateRange } from '../stripe/time.js';
 import { defineTool } from './define-tool.js';
-import { aggregateInput, createdRangeInput, listInput, listOutput, listPage, rangeFilter, requireNonEmpty } from './common.js';
+import { aggregateInput, createdRangeInput, listInput, listOutput, listPage, requireNonEmpty } from './common.js';
 
 const STATUSES = [
   'warning_needs_response',
@@ -20,6 +22,10 @@ const STATUSES = [
 export const listDisputes = defineTool({
   name: 'list_disputes',
   permissions: { needs: ['rak_dispute_read'], mayUse: [] },
+  returns: {
+    object: 'dispute', label: 'dispute', idPrefixes: ['dp_', 'du_'], dashboardPath: 'disputes',
+    retrieve: (stripe, id) => stripe.disputes.retrieve(id), compact: compactDispute, title: amountTitle('Dispute'),
+  },
   title: 'List disputes',
   description: [
     'Lists Stripe disputes (chargebacks and inquiries), newest first: amount, currency, status, reason, disputed charge and payment intent, created, evidence due date (ISO 8601 UTC), whether evidence was given or is past due, whether the charge can still be refunded, balance transaction ids.',
@@ -40,7 +46,7 @@ export const listDisputes = defineTool({
   handler: async (args, ctx) => {
     requireNonEmpty(args.charge, 'charge');
     requireNonEmpty(args.payment_intent, 'payment_intent');
-    const created = rangeFilter(args.created_after, args.created_before, 'created');
+    const created = dateRange(args.created_after, args.created_before, 'created');
     const status = args.status;
     return listPage({
       ctx,

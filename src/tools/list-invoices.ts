@@ -1,11 +1,17 @@
 import { z } from 'zod';
 import { compactInvoice, compactInvoiceSchema, invoiceFacets } from '../stripe/compact/invoice.js';
+import { dateRange } from '../stripe/time.js';
 import { defineTool } from './define-tool.js';
-import { aggregateInput, createdRangeInput, dateInput, listInput, listOutput, listPage, rangeFilter, requireNonEmpty } from './common.js';
+import { aggregateInput, createdRangeInput, dateInput, listInput, listOutput, listPage, requireNonEmpty } from './common.js';
 
 export const listInvoices = defineTool({
   name: 'list_invoices',
   permissions: { needs: ['rak_invoice_read'], mayUse: [] },
+  returns: {
+    object: 'invoice', label: 'invoice', idPrefixes: ['in_'], dashboardPath: 'invoices',
+    retrieve: (stripe, id) => stripe.invoices.retrieve(id), compact: compactInvoice,
+    title: (c) => [`Invoice ${c.number ?? c.id}`, c.total && c.currency ? `${c.total} ${String(c.currency).toUpperCase()}` : null, c.status].filter(Boolean).join(' · '),
+  },
   title: 'List invoices',
   description: [
     'Lists Stripe invoices, newest first: number, status, amount due/paid/remaining, subtotal, discount, tax, total, currency, customer (id, email, name), subscription, billing reason, created, due date, period, paid_at (ISO 8601 UTC), payment attempts, hosted link, the first line items.',
@@ -32,8 +38,8 @@ export const listInvoices = defineTool({
   handler: async (args, ctx) => {
     requireNonEmpty(args.customer, 'customer');
     requireNonEmpty(args.subscription, 'subscription');
-    const created = rangeFilter(args.created_after, args.created_before, 'created');
-    const due = rangeFilter(args.due_after, args.due_before, 'due');
+    const created = dateRange(args.created_after, args.created_before, 'created');
+    const due = dateRange(args.due_after, args.due_before, 'due');
     return listPage({
       ctx,
       object: 'invoice',
@@ -41,7 +47,6 @@ export const listInvoices = defineTool({
       compact: compactInvoice,
       facets: invoiceFacets,
       created,
-      // The stripe package turns *_decimal fields into Decimal objects (not JSON): a JSON copy restores Stripe's strings.
       fetchPage: (page) =>
         ctx.stripe.invoices.list({
           ...page,

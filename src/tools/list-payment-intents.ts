@@ -1,8 +1,10 @@
 import { z } from 'zod';
 import type Stripe from 'stripe';
 import { compactPaymentIntent, compactPaymentIntentSchema, paymentIntentFacets } from '../stripe/compact/payment-intent.js';
+import { amountTitle } from '../stripe/objects.js';
+import { dateRange } from '../stripe/time.js';
 import { defineTool } from './define-tool.js';
-import { aggregateInput, createdRangeInput, listInput, listOutput, listPage, rangeFilter, requireNonEmpty } from './common.js';
+import { aggregateInput, createdRangeInput, listInput, listOutput, listPage, requireNonEmpty } from './common.js';
 
 const STATUSES = [
   'requires_payment_method',
@@ -18,6 +20,10 @@ const STATUSES = [
 export const listPaymentIntents = defineTool({
   name: 'list_payment_intents',
   permissions: { needs: ['rak_payment_intent_read'], mayUse: [] },
+  returns: {
+    object: 'payment_intent', label: 'payment intent', idPrefixes: ['pi_'], dashboardPath: 'payments',
+    retrieve: (stripe, id) => stripe.paymentIntents.retrieve(id), compact: compactPaymentIntent, title: amountTitle('Payment'),
+  },
   title: 'List payment intents',
   description: [
     'Lists Stripe payment intents (one per payment a customer is asked to make, across retries), newest first: amount, amount received, currency, status, last payment error (code, decline code, message), latest charge, customer, created (ISO 8601 UTC), metadata.',
@@ -39,7 +45,7 @@ export const listPaymentIntents = defineTool({
   output: listOutput(compactPaymentIntentSchema),
   handler: async (args, ctx) => {
     requireNonEmpty(args.customer, 'customer');
-    const created = rangeFilter(args.created_after, args.created_before, 'created');
+    const created = dateRange(args.created_after, args.created_before, 'created');
     const status = args.status;
     const keep = (intent: Stripe.PaymentIntent) =>
       status === 'failed' ? intent.last_payment_error !== null && intent.last_payment_error !== undefined && intent.status !== 'succeeded' : intent.status === status;

@@ -1,13 +1,19 @@
 import { z } from 'zod';
 import { compactPayout, compactPayoutSchema, payoutFacets } from '../stripe/compact/payout.js';
+import { amountTitle } from '../stripe/objects.js';
+import { dateRange } from '../stripe/time.js';
 import { defineTool } from './define-tool.js';
-import { aggregateInput, createdRangeInput, dateInput, listInput, listOutput, listPage, rangeFilter } from './common.js';
+import { aggregateInput, createdRangeInput, dateInput, listInput, listOutput, listPage } from './common.js';
 
 export const PAYOUT_STATUSES = ['paid', 'pending', 'in_transit', 'canceled', 'failed'] as const;
 
 export const listPayouts = defineTool({
   name: 'list_payouts',
   permissions: { needs: ['rak_payout_read'], mayUse: [] },
+  returns: {
+    object: 'payout', label: 'payout', idPrefixes: ['po_'], dashboardPath: 'payouts',
+    retrieve: (stripe, id) => stripe.payouts.retrieve(id), compact: compactPayout, title: amountTitle('Payout'),
+  },
   title: 'List payouts',
   description: [
     'Lists payouts from the Stripe balance to the bank account or card, newest first: id, amount, currency, status, arrival_date and created (ISO 8601 UTC), method (standard or instant), type, automatic, destination id, failure_code and failure_message, balance_transaction id, description, statement_descriptor.',
@@ -25,8 +31,8 @@ export const listPayouts = defineTool({
   }),
   output: listOutput(compactPayoutSchema),
   handler: async (args, ctx) => {
-    const arrival = rangeFilter(args.arrival_after, args.arrival_before, 'arrival');
-    const created = rangeFilter(args.created_after, args.created_before, 'created');
+    const arrival = dateRange(args.arrival_after, args.arrival_before, 'arrival');
+    const created = dateRange(args.created_after, args.created_before, 'created');
     return listPage({
       ctx,
       object: 'payout',

@@ -2,12 +2,18 @@ import { z } from 'zod';
 import type Stripe from 'stripe';
 import { compactPrice, compactPriceSchema, priceFacets } from '../stripe/compact/price.js';
 import { ToolInputError } from '../stripe/errors.js';
+import { dateRange } from '../stripe/time.js';
 import { defineTool } from './define-tool.js';
-import { aggregateInput, createdRangeInput, listInput, listOutput, listPage, rangeFilter, requireNonEmpty } from './common.js';
+import { aggregateInput, createdRangeInput, listInput, listOutput, listPage, requireNonEmpty } from './common.js';
 
 export const listPrices = defineTool({
   name: 'list_prices',
   permissions: { needs: ['rak_plan_read'], mayUse: [] },
+  returns: {
+    object: 'price', aliases: ['plan'], label: 'price', idPrefixes: ['price_', 'plan_'], customIds: true, dashboardPath: 'prices',
+    retrieve: (stripe, id) => stripe.prices.retrieve(id), compact: compactPrice,
+    title: (c) => ['Price', c.nickname, c.unit_amount && c.currency ? `${c.unit_amount} ${String(c.currency).toUpperCase()}${c.interval ? `/${c.interval}` : ''}` : null].filter(Boolean).join(' · '),
+  },
   title: 'List prices',
   description: [
     'Lists Stripe prices (what a product costs), newest first: id, product id, active, currency, unit_amount, type (one_time or recurring), interval and interval_count, usage_type (licensed or metered), billing_scheme, nickname, lookup_key, tax_behavior, created (ISO 8601 UTC), metadata.',
@@ -36,7 +42,7 @@ export const listPrices = defineTool({
     if (args.recurring_interval && args.type === 'one_time') {
       throw new ToolInputError('recurring_interval only applies to recurring prices; drop it or set type to "recurring".');
     }
-    const created = rangeFilter(args.created_after, args.created_before, 'created');
+    const created = dateRange(args.created_after, args.created_before, 'created');
     const params: Stripe.PriceListParams = {
       ...(args.product ? { product: args.product.trim() } : {}),
       ...(args.type ? { type: args.type } : {}),

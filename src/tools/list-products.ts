@@ -1,11 +1,17 @@
 import { z } from 'zod';
 import { compactProduct, compactProductSchema, productFacets } from '../stripe/compact/product.js';
+import { dateRange } from '../stripe/time.js';
 import { defineTool } from './define-tool.js';
-import { aggregateInput, createdRangeInput, listInput, listOutput, listPage, rangeFilter } from './common.js';
+import { aggregateInput, createdRangeInput, listInput, listOutput, listPage } from './common.js';
 
 export const listProducts = defineTool({
   name: 'list_products',
   permissions: { needs: ['rak_product_read'], mayUse: [] },
+  returns: {
+    object: 'product', label: 'product', idPrefixes: ['prod_'], customIds: true, dashboardPath: 'products',
+    retrieve: (stripe, id) => stripe.products.retrieve(id), compact: compactProduct,
+    title: (c) => `Product ${c.name ?? c.id}${c.active === false ? ' (archived)' : ''}`,
+  },
   title: 'List products',
   description: [
     'Lists Stripe products (what is sold), newest first: id, name, description, active, default price id, type, unit label, url, created and updated (ISO 8601 UTC), metadata.',
@@ -22,7 +28,7 @@ export const listProducts = defineTool({
   }),
   output: listOutput(compactProductSchema),
   handler: async (args, ctx) => {
-    const created = rangeFilter(args.created_after, args.created_before, 'created');
+    const created = dateRange(args.created_after, args.created_before, 'created');
     return listPage({
       ctx,
       object: 'product',

@@ -1,11 +1,17 @@
 import { z } from 'zod';
 import { compactRefund, compactRefundSchema, refundFacets } from '../stripe/compact/refund.js';
+import { amountTitle } from '../stripe/objects.js';
+import { dateRange } from '../stripe/time.js';
 import { defineTool } from './define-tool.js';
-import { aggregateInput, createdRangeInput, listInput, listOutput, listPage, rangeFilter, requireNonEmpty } from './common.js';
+import { aggregateInput, createdRangeInput, listInput, listOutput, listPage, requireNonEmpty } from './common.js';
 
 export const listRefunds = defineTool({
   name: 'list_refunds',
   permissions: { needs: ['rak_refund_read'], mayUse: [] },
+  returns: {
+    object: 'refund', label: 'refund', idPrefixes: ['re_', 'pyr_'], dashboardPath: 'refunds',
+    retrieve: (stripe, id) => stripe.refunds.retrieve(id), compact: compactRefund, title: amountTitle('Refund'),
+  },
   title: 'List refunds',
   description: [
     'Lists Stripe refunds, newest first: amount, currency, status (pending, succeeded, failed, canceled, requires_action), reason, failure reason, the refunded charge and payment intent, customer, balance transaction, created (ISO 8601 UTC), metadata.',
@@ -25,7 +31,7 @@ export const listRefunds = defineTool({
   handler: async (args, ctx) => {
     requireNonEmpty(args.charge, 'charge');
     requireNonEmpty(args.payment_intent, 'payment_intent');
-    const created = rangeFilter(args.created_after, args.created_before, 'created');
+    const created = dateRange(args.created_after, args.created_before, 'created');
     return listPage({
       ctx,
       object: 'refund',

@@ -1,13 +1,19 @@
 import { z } from 'zod';
 import { compactSubscription, compactSubscriptionSchema, subscriptionFacets } from '../stripe/compact/subscription.js';
+import { dateRange } from '../stripe/time.js';
 import { defineTool } from './define-tool.js';
-import { aggregateInput, createdRangeInput, listInput, listOutput, listPage, rangeFilter, requireNonEmpty, withTestClockNote } from './common.js';
+import { aggregateInput, createdRangeInput, listInput, listOutput, listPage, requireNonEmpty, withTestClockNote } from './common.js';
 
 const STATUSES = ['active', 'past_due', 'unpaid', 'canceled', 'incomplete', 'incomplete_expired', 'trialing', 'paused', 'ended', 'all'] as const;
 
 export const listSubscriptions = defineTool({
   name: 'list_subscriptions',
   permissions: { needs: ['rak_subscription_read'], mayUse: [] },
+  returns: {
+    object: 'subscription', label: 'subscription', idPrefixes: ['sub_'], dashboardPath: 'subscriptions',
+    retrieve: (stripe, id) => stripe.subscriptions.retrieve(id, { expand: ['discounts'] }), compact: compactSubscription,
+    title: (c) => `Subscription ${c.id} · ${c.status} · customer ${c.customer}`,
+  },
   title: 'List subscriptions',
   description: [
     'Lists Stripe subscriptions, newest first: status, customer, items (price, product, unit amount, interval, quantity, current period), cancellation (cancel_at_period_end, cancel_at, canceled_at, ended_at, reason), trial, start, created (ISO 8601 UTC), discounts (coupon id, end), latest invoice, metadata.',
@@ -31,7 +37,7 @@ export const listSubscriptions = defineTool({
   handler: async (args, ctx) => {
     requireNonEmpty(args.customer, 'customer');
     requireNonEmpty(args.price, 'price');
-    const created = rangeFilter(args.created_after, args.created_before, 'created');
+    const created = dateRange(args.created_after, args.created_before, 'created');
     const answer = await listPage({
       ctx,
       object: 'subscription',
@@ -39,7 +45,6 @@ export const listSubscriptions = defineTool({
       compact: compactSubscription,
       facets: subscriptionFacets,
       created,
-      // The stripe package turns *_decimal fields into Decimal objects (not JSON): a JSON copy restores Stripe's strings.
       fetchPage: (page) =>
         ctx.stripe.subscriptions.list({
           ...page,

@@ -12,7 +12,7 @@ import { FileStore } from '../../src/connections/file-store.js';
 import { readMetadata } from '../../src/connections/metadata.js';
 import { resolveHome } from '../../src/connections/paths.js';
 import { canaryKey } from '../helpers/spawn.js';
-import { CHECKED_TOOLS } from '../../src/connections/tool-check.js';
+import { CHECKED_TOOLS } from '../../src/cli/tool-probes.js';
 import { cliEnv, expectNoKey, expectNoKeyInResult, makeHome, runCli, storeEnv, type CliResult } from '../connections/helpers.js';
 
 const ALL_READ = [

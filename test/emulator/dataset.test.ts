@@ -84,6 +84,8 @@ describeWithShared('shapes match Stripe', FIXTURES, () => {
     ['price', test.prices as unknown as Array<Record<string, unknown>>],
     ['product', test.products as unknown as Array<Record<string, unknown>>],
     ['coupon', test.coupons as unknown as Array<Record<string, unknown>>],
+    ['promotion_code', test.promotionCodes as unknown as Array<Record<string, unknown>>],
+    ['event', test.events as unknown as Array<Record<string, unknown>>],
     ['discount', test.discounts as unknown as Array<Record<string, unknown>>],
     ['balance', [test.balance as unknown as Record<string, unknown>]],
     ['account', [test.account as unknown as Record<string, unknown>]],
@@ -140,10 +142,12 @@ describeWithShared('shapes match Stripe', FIXTURES, () => {
       [/^prod_[A-Za-z0-9]{14}$/, test.products.map((c) => c.id).filter((id) => id !== test.special.customIdProduct)],
       [/^price_1[A-Za-z0-9]{23}$/, test.prices.map((c) => c.id).filter((id) => id !== test.special.customIdPrice)],
       [/^clock_1[A-Za-z0-9]{23}$/, test.testClocks.map((c) => c.id)],
+      [/^promo_1[A-Za-z0-9]{23}$/, test.promotionCodes.map((c) => c.id)],
+      [/^evt_1[A-Za-z0-9]{23}$/, test.events.map((c) => c.id)],
       [/^acct_1[A-Za-z0-9]{15}$/, [test.account.id]],
     ];
     for (const [re, list] of patterns) for (const id of list) expect(id).toMatch(re);
-    const all = [test.customers, test.charges, test.paymentIntents, test.invoices, test.subscriptions, test.balanceTransactions, test.payouts, test.refunds, test.disputes].flatMap((c) => c.map((o) => o.id));
+    const all = [test.customers, test.charges, test.paymentIntents, test.invoices, test.subscriptions, test.balanceTransactions, test.payouts, test.refunds, test.disputes, test.promotionCodes, test.events].flatMap((c) => c.map((o) => o.id));
     expect(new Set(all).size).toBe(all.length);
   });
 

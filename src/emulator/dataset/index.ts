@@ -21,6 +21,8 @@ import type Stripe from 'stripe';
 import type { Dataset, DatasetSize, Mode } from '../types.js';
 import { accountOf } from './account.js';
 import { buildDemo } from './demo.js';
+import { buildEvents } from './events.js';
+import { buildPromotionCodes } from './promotion-codes.js';
 import { buildCatalog } from './catalog.js';
 import { buildCustomers } from './customers.js';
 import { buildRefundsAndDisputes } from './disputes.js';
@@ -53,10 +55,17 @@ function run(g: Generator): Dataset {
   return collect(g);
 }
 
+/** Objects derived from the finished business, each from its own random stream (the business stays the same). */
+function derived(g: Generator): Pick<Dataset, 'promotionCodes' | 'events'> {
+  const promotionCodes = buildPromotionCodes(g);
+  return { promotionCodes, events: buildEvents(g, promotionCodes) };
+}
+
 /** The generator's collections in Stripe's list order: newest first, ties by id descending. */
 function collect(g: Generator): Dataset {
   const sortDesc = <T extends { created: number; id: string }>(a: T[]): T[] => a.sort(byCreatedDesc);
   for (const ch of g.charges) if (ch.refunds) ch.refunds.data.sort(byCreatedDesc);
+  const { promotionCodes, events } = derived(g);
   return {
     mode: g.mode,
     now: g.now,
@@ -67,6 +76,7 @@ function collect(g: Generator): Dataset {
     products: sortDesc(g.products),
     prices: sortDesc(g.prices),
     coupons: sortDesc(g.coupons),
+    promotionCodes: sortDesc(promotionCodes),
     discounts: g.discounts.sort((a, b) => b.start - a.start || (a.id < b.id ? 1 : -1)),
     subscriptions: sortDesc(g.subscriptions),
     invoices: sortDesc(g.invoices),
@@ -77,6 +87,7 @@ function collect(g: Generator): Dataset {
     disputes: sortDesc(g.disputes),
     payouts: sortDesc(g.payouts),
     balanceTransactions: sortDesc(g.bts),
+    events: sortDesc(events),
     paidOutBy: g.paidOutBy,
     testClocks: sortDesc(g.testClocks),
     special: g.special,

@@ -23,7 +23,6 @@ export interface Access {
 }
 
 /** The OAuth scopes: `stripe.test.read` / `stripe.live.read` for every connection, `…:NAME` for one. */
-export const SCOPE_PREFIX = 'stripe.';
 export const scopeFor = (mode: Mode, connection?: string | null): string => `stripe.${mode}.read${connection ? `:${connection}` : ''}`;
 
 /** Reads the grants out of OAuth scopes; scopes that are not ours are ignored. */

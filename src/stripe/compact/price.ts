@@ -51,7 +51,7 @@ export function minorDecimalToMajor(value: string, currency: string): string {
 /** unit_amount when Stripe gives one, else unit_amount_decimal (sub-cent prices), else null (tiered, custom). */
 export function priceUnitAmount(price: Pick<Stripe.Price, 'unit_amount' | 'unit_amount_decimal' | 'currency'>): string | null {
   if (price.unit_amount !== null && price.unit_amount !== undefined) return money(price.unit_amount, price.currency);
-  // The stripe package turns unit_amount_decimal into a Decimal object; a plain JSON copy has a string.
+  // The stripe package turns unit_amount_decimal into a Decimal object: String() gives Stripe's decimal string back.
   const decimal = price.unit_amount_decimal as unknown;
   if (decimal === null || decimal === undefined || !price.currency) return null;
   return minorDecimalToMajor(String(decimal), price.currency);

@@ -1,7 +1,10 @@
 import type Stripe from 'stripe';
 import type { Mode } from '../../stripe/keys.js';
-import { dashboardUrl, kindOfObject, objectKindOf } from '../../stripe/objects.js';
+import { dashboardUrl, kindOfId, kindOfObject } from '../../stripe/objects.js';
+// Read at call time only (the catalogue imports this module): the kinds the tools declare.
+import { OBJECT_KINDS } from '../index.js';
 import { assertMode } from './mode.js';
+import { retrieveIfExists } from './retrieve.js';
 import { currencyExponent } from '../../stripe/money.js';
 
 /** One hit as ChatGPT's deep research expects it: id, title, url. */
@@ -83,17 +86,13 @@ export function freeTextQueries(text: string): Array<[keyof typeof SEARCHERS, st
  */
 export async function searchFreeText(stripe: Stripe, mode: Mode, connection: string, text: string, limit: number): Promise<FreeTextHit[]> {
   const trimmed = text.trim();
-  const kind = objectKindOf(trimmed);
+  const kind = kindOfId(OBJECT_KINDS, trimmed);
   if (kind && /^[a-z]+_[A-Za-z0-9_]+$/.test(trimmed)) {
     // A search that names an id that does not exist has no results; it is not an error.
-    // A 404 our HTTP layer made of an answer that is not Stripe's (answer.ts codes) is not "no such object".
-    const object = await kind.retrieve(stripe, trimmed).catch((err: { statusCode?: number; code?: string }) => {
-      if (err?.statusCode === 404 && !err.code?.startsWith('stripe_readonly_mcp_')) return null;
-      throw err;
-    });
+    const { object } = await retrieveIfExists(() => kind.retrieve(stripe, trimmed));
     if (!object) return [];
     assertMode([object], { mode, connection });
-    return [{ id: object.id, title: kind.title(kind.compact(object)), url: dashboardUrl(object.id, mode) }];
+    return [{ id: object.id, title: kind.title(kind.compact(object)), url: dashboardUrl(object.id, mode, kind) }];
   }
   const queries = freeTextQueries(trimmed);
   const pages = await Promise.all(queries.map(([resource, query]) => SEARCHERS[resource](stripe, query, limit)));
@@ -104,7 +103,7 @@ export async function searchFreeText(stripe: Stripe, mode: Mode, connection: str
     for (const object of page.data) {
       // amount:4900 also finds 49.00 JPY; keep the hits whose amount in their own currency is the number asked for.
       if (byAmount && !amountMatches(object as { amount?: unknown; currency?: unknown }, trimmed)) continue;
-      const objectKind = kindOfObject(object); // by `object`: custom product/price ids carry no prefix
+      const objectKind = kindOfObject(OBJECT_KINDS, object); // by `object`: custom product/price ids carry no prefix
       if (!objectKind) continue;
       hits.push({ id: object.id, title: objectKind.title(objectKind.compact(object)), url: dashboardUrl(object.id, mode, objectKind) });
     }

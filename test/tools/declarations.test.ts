@@ -1,6 +1,7 @@
 /**
- * One place for a tool's permissions: each tool's declaration (defineTool's `permissions`) is what the README's key
- * table shows, what the emulator (standing in for Stripe) actually asks of a restricted key, and what errors name.
+ * One place for a tool's facts: each tool's declaration (defineTool's `permissions` and `returns`) is what the
+ * README's tables show, what the emulator (standing in for Stripe) actually asks of a restricted key and serves
+ * under which id prefixes, what fetch opens, and what errors name.
  */
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -8,14 +9,15 @@ import { z } from 'zod';
 import { InMemoryTransport } from '@modelcontextprotocol/server';
 import { Client } from '@modelcontextprotocol/client';
 import { EMULATOR_PERMISSIONS, EXPANSION_PERMISSIONS } from '../../src/emulator/permissions.js';
+import { RESOURCES } from '../../src/emulator/resources.js';
 import type { Dataset } from '../../src/emulator/index.js';
 import { StaticRouter } from '../../src/connections/router.js';
 import { createMcpServer } from '../../src/server/create-server.js';
 import { describeError } from '../../src/stripe/errors.js';
 import { declaredPermissions, READ_PERMISSION_LABELS, type ReadPermission, type ToolPermissions } from '../../src/stripe/permissions.js';
 import { defineTool, type AnyTool } from '../../src/tools/define-tool.js';
-import { TOOLS } from '../../src/tools/index.js';
-import { minimalArguments } from '../../src/connections/tool-check.js';
+import { OBJECT_KINDS, TOOLS } from '../../src/tools/index.js';
+import { minimalArguments } from '../../src/cli/tool-probes.js';
 import { SEARCH_RESOURCES } from '../../src/tools/search.js';
 import { startHarness, type Harness } from '../helpers/harness.js';
 
@@ -48,6 +50,26 @@ describe('the declarations', () => {
     expect(readme.includes(table), `README.md must contain this table (rendered from TOOLS):\n\n${table}\n`).toBe(true);
   });
 
+  it('are the README\'s tool table: one row per tool, in order, and fetch names exactly the declared id prefixes', () => {
+    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+    const section = readme.slice(readme.indexOf('| Tool | Filters'));
+    const table = section.split('\n');
+    const rows = table.slice(2, table.findIndex((line) => !line.startsWith('|')));
+    expect(rows.map((row) => /^\| `([a-z_]+)`/.exec(row)?.[1])).toEqual(TOOLS.map((t) => t.name));
+    const fetchRow = rows.find((row) => row.startsWith('| `fetch`'))!;
+    const prefixes = [...fetchRow.matchAll(/`([a-z]+_)`/g)].map((m) => m[1]);
+    expect(prefixes).toEqual(OBJECT_KINDS.flatMap((k) => k.idPrefixes));
+  });
+
+  it('are what the emulator serves: each kind under its own id prefixes, behind the permission its tool declares', () => {
+    for (const kind of OBJECT_KINDS) {
+      const resource = RESOURCES.find((r) => r.objectName === kind.object);
+      expect(resource, `the emulator serves no ${kind.object}`).toBeDefined();
+      expect(resource!.idPrefixes, kind.object).toEqual(kind.idPrefixes);
+      expect(EMULATOR_PERMISSIONS[resource!.path], kind.object).toBe(kind.permission);
+    }
+  });
+
   it('name only permissions the emulator enforces, and every endpoint permission is some tool\'s', () => {
     const enforced = new Set([...Object.values(EMULATOR_PERMISSIONS), ...Object.values(EXPANSION_PERMISSIONS)]);
     const declared = new Set(TOOLS.flatMap((t) => declaredPermissions(t.permissions)));
@@ -57,11 +79,8 @@ describe('the declarations', () => {
   });
 });
 
-/** Dataset collection of each kind fetch opens (a kind's id is taken from it). */
-const COLLECTION_OF: Record<string, keyof Dataset> = {
-  customer: 'customers', charge: 'charges', payment_intent: 'paymentIntents', invoice: 'invoices', subscription: 'subscriptions',
-  product: 'products', price: 'prices', refund: 'refunds', dispute: 'disputes', payout: 'payouts', balance_transaction: 'balanceTransactions',
-};
+/** Dataset collection of each kind fetch opens (a kind's id is taken from it), from the emulator's resources. */
+const collectionOf = (kind: string) => RESOURCES.find((r) => r.objectName === kind)!.collection as keyof Dataset;
 
 interface Case {
   tool: AnyTool;
@@ -84,8 +103,9 @@ function cases(ds: Dataset): Case[] {
       out.push({ tool, what: 'plain-text search', args: { query: '100' }, needs: [...p.needs, ...p.byChoice!.otherwise!.permissions] });
     } else if (tool.name === 'fetch') {
       for (const [kind, permission] of Object.entries(p.byChoice!.permissions)) {
-        const object = (ds[COLLECTION_OF[kind]!] as Array<{ id: string }>)[0]!;
-        out.push({ tool, what: `fetch a ${kind}`, args: { id: object.id }, needs: [...p.needs, permission] });
+        const object = (ds[collectionOf(kind)] as Array<{ id: string }>)[0];
+        expect(object, `the emulator's dataset has no ${kind}`).toBeDefined();
+        out.push({ tool, what: `fetch a ${kind}`, args: { id: object!.id }, needs: [...p.needs, permission] });
       }
     } else {
       out.push({ tool, what: tool.name, args: minimalArguments(tool)!, needs: [...p.needs] });

@@ -1,0 +1,38 @@
+import { z } from 'zod';
+import { compactCoupon, compactCouponSchema, couponFacets } from '../stripe/compact/coupon.js';
+import { dateRange } from '../stripe/time.js';
+import { defineTool } from './define-tool.js';
+import { aggregateInput, createdRangeInput, listInput, listOutput, listPage } from './common.js';
+
+// GET /v1/coupons takes only created and paging (docs.stripe.com/api/coupons/list); Coupons: Read is rak_coupon_read.
+export const listCoupons = defineTool({
+  name: 'list_coupons',
+  permissions: { needs: ['rak_coupon_read'], mayUse: [] },
+  returns: {
+    object: 'coupon', label: 'coupon', idPrefixes: [], customIds: true, dashboardPath: 'coupons',
+    retrieve: (stripe, id) => stripe.coupons.retrieve(id), compact: compactCoupon,
+    title: (c) => ['Coupon', c.name ?? c.id, c.percent_off != null ? `${c.percent_off}% off` : c.amount_off ? `${c.amount_off} ${String(c.currency).toUpperCase()} off` : null, c.duration].filter(Boolean).join(' · '),
+  },
+  title: 'List coupons',
+  description: [
+    'Lists Stripe coupons (discount definitions), newest first: id, name, percent_off or amount_off (decimal, in currency), duration (once, repeating, forever), redemptions, valid, redeem_by and created (ISO 8601 UTC).',
+    'Filters: created_after / created_before. Counts: group_by duration, valid. Codes customers type: list_promotion_codes.',
+    'Example: {"limit":50}.',
+  ].join(' '),
+  input: z.strictObject({
+    ...createdRangeInput,
+    ...listInput,
+    ...aggregateInput(couponFacets),
+  }),
+  output: listOutput(compactCouponSchema),
+  handler: async (args, ctx) =>
+    listPage({
+      ctx,
+      object: 'coupon',
+      args,
+      compact: compactCoupon,
+      facets: couponFacets,
+      created: dateRange(args.created_after, args.created_before, 'created'),
+      fetchPage: (page) => ctx.stripe.coupons.list(page),
+    }),
+});
