@@ -17,7 +17,10 @@ import { defaultAllowedHosts, isLoopbackAddress, isLoopbackHostname, normaliseAl
 import { checkIssuerUrl, OAuthResourceServer, OAuthSetupError } from '../server/http/oauth.js';
 import { defaultPerCallerCap, startHttpServer, type HttpServerHandle } from '../server/http/server.js';
 import { redactTokens, TokenVerifierStore } from '../server/http/token-store.js';
+import type { ConnectionsParts } from '../server/http/authserver/index.js';
 import { TOOLS } from '../tools/index.js';
+import { ConnectionManager } from '../connections/manager.js';
+import { restrictedKeyHowTo, toolProbes } from './tool-probes.js';
 import { PACKAGE_VERSION } from '../version.js';
 import { parseMode } from './connections.js';
 import { UsageError } from './output.js';
@@ -261,12 +264,19 @@ export function parseServeHttp(argv: string[]): ServeHttpConfig {
 
 const log = (line: string) => logLine(redactTokens(line));
 
+/** The /connections page (people allowed to manage connections), on the same stores and checks as `connections …`. */
+async function connectionsPageFor(parts: ConnectionsParts) {
+  const { connectionsPages } = await import('../server/http/web/connections-page.js');
+  return connectionsPages({ ...parts, manager: new ConnectionManager(process.env, { keyHowTo: restrictedKeyHowTo() }), probes: toolProbes() });
+}
+
 /** Makes the built-in authorization server once the URL is known; `said` gets the line to log about it. */
 function builtInAuthFor(config: ServeHttpConfig, setup: HttpSetup, said: (line: string) => void) {
   return async (resource: string) => {
     // Loaded only here: oidc-provider and the pages are for serve --http with the built-in sign-in.
     const { startBuiltInAuth } = await import('../server/http/authserver/index.js');
-    const server = await startBuiltInAuth({ paths: resolveHome(process.env), resource, pin: config.pin, connectionNames: () => setup.router.connectionNames(), log });
+    const options = { paths: resolveHome(process.env), resource, pin: config.pin, connectionNames: () => setup.router.connectionNames(), log };
+    const server = await startBuiltInAuth(options, config.demo ? undefined : connectionsPageFor);
     const people = (await server.users.list()).length;
     said(
       `built-in sign-in: issuer ${server.issuer} (endpoints under /oauth/), ${people} user${people === 1 ? '' : 's'}` +

@@ -49,6 +49,8 @@ export interface HttpHarnessOptions {
   emulator?: EmulatorHandle;
   /** The built-in authorization server (sign-in pages under /oauth/). */
   builtInAuth?: boolean;
+  /** With builtInAuth: the /connections page (webpage's), given the sign-in's parts. */
+  connectionsPage?: Parameters<typeof import('../../src/server/http/authserver/index.js').startBuiltInAuth>[1];
   /** Reuse this home (a restart test); default: a fresh temporary one. */
   home?: string;
 }
@@ -77,7 +79,7 @@ export async function startHttpHarness(options: HttpHarnessOptions = {}): Promis
   const builtInAuth = options.builtInAuth
     ? async (resource: string) => {
         const { startBuiltInAuth } = await import('../../src/server/http/authserver/index.js');
-        return startBuiltInAuth({ paths, resource, pin: options.pin ?? {}, connectionNames: () => router.connectionNames(), log: (line) => logs.push(line) });
+        return startBuiltInAuth({ paths, resource, pin: options.pin ?? {}, connectionNames: () => router.connectionNames(), log: (line) => logs.push(line) }, options.connectionsPage);
       }
     : undefined;
   const handle = await startHttpServer(router, {

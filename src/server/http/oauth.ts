@@ -35,8 +35,8 @@ export interface LocalIssuer {
   audience: string;
   metadata: OAuthMetadata;
   keys: Jwk[];
-  /** The person's grants now (undefined: removed, and the token is refused). */
-  subjectGrants: (subject: string) => Promise<Grant[] | undefined>;
+  /** The person's grants now, for tokens of this client (undefined: removed or revoked, and the token is refused). */
+  subjectGrants: (subject: string, clientId: string) => Promise<Grant[] | undefined>;
 }
 
 const FETCH_TIMEOUT_MS = 5_000;
@@ -179,8 +179,8 @@ export class OAuthResourceServer {
     const clientId = typeof c.client_id === 'string' ? c.client_id : typeof c.azp === 'string' ? c.azp : typeof c.sub === 'string' ? c.sub : 'unknown';
     const subject = typeof c.sub === 'string' ? c.sub : clientId;
     if (!this.subjectGrants) return { subject, clientId, scopes: scopesOf(c), expiresAt };
-    const subjectGrants = await this.subjectGrants(subject);
-    if (!subjectGrants) throw new JwtError('the person it was issued to may no longer sign in here');
+    const subjectGrants = await this.subjectGrants(subject, clientId);
+    if (!subjectGrants) throw new JwtError('it was revoked, or the person it was issued to may no longer sign in here');
     return { subject, clientId, scopes: scopesOf(c), expiresAt, subjectGrants };
   }
 }

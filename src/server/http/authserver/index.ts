@@ -16,6 +16,7 @@ import { canonicaliseForProvider, createProvider, OAUTH_PREFIX } from './provide
 import { useSessions, WebSessions, type WebUser } from './session.js';
 import { loadServerState, StateFileStore } from './state.js';
 import { UserStore } from './users.js';
+import { Csrf } from '../web/csrf.js';
 
 export interface BuiltInAuthOptions {
   paths: HomePaths;
@@ -28,6 +29,15 @@ export interface BuiltInAuthOptions {
 
 /** The page handler mounted at /connections for a signed-in person (webpage's connectionsPages). */
 export type ConnectionsHandler = (req: IncomingMessage, res: ServerResponse, user: WebUser) => Promise<void>;
+
+/** What the connections page gets from the sign-in: CSRF, the session id, the clients holding tokens, the origin. */
+export interface ConnectionsParts {
+  csrf: Csrf;
+  sessionId(req: IncomingMessage): string | undefined;
+  clients: { listClients: StateFileStore['listClients']; revokeClient: StateFileStore['revokeClient'] };
+  publicUrl: string;
+  log: (line: string) => void;
+}
 
 export interface BuiltInAuthServer {
   issuer: string;
@@ -47,7 +57,7 @@ function publicJwk(privateJwk: Record<string, unknown>): Jwk {
   return { ...pub, kid: privateJwk.kid as string, alg: 'RS256', use: 'sig' };
 }
 
-export async function startBuiltInAuth(options: BuiltInAuthOptions, connections?: ConnectionsHandler): Promise<BuiltInAuthServer> {
+export async function startBuiltInAuth(options: BuiltInAuthOptions, connectionsPage?: (parts: ConnectionsParts) => Promise<ConnectionsHandler>): Promise<BuiltInAuthServer> {
   const resourceUrl = new URL(options.resource);
   const issuer = resourceUrl.origin;
   const state = await loadServerState(options.paths, issuer);
@@ -84,8 +94,15 @@ export async function startBuiltInAuth(options: BuiltInAuthOptions, connections?
     audience: resourceUrl.href,
     metadata,
     keys: state.signingKeys.map(publicJwk),
-    // A removed person's tokens stop at once; a narrowed grant narrows what their tokens reach.
-    subjectGrants: async (subject) => (await users.get(subject))?.grants,
+    // A removed person's or a revoked client's tokens stop at once; a narrowed grant narrows what their tokens reach.
+    subjectGrants: async (subject, clientId) => ((await store.hasGrant(subject, clientId)) ? (await users.get(subject))?.grants : undefined),
+  });
+  const connections = await connectionsPage?.({
+    csrf: new Csrf(`${state.cookieKeys[0]!}:connections`),
+    sessionId: (req) => sessions.sessionId(req),
+    clients: { listClients: () => store.listClients(), revokeClient: (id) => store.revokeClient(id) },
+    publicUrl: issuer,
+    log: options.log,
   });
 
   async function handle(req: IncomingMessage, res: ServerResponse, path: string): Promise<void> {
@@ -106,9 +123,9 @@ export async function startBuiltInAuth(options: BuiltInAuthOptions, connections?
       return;
     }
     if (connections) return connections(req, res, user);
-    // MOUNT POINT: webpage's connectionsPages (src/server/http/web/connections-page.ts) goes here once merged.
+    // Without a connections page (the demo): say where connections are managed.
     const { html, layout, notice, sendHtml } = await import('../web/index.js');
-    sendHtml(res, 404, layout({ title: 'Connections', body: html`<h1>Connections</h1>${notice('info', 'The connections page is not part of this build yet: use stripe-readonly-mcp connections in a terminal.')}`, user: user.name }));
+    sendHtml(res, 404, layout({ title: 'Connections', body: html`<h1>Connections</h1>${notice('info', 'This server has no connections page (it serves the demo data): use stripe-readonly-mcp connections in a terminal.')}`, user: user.name }));
   }
 
   return {

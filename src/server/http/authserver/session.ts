@@ -74,6 +74,12 @@ export class WebSessions {
     return session.user;
   }
 
+  /** A stable id of the signed-in session (a hash of its cookie), for the pages' CSRF tokens; undefined when signed out. */
+  sessionId(req: IncomingMessage): string | undefined {
+    const id = parseCookies(req.headers.cookie).get(this.cookieName);
+    return id && this.userName(req) ? digest(id) : undefined;
+  }
+
   async currentUser(req: IncomingMessage): Promise<WebUser | undefined> {
     const name = this.userName(req);
     if (!name) return undefined;

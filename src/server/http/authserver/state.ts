@@ -132,6 +132,48 @@ export class StateFileStore {
     });
   }
 
+  /** Whether the person still has a grant for the client (revocation, or a reused refresh token, removes it). */
+  async hasGrant(accountId: string, clientId: string): Promise<boolean> {
+    const now = Date.now();
+    return Object.values((await this.read()).models.Grant ?? {}).some((r) => r.payload.accountId === accountId && r.payload.clientId === clientId && (r.expiresAt === null || r.expiresAt > now));
+  }
+
+  /** The clients holding grants, for the connections page: who let them read what. */
+  async listClients(): Promise<{ id: string; name?: string | undefined; redirectHosts: string[]; users: string[]; scopes: string[] }[]> {
+    const { models } = await this.read();
+    const byClient = new Map<string, { users: Set<string>; scopes: Set<string> }>();
+    for (const r of Object.values(models.Grant ?? {})) {
+      const id = String(r.payload.clientId);
+      const entry = byClient.get(id) ?? { users: new Set(), scopes: new Set() };
+      entry.users.add(String(r.payload.accountId));
+      for (const scope of Object.values((r.payload.resources ?? {}) as Record<string, string>)) for (const s of scope.split(' ')) if (s) entry.scopes.add(s);
+      byClient.set(id, entry);
+    }
+    const clients = models.Client ?? {};
+    return [...byClient].map(([id, e]) => {
+      const meta = clients[fileKey(id)]?.payload;
+      const hosts = ((meta?.redirect_uris ?? []) as string[]).map((u) => URL.parse(u)?.host || u);
+      return { id, name: typeof meta?.client_name === 'string' ? meta.client_name : undefined, redirectHosts: [...new Set(hosts)], users: [...e.users], scopes: [...e.scopes] };
+    });
+  }
+
+  /** Ends every grant and refresh token of the client; false when it held none. */
+  async revokeClient(clientId: string): Promise<boolean> {
+    let found = false;
+    await this.change((file) => {
+      for (const model of ['Grant', 'RefreshToken']) {
+        const records = file.models[model] ?? {};
+        for (const [id, r] of Object.entries(records)) {
+          if (r.payload.clientId === clientId) {
+            delete records[id];
+            found = true;
+          }
+        }
+      }
+    });
+    return found;
+  }
+
   /** Drops every record of a person (users remove): their grants and refresh tokens. */
   async forgetAccount(accountId: string): Promise<void> {
     await this.change((file) => {
