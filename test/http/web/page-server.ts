@@ -1,7 +1,8 @@
 /**
- * The connections page served the way oauth mounts it, but with a fixed signed-in person instead of the real
- * sign-in: a node:http server, a session cookie handed out on the first request, the real ConnectionManager on a
- * temporary home with the encrypted file store, and the emulator as Stripe.
+ * The connections page served the way the built-in sign-in mounts it, but with a fixed signed-in person, so the
+ * HTTP tests reach every path quickly: a node:http server, a session cookie handed out on the first request, the
+ * real ConnectionManager on a temporary home with the encrypted file store, and the emulator as Stripe. The real
+ * sign-in in front of it is driven in connections-browser.test.ts (and oauth's connections-mount.test.ts).
  */
 import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
