@@ -10,7 +10,8 @@ Usage:
                      [--allowed-host NAME] [--allowed-origin ORIGIN] [--no-auth] [--connection NAME] [--mode test|live]
                      [--tools LIST]
                                                 Serve MCP over Streamable HTTP at /mcp for remote clients, with
-                                                bearer tokens or OAuth (all flags: serve --http --help)
+                                                the built-in sign-in (OAuth), bearer tokens or an external
+                                                OAuth issuer (all flags: serve --http --help)
   stripe-readonly-mcp call TOOL [JSON] [--connection NAME] [--mode test|live] [--demo] [--json]
                                                 Run one tool and print the result as a table (or JSON)
   stripe-readonly-mcp tools [NAME]              List the tools and what they return; with NAME: its arguments
@@ -28,6 +29,9 @@ Usage:
   stripe-readonly-mcp tokens create NAME [--connection NAME] [--mode test|live]
                                                 A bearer token for serve --http: printed once, only its hash is kept
   stripe-readonly-mcp tokens list [--json] | tokens revoke NAME
+  stripe-readonly-mcp users add NAME [--connection NAME] [--mode test|live] [--manage] [--password-stdin]
+                                                A person who may sign in to serve --http and connect ChatGPT/Claude
+  stripe-readonly-mcp users list [--json] | users remove NAME | users password NAME | users link NAME [--url URL]
   stripe-readonly-mcp doctor [--offline]        Node, folder and permissions, key store and why, each connection
   stripe-readonly-mcp config claude|cursor|vscode|claude-code [--connection NAME] [--mode test|live] [--tools LIST]
                                                 Print the MCP client config to paste (it holds no key)

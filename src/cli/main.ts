@@ -114,6 +114,10 @@ const SUBCOMMANDS: Record<string, () => Promise<Subcommand>> = {
     const { tokensCommand, TOKENS_USAGE } = await import('./tokens.js');
     return { run: tokensCommand, usage: TOKENS_USAGE };
   },
+  users: async () => {
+    const { usersCommand, USERS_USAGE } = await import('./users.js');
+    return { run: usersCommand, usage: USERS_USAGE };
+  },
 };
 
 export async function main(argv: string[]): Promise<number | undefined> {

@@ -17,7 +17,10 @@ import { defaultAllowedHosts, isLoopbackAddress, isLoopbackHostname, normaliseAl
 import { checkIssuerUrl, OAuthResourceServer, OAuthSetupError } from '../server/http/oauth.js';
 import { defaultPerCallerCap, startHttpServer, type HttpServerHandle } from '../server/http/server.js';
 import { redactTokens, TokenVerifierStore } from '../server/http/token-store.js';
+import type { ConnectionsParts } from '../server/http/authserver/index.js';
 import { TOOLS } from '../tools/index.js';
+import { ConnectionManager } from '../connections/manager.js';
+import { restrictedKeyHowTo, toolProbes } from './tool-probes.js';
 import { PACKAGE_VERSION } from '../version.js';
 import { parseMode } from './argv.js';
 import { toolSelection } from './setup.js';
@@ -37,9 +40,13 @@ Where and who:
   --public-url URL         The URL clients use to reach /mcp (the OAuth resource; default: --oauth-audience if a URL)
 
 Authentication (on unless --no-auth):
+  built-in sign-in         On by default: ChatGPT, Claude and other OAuth clients register themselves, people
+                           added with "${CLI} users add NAME" sign in and choose what the app may read
+                           (endpoints under /oauth/, the issuer is --public-url's origin)
   static tokens            Always accepted: ${CLI} tokens create NAME [--connection NAME] [--mode test|live]
-  --oauth-issuer URL       Also accept JWT access tokens from this authorization server (checked against its JWKS)
+  --oauth-issuer URL       Use this external authorization server instead of the built-in one (JWTs checked against its JWKS)
   --oauth-audience AUD     The audience (aud) those tokens must carry, usually this server's public URL
+  --no-oauth-server        No built-in sign-in: static tokens only (or --oauth-issuer)
   --no-auth                No authentication: accepted only with a loopback --host
 
 What callers may read:
@@ -77,6 +84,8 @@ export interface ServeHttpConfig {
   noAuth: boolean;
   oauthIssuer: string | undefined;
   oauthAudience: string | undefined;
+  /** The built-in authorization server (on unless --oauth-issuer, --no-oauth-server or --no-auth). */
+  oauthServer: boolean;
   publicUrl: string | undefined;
   demo: boolean;
   pin: Pin;
@@ -158,6 +167,7 @@ export function parseServeHttp(argv: string[]): ServeHttpConfig {
       'allowed-host': { type: 'string', multiple: true },
       'allowed-origin': { type: 'string', multiple: true },
       'no-auth': { type: 'boolean' },
+      'no-oauth-server': { type: 'boolean' },
       'oauth-issuer': { type: 'string' },
       'oauth-audience': { type: 'string' },
       'public-url': { type: 'string' },
@@ -221,6 +231,13 @@ export function parseServeHttp(argv: string[]): ServeHttpConfig {
     allowedHosts.push(normaliseAllowedHost(h));
   }
   if (publicUrl) allowedHosts.push(normaliseAllowedHost(new URL(publicUrl).host));
+  const oauthServer = !noAuth && issuer === undefined && values['no-oauth-server'] !== true;
+  if (oauthServer && publicUrl && new URL(publicUrl).protocol !== 'https:' && !isLoopbackHostname(new URL(publicUrl).hostname)) {
+    throw new UsageError(
+      `--public-url ${publicUrl} is plain http on the network: the built-in sign-in sends passwords and tokens, so it needs https ` +
+        '(put a TLS proxy or tunnel in front and pass its https:// URL), or turn it off with --no-oauth-server.',
+    );
+  }
 
   const demo = values.demo === true;
   const pin: Pin = { connection: values.connection, mode: parseMode(values.mode) };
@@ -236,6 +253,7 @@ export function parseServeHttp(argv: string[]): ServeHttpConfig {
     noAuth,
     oauthIssuer: issuer,
     oauthAudience: audience,
+    oauthServer,
     publicUrl,
     demo,
     pin,
@@ -252,6 +270,28 @@ export function parseServeHttp(argv: string[]): ServeHttpConfig {
 }
 
 const log = (line: string) => logLine(redactTokens(line));
+
+/** The /connections page (people allowed to manage connections), on the same stores and checks as `connections …`. */
+async function connectionsPageFor(parts: ConnectionsParts) {
+  const { connectionsPages } = await import('../server/http/web/connections-page.js');
+  return connectionsPages({ ...parts, manager: new ConnectionManager(process.env, { keyHowTo: restrictedKeyHowTo() }), probes: toolProbes() });
+}
+
+/** Makes the built-in authorization server once the URL is known; `said` gets the line to log about it. */
+function builtInAuthFor(config: ServeHttpConfig, setup: HttpSetup, said: (line: string) => void) {
+  return async (resource: string) => {
+    // Loaded only here: oidc-provider and the pages are for serve --http with the built-in sign-in.
+    const { startBuiltInAuth } = await import('../server/http/authserver/index.js');
+    const options = { paths: resolveHome(process.env), resource, pin: config.pin, connectionNames: () => setup.router.connectionNames(), log };
+    const server = await startBuiltInAuth(options, config.demo ? undefined : connectionsPageFor);
+    const people = (await server.users.list()).length;
+    said(
+      `built-in sign-in: issuer ${server.issuer} (endpoints under /oauth/), ${people} user${people === 1 ? '' : 's'}` +
+        (people === 0 ? ` — add one with "${CLI} users add NAME", then paste ${resource} into ChatGPT or Claude` : ''),
+    );
+    return server;
+  };
+}
 
 /** Starts the server as configured; resolves once it listens. The process then runs until a signal. */
 export async function serveHttp(config: ServeHttpConfig, setupFor: (demo: boolean, pin: Pin) => Promise<HttpSetup>): Promise<HttpServerHandle> {
@@ -270,7 +310,7 @@ export async function serveHttp(config: ServeHttpConfig, setupFor: (demo: boolea
     const count = await tokens.count();
     if (tokens.problem) log(`static tokens: ${tokens.problem}`);
     authLine = `auth: ${count} static token${count === 1 ? '' : 's'} (${tokens.path})${oauth ? `, OAuth tokens from ${oauth.issuer} for audience ${oauth.audience}` : ''}`;
-    if (count === 0 && !oauth) {
+    if (count === 0 && !oauth && !config.oauthServer) {
       log(
         `no static token exists yet and no --oauth-issuer is set: every request is refused (401) until you create one with ` +
           `"${CLI} tokens create NAME" (this server picks it up without a restart).`,
@@ -280,6 +320,8 @@ export async function serveHttp(config: ServeHttpConfig, setupFor: (demo: boolea
 
   const bindAddress = await checkListenHost(config.host, config.noAuth);
   const setup = await setupFor(config.demo, config.pin);
+  let signInLine: string | undefined;
+  const builtInAuth = config.oauthServer ? builtInAuthFor(config, setup, (line) => (signInLine = line)) : undefined;
   let handle: HttpServerHandle;
   try {
     handle = await startHttpServer(setup.router, {
@@ -299,6 +341,7 @@ export async function serveHttp(config: ServeHttpConfig, setupFor: (demo: boolea
       headerTimeoutMs: config.headerTimeoutMs,
       idleTimeoutMs: config.idleTimeoutMs,
       log,
+      builtInAuth,
     });
   } catch (err) {
     await setup.close().catch(() => {});
@@ -317,6 +360,10 @@ export async function serveHttp(config: ServeHttpConfig, setupFor: (demo: boolea
     throw noAuthRefused(config.host, [bound]);
   }
   log(authLine);
+  if (signInLine) log(signInLine);
+  if (config.oauthServer && !config.publicUrl && !isLoopbackHostname(config.host)) {
+    log('the built-in sign-in names this server by its loopback URL: pass --public-url https://… (your TLS proxy or tunnel) so apps elsewhere can use it.');
+  }
   if (config.pin.connection || config.pin.mode) log(`every caller is limited to ${describeGrants(grantsFromPin(config.pin.connection, config.pin.mode))}`);
   log(`accepted Host names: ${config.allowedHosts.join(', ')}; Origins: none sent, or ${OriginPolicy.withLocalhost(config.allowedOrigins).describe()}`);
   if (!isLoopbackHostname(config.host) && !config.allowedHosts.some((h) => !['localhost', '127.0.0.1', '[::1]'].includes(h))) {

@@ -14,13 +14,33 @@ export interface CheckedKey {
   mode: Mode;
 }
 
+/** How the person picked a mode and says "store the secret key anyway": the CLI's flags, or a web page's own words. */
+export interface KeyWording {
+  /** e.g. "--mode live was given" / "This form adds the live key". */
+  modeGiven: (mode: Mode) => string;
+  /** The way out after "Use a live key (…)", e.g. ", or leave out --mode". */
+  modeAlternative: string;
+  /** The last sentence of the secret-key refusal. */
+  storeSecretAnyway: string;
+}
+
+export const CLI_WORDING: KeyWording = {
+  modeGiven: (mode) => `--mode ${mode} was given`,
+  modeAlternative: ', or leave out --mode',
+  storeSecretAnyway: 'To store the secret key anyway, run the command again with --allow-secret-key.',
+};
+
 /**
  * Checks a key's shape before anything is sent anywhere: its prefix says its kind and mode. Publishable keys and
  * unknown shapes are refused; secret keys only with `allowSecret` (they can write). Messages never show the key.
  */
-export function checkKeyShape(raw: string, options: { mode?: Mode | undefined; allowSecret: boolean; howTo?: string | undefined }): CheckedKey {
+export function checkKeyShape(
+  raw: string,
+  options: { mode?: Mode | undefined; allowSecret: boolean; howTo?: string | undefined; wording?: KeyWording | undefined },
+): CheckedKey {
   const key = raw.trim();
   const howTo = options.howTo ?? GENERIC_KEY_HOW_TO;
+  const wording = options.wording ?? CLI_WORDING;
   if (key === '') {
     throw new SetupError(`No key was given (the input was empty). Paste a restricted key (rk_test_… or rk_live_…). ${howTo}`);
   }
@@ -44,15 +64,15 @@ export function checkKeyShape(raw: string, options: { mode?: Mode | undefined; a
   }
   if (options.mode && options.mode !== shape.mode) {
     throw new SetupError(
-      `--mode ${options.mode} was given, but this is a ${shape.mode}-mode key (${keyHint(key)}). ` +
-        `Use a ${options.mode} key (${shape.kind === 'secret' ? 'sk' : 'rk'}_${options.mode}_…; in the Dashboard, ${options.mode === 'live' ? 'turn Test mode off' : 'turn Test mode on'} first), or leave out --mode.`,
+      `${wording.modeGiven(options.mode)}, but this is a ${shape.mode}-mode key (${keyHint(key)}). ` +
+        `Use a ${options.mode} key (${shape.kind === 'secret' ? 'sk' : 'rk'}_${options.mode}_…; in the Dashboard, ${options.mode === 'live' ? 'turn Test mode off' : 'turn Test mode on'} first)${wording.modeAlternative}.`,
     );
   }
   if (shape.kind === 'secret' && !options.allowSecret) {
     throw new SetupError(
       'That is a secret key (sk_…): it can change anything in the account (refunds, payouts, deletions). This server only ever reads, ' +
         `but a restricted key with Read access limits the damage if the key ever leaks. ${howTo} ` +
-        'To store the secret key anyway, run the command again with --allow-secret-key.',
+        wording.storeSecretAnyway,
     );
   }
   return { key, kind: shape.kind, mode: shape.mode };

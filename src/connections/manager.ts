@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { apiBaseFromEnv } from '../stripe/client.js';
 import { SetupError } from '../stripe/errors.js';
 import { keyHint, type Mode } from '../stripe/keys.js';
-import { checkKeyShape, type CheckedKey } from './key-shape.js';
+import { checkKeyShape, type CheckedKey, type KeyWording } from './key-shape.js';
 import { deleteDeadProbes } from './keychain.js';
 import { withLock } from './lock.js';
 import { atomicWriteFile, ensurePrivateDir, readPrivateFile, removeStaleTemps } from './fsutil.js';
@@ -37,6 +37,8 @@ export interface AddRequest {
   mode?: Mode | undefined;
   allowSecret: boolean;
   makeDefault: boolean;
+  /** A web page's words for --mode and --allow-secret-key in refusals; default the CLI's. */
+  wording?: KeyWording | undefined;
 }
 
 export interface SavedKey {
@@ -185,7 +187,7 @@ export class ConnectionManager {
 
   async add(request: AddRequest): Promise<SavedKey> {
     checkConnectionName(request.name);
-    const checked = checkKeyShape(request.key, { mode: request.mode, allowSecret: request.allowSecret, howTo: this.keyHowTo });
+    const checked = checkKeyShape(request.key, { mode: request.mode, allowSecret: request.allowSecret, howTo: this.keyHowTo, wording: request.wording });
     const before = await this.read();
     assertSlotFree(before, request.name, checked);
     const verification = await this.verify(checked);
@@ -218,10 +220,10 @@ export class ConnectionManager {
    * Replaces one mode's key: the new key is verified first and stored under a new entry; only once the metadata
    * points at it is the old entry deleted. Any failure before that leaves the old key in place and in use.
    */
-  async rotate(request: { name: string; mode: Mode; key: string; allowSecret: boolean }): Promise<SavedKey> {
+  async rotate(request: { name: string; mode: Mode; key: string; allowSecret: boolean; wording?: KeyWording | undefined }): Promise<SavedKey> {
     const { record: existing } = await this.require(request.name);
     if (!existing[request.mode]) throw noSuchMode(request.name, request.mode, existing, 'rotate');
-    const checked = checkKeyShape(request.key, { mode: request.mode, allowSecret: request.allowSecret, howTo: this.keyHowTo });
+    const checked = checkKeyShape(request.key, { mode: request.mode, allowSecret: request.allowSecret, howTo: this.keyHowTo, wording: request.wording });
     const verification = await this.verify(checked, `Nothing was changed: the old ${request.mode} key is still in use.`);
     const oldAccount = existing[request.mode]?.accountId;
     if (oldAccount && verification.accountId && oldAccount !== verification.accountId) {

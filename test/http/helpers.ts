@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import { Client as ClientV1 } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport as StreamableHTTPClientTransportV1 } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import { resolveHome } from '../../src/connections/paths.js';
+import { resolveHome, type HomePaths } from '../../src/connections/paths.js';
 import { StaticRouter, type ConnectionKeys } from '../../src/connections/router.js';
 import { startEmulator, type EmulatorHandle } from '../../src/emulator/index.js';
 import type { ServerPin } from '../../src/server/http/access.js';
@@ -26,6 +26,8 @@ export interface HttpHarness {
   handle: HttpServerHandle;
   url: string;
   admin: TokenAdmin;
+  /** The temporary home (users.json, oauth state …). */
+  paths: HomePaths;
   logs: string[];
   /** A static token with these grants. */
   token(name: string, grant?: { connection?: string; mode?: 'test' | 'live' }): Promise<string>;
@@ -45,6 +47,12 @@ export interface HttpHarnessOptions {
   /** Default: "acme" with both keys, default mode LIVE (so a test-only caller is seen to be held to test), and "globex" (test only). */
   connections?: (emulator: EmulatorHandle) => ConnectionKeys[];
   emulator?: EmulatorHandle;
+  /** The built-in authorization server (sign-in pages under /oauth/). */
+  builtInAuth?: boolean;
+  /** With builtInAuth: the /connections page (webpage's), given the sign-in's parts. */
+  connectionsPage?: Parameters<typeof import('../../src/server/http/authserver/index.js').startBuiltInAuth>[1];
+  /** Reuse this home (a restart test); default: a fresh temporary one. */
+  home?: string;
 }
 
 export async function startHttpHarness(options: HttpHarnessOptions = {}): Promise<HttpHarness> {
@@ -54,7 +62,7 @@ export async function startHttpHarness(options: HttpHarnessOptions = {}): Promis
     { name: 'acme', keys: { test: emulator.keys.test, live: emulator.keys.live }, defaultMode: 'live', apiBase: emulator.url },
     { name: 'globex', keys: { test: emulator.keys.test }, defaultMode: 'test', apiBase: emulator.url },
   ];
-  const home = mkdtempSync(join(tmpdir(), 'srm-http-'));
+  const home = options.home ?? mkdtempSync(join(tmpdir(), 'srm-http-'));
   const paths = resolveHome({ STRIPE_MCP_HOME: join(home, 'home') });
   const admin = new TokenAdmin(paths);
   const logs: string[] = [];
@@ -67,7 +75,14 @@ export async function startHttpHarness(options: HttpHarnessOptions = {}): Promis
     }
     auth = new Authenticator({ tokens: TokenVerifierStore.forHome(paths), oauth, pin: options.pin ?? {} });
   }
-  const handle = await startHttpServer(new StaticRouter(connections), {
+  const router = new StaticRouter(connections);
+  const builtInAuth = options.builtInAuth
+    ? async (resource: string) => {
+        const { startBuiltInAuth } = await import('../../src/server/http/authserver/index.js');
+        return startBuiltInAuth({ paths, resource, pin: options.pin ?? {}, connectionNames: () => router.connectionNames(), log: (line) => logs.push(line) }, options.connectionsPage);
+      }
+    : undefined;
+  const handle = await startHttpServer(router, {
     host: '127.0.0.1',
     port: options.port ?? 0,
     allowedHosts: [...defaultAllowedHosts('127.0.0.1'), ...(options.allowedHosts ?? [])],
@@ -82,12 +97,14 @@ export async function startHttpHarness(options: HttpHarnessOptions = {}): Promis
     idleTimeoutMs: 65_000,
     ...options.server,
     log: (line) => logs.push(line),
+    builtInAuth,
   });
   return {
     emulator,
     handle,
     url: handle.url,
     admin,
+    paths,
     logs,
     async token(name, grant = {}) {
       return (await admin.create(name, grant)).token;
@@ -95,7 +112,7 @@ export async function startHttpHarness(options: HttpHarnessOptions = {}): Promis
     async close() {
       await handle.close();
       if (ownEmulator) await emulator.close();
-      rmSync(home, { recursive: true, force: true });
+      if (!options.home) rmSync(home, { recursive: true, force: true });
     },
   };
 }

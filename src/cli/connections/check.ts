@@ -2,9 +2,8 @@
 import { connectionFromEnv, ENV_CONNECTION } from '../../connections/env.js';
 import { ConnectionManager, noSuchMode } from '../../connections/manager.js';
 import { modesOf, type ModeRecord } from '../../connections/metadata.js';
-import { checkTools, KeyRejectedError, summarise, type ToolSummary } from '../../connections/tool-check.js';
-import { verifyKey, type Verification } from '../../connections/verify.js';
-import { createStripeClient } from '../../stripe/client.js';
+import type { ToolSummary } from '../../connections/tool-check.js';
+import { testKey } from '../../connections/key-test.js';
 import { SetupError } from '../../stripe/errors.js';
 import { keyHint, type Mode } from '../../stripe/keys.js';
 import { err, out, plural } from '../output.js';
@@ -52,28 +51,15 @@ export async function check(p: Parsed): Promise<number> {
   const report: Array<Record<string, unknown>> = [];
   for (const target of targets) {
     if (!p.json) out(`Connection "${name}", ${target.mode} mode: ${target.describe}`);
-    let verification: Verification;
-    try {
-      verification = await verifyKey(target.key, target.mode, { apiBase: manager.apiBase });
-    } catch (e) {
+    const result = await testKey(target.key, target.mode, { connection: name, apiBase: manager.apiBase, probes: toolProbes() });
+    if (!result.ok) {
       failures++;
-      if (p.json) report.push({ mode: target.mode, ok: false, error: (e as Error).message });
-      else err(`  Failed: ${(e as Error).message}`);
+      if (p.json) report.push({ mode: target.mode, ok: false, error: result.error });
+      else err(`  Failed: ${result.error}`);
       continue;
     }
+    const { verification, summaries } = result;
     if (!p.json) out(`  Verified: Stripe accepts the key. ${verification.accountId ? `Account: ${accountText(verification)}.` : verification.accountNote}`);
-    let summaries: ToolSummary[];
-    try {
-      const stripe = await createStripeClient({ apiKey: target.key, mode: target.mode, ...(manager.apiBase ? { apiBase: manager.apiBase } : {}) });
-      const probes = toolProbes();
-      summaries = summarise(await checkTools(stripe, name, target.mode, probes), probes);
-    } catch (e) {
-      if (!(e instanceof KeyRejectedError)) throw e;
-      failures++;
-      if (p.json) report.push({ mode: target.mode, ok: false, error: e.message });
-      else err(`  Failed: ${e.message}`);
-      continue;
-    }
     if (target.record) await manager.recordVerification(name, target.mode, target.record.keyId, verification).catch(() => {});
     const served = summaries.filter((s) => s.ok);
     if (p.json) {

@@ -62,6 +62,22 @@ export function describeGrants(grants: readonly Grant[]): string {
   return parts.join('; ');
 }
 
+/**
+ * The part of `wanted` (a token's grants) that `allowed` (what its person may read now) covers: a grant on every
+ * connection is cut down to the connections allowed.
+ */
+export function narrowGrants(wanted: readonly Grant[], allowed: readonly Grant[]): Grant[] {
+  const out = new Map<string, Grant>();
+  const add = (g: Grant) => out.set(`${g.mode}\u0000${g.connection ?? ''}`, g);
+  for (const g of wanted) {
+    if (allowed.some((a) => a.mode === g.mode && a.connection === null)) add(g);
+    else if (g.connection !== null) {
+      if (allowed.some((a) => a.mode === g.mode && a.connection === g.connection)) add(g);
+    } else for (const a of allowed) if (a.mode === g.mode) add(a);
+  }
+  return [...out.values()];
+}
+
 /** The server's own pin (`serve --http --connection X --mode Y`): a caller's grants are cut down to it. */
 export interface ServerPin {
   connection?: string | undefined;

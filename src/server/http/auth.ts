@@ -13,7 +13,7 @@ import {
   type OAuthTokenVerifier,
 } from '@modelcontextprotocol/server';
 import { MODES } from '../../stripe/keys.js';
-import { applyPin, describeGrants, grantsFromPin, grantsFromScopes, scopeFor, type Access, type Grant, type ServerPin } from './access.js';
+import { applyPin, describeGrants, grantsFromPin, grantsFromScopes, narrowGrants, scopeFor, type Access, type Grant, type ServerPin } from './access.js';
 import { JwtError } from './jwt.js';
 import type { OAuthResourceServer } from './oauth.js';
 import { looksLikeStaticToken, type TokenVerifierStore } from './token-store.js';
@@ -39,7 +39,7 @@ export function challengeScopes(pin: ServerPin): string[] {
 }
 
 export class Authenticator {
-  readonly scopes: string[];
+  scopes: string[];
   /** RFC 9728 metadata URL advertised in challenges (OAuth only; set once the server knows its URL). */
   resourceMetadataUrl: string | undefined;
   private readonly verifier: OAuthTokenVerifier;
@@ -51,6 +51,12 @@ export class Authenticator {
 
   get oauth(): OAuthResourceServer | undefined {
     return this.options.oauth;
+  }
+
+  /** The built-in authorization server's verifier, known only once the server listens (its URL is the issuer). */
+  useOAuth(oauth: OAuthResourceServer): void {
+    this.options.oauth = oauth;
+    this.scopes = challengeScopes(this.options.pin);
   }
 
   async authenticate(authorization: string | undefined): Promise<AuthOutcome> {
@@ -100,7 +106,7 @@ export class Authenticator {
         if (err instanceof JwtError) throw new OAuthError(OAuthErrorCode.InvalidToken, `The token is not valid: ${err.message}`);
         throw err;
       }
-      grants = grantsFromScopes(verified.scopes);
+      grants = verified.subjectGrants ? narrowGrants(grantsFromScopes(verified.scopes), verified.subjectGrants) : grantsFromScopes(verified.scopes);
       clientId = verified.clientId;
       scopes = verified.scopes;
       expiresAt = verified.expiresAt;

@@ -5,6 +5,7 @@
  */
 import type { OAuthMetadata } from '@modelcontextprotocol/server';
 import { isLoopbackHostname } from './net.js';
+import type { Grant } from './access.js';
 import { checkClaims, decodeJwt, JwtError, scopesOf, selectKey, verifySignature, type Jwk } from './jwt.js';
 
 export class OAuthSetupError extends Error {
@@ -24,6 +25,18 @@ export interface VerifiedJwt {
   clientId: string;
   scopes: string[];
   expiresAt: number;
+  /** For our own issuer: what the person the token was issued to may read now (the token reaches no more). */
+  subjectGrants?: Grant[] | undefined;
+}
+
+/** Our own authorization server's side, in process: its metadata and public keys are known, nothing is fetched. */
+export interface LocalIssuer {
+  issuer: string;
+  audience: string;
+  metadata: OAuthMetadata;
+  keys: Jwk[];
+  /** The person's grants now, for tokens of this client (undefined: removed or revoked, and the token is refused). */
+  subjectGrants: (subject: string, clientId: string) => Promise<Grant[] | undefined>;
 }
 
 const FETCH_TIMEOUT_MS = 5_000;
@@ -69,6 +82,17 @@ export class OAuthResourceServer {
   private keys: Jwk[] = [];
   private fetchedAt = 0;
   private inflight: Promise<void> | undefined;
+  private subjectGrants: LocalIssuer['subjectGrants'] | undefined;
+
+  /** The built-in authorization server's verifier: same checks, keys given rather than fetched. */
+  static local(local: LocalIssuer): OAuthResourceServer {
+    const server = new OAuthResourceServer({ issuer: local.issuer, audience: local.audience, fetch: () => Promise.reject(new Error('the built-in issuer is never fetched')) });
+    server.metadata = local.metadata;
+    server.keys = local.keys;
+    server.fetchedAt = Number.POSITIVE_INFINITY;
+    server.subjectGrants = local.subjectGrants;
+    return server;
+  }
 
   constructor(config: OAuthConfig) {
     checkIssuerUrl(config.issuer);
@@ -154,6 +178,9 @@ export class OAuthResourceServer {
     const c = jwt.claims;
     const clientId = typeof c.client_id === 'string' ? c.client_id : typeof c.azp === 'string' ? c.azp : typeof c.sub === 'string' ? c.sub : 'unknown';
     const subject = typeof c.sub === 'string' ? c.sub : clientId;
-    return { subject, clientId, scopes: scopesOf(c), expiresAt };
+    if (!this.subjectGrants) return { subject, clientId, scopes: scopesOf(c), expiresAt };
+    const subjectGrants = await this.subjectGrants(subject, clientId);
+    if (!subjectGrants) throw new JwtError('it was revoked, or the person it was issued to may no longer sign in here');
+    return { subject, clientId, scopes: scopesOf(c), expiresAt, subjectGrants };
   }
 }
