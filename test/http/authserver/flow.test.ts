@@ -159,6 +159,12 @@ describe('bad input changes nothing', () => {
     expect(new URL(none.url).searchParams.get('error')).toBe('invalid_request');
   });
 
+  it('a client ID metadata document on a loopback or private host is never fetched', async () => {
+    const res = await new Browser(h.url).follow(authorizeUrl(d, 'https://localhost/client.json', pkce().challenge));
+    expect(res.res.status).toBe(400);
+    expect(res.body).toContain('invalid_client');
+  });
+
   it('a token for another resource is refused at authorization', async () => {
     const client = await register(d);
     const res = await new Browser(h.url).follow(authorizeUrl(d, client.client_id, pkce().challenge, { resource: 'https://elsewhere.example/mcp' }));
