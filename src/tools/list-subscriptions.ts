@@ -15,6 +15,7 @@ export const listSubscriptions = defineTool({
       { permission: 'rak_customer_read', without: 'rows grouped by customer show ids, not names and emails' },
       { permission: 'rak_product_read', without: 'rows grouped by product or price show product ids, not names' },
     ],
+  },
   returns: {
     object: 'subscription', label: 'subscription', idPrefixes: ['sub_'], dashboardPath: 'subscriptions',
     retrieve: (stripe, id) => stripe.subscriptions.retrieve(id, { expand: ['discounts'] }), compact: compactSubscription,
