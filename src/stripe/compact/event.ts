@@ -5,7 +5,8 @@ import { isoDate } from './shared.js';
 import { defineFacets } from './facets.js';
 
 /** The object an event is about, as Stripe embeds it in `data.object` (docs.stripe.com/api/events/object). */
-const subjectOf = (event: Stripe.Event) => event.data.object as unknown as { id?: unknown; object?: unknown };
+// `data` is read defensively: an answer without it is reported as Stripe's odd answer, not as our crash.
+const subjectOf = (event: Stripe.Event) => (event.data as Stripe.Event.Data | undefined)?.object as unknown as { id?: unknown; object?: unknown } | undefined;
 
 export const compactEventSchema = z.object({
   id: z.string(),
@@ -22,7 +23,7 @@ export type CompactEvent = z.infer<typeof compactEventSchema>;
 
 export function compactEvent(event: Stripe.Event): CompactEvent {
   const subject = subjectOf(event);
-  const previous = event.data.previous_attributes;
+  const previous = (event.data as Stripe.Event.Data | undefined)?.previous_attributes;
   return {
     id: event.id,
     type: event.type,
