@@ -119,6 +119,18 @@ function nounFor(object: unknown, count: number): string {
   return count === 1 || words.endsWith('s') ? words : `${words}s`;
 }
 
+/**
+ * "19.00 USD" in one cell: an amount is never printed apart from its currency ("19.00" alone could be dollars or
+ * yen), and one column fits where two would be dropped. Rows without both fields are left as they are.
+ */
+export function withCurrencyInAmount(rows: Array<Record<string, unknown>>): Array<Record<string, unknown>> {
+  return rows.map((row) => {
+    if (typeof row.amount !== 'string' || typeof row.currency !== 'string') return row;
+    const { currency, ...rest } = row;
+    return { ...rest, amount: `${row.amount} ${currency.toUpperCase()}` };
+  });
+}
+
 const FAILURE_FIELDS = ['failure_code', 'failure_message', 'decline_code', 'last_payment_error'];
 
 /**
@@ -152,7 +164,7 @@ export function renderResult(structured: Structured, width: number | null = term
   if (Array.isArray(structured.data)) {
     const count = structured.count ?? structured.data.length;
     lines.push(`${where} · ${count} ${nounFor(structured.resource ?? structured.object, count)}${structured.has_more ? ' (more available)' : ''}`);
-    lines.push(renderTable(structured.data, { width, lead: leadColumns(structured.filters), keep: ['id', 'created'], collapseConstant: true }));
+    lines.push(renderTable(withCurrencyInAmount(structured.data), { width, lead: leadColumns(structured.filters), keep: ['id', 'created'], collapseConstant: true }));
     if (structured.note) lines.push(structured.note);
     if (structured.has_more && (structured.next_cursor || structured.next_page)) {
       lines.push(structured.next_cursor ? `next page: add "cursor":"${structured.next_cursor}"` : `next page: add "page":"${structured.next_page}"`);

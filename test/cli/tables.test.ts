@@ -53,6 +53,20 @@ describe('call tables', () => {
     expect(totals.slice(2).map((l) => columnsOf(l)[0])).toContain('usd');
   });
 
+  it('never prints an amount apart from its currency: "19.00 USD" in one cell, whatever the width', async () => {
+    for (const width of ['60', '120', '400']) {
+      const r = await cli(['call', 'list_balance_transactions', '{"limit":5}', '--demo'], { COLUMNS: width });
+      expect(r.code, r.stderr).toBe(0);
+      const table = tableLines(r.stdout, /^id\s/);
+      const header = columnsOf(table[0]!);
+      expect(header, width).not.toContain('currency');
+      if (!header.includes('amount')) continue;
+      const at = table[0]!.indexOf('amount');
+      // Lines of a row that wrapped (no id at the start) hold only the rest of a long cell.
+      for (const row of table.slice(2).filter((line) => /^txn_/.test(line))) expect(row.slice(at).split(/\s{2,}/)[0], `${width}: ${row}`).toMatch(/^-?\d[\d.]* [A-Z]{3}$/);
+    }
+  });
+
   it('a failed-payments list puts status and the failure reason first and always shows created', async () => {
     const charges = await cli(['call', 'list_charges', '{"status":"failed","limit":5}', '--demo']);
     expect(charges.code, charges.stderr).toBe(0);
