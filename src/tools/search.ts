@@ -11,11 +11,12 @@ import type { Facets } from '../stripe/compact/facets.js';
 import { emptyFieldsOptional } from '../stripe/compact/shared.js';
 import type { ReadPermission } from '../stripe/permissions.js';
 import { defineTool } from './define-tool.js';
+import { OBJECT_KINDS } from './lists/index.js';
 import { assertMode, checked, listInput, listSummarySchema, rawStripeObject } from './common.js';
 import { ListCollector } from './engine/list.js';
 import type { ListedObject } from './engine/scan.js';
 import { ToolInputError } from '../stripe/errors.js';
-import { searchFreeText } from './engine/free-text.js';
+import { FREE_TEXT_RESOURCES, searchFreeText } from './engine/free-text.js';
 import { formatCount } from './engine/output.js';
 import { paced, throwIfCancelled } from './engine/pacer.js';
 import { SEARCH_RESOURCES, SEARCH_SYNTAX, describeSearchFields, searchQueryProblem, type SearchResource } from '../stripe/search-query.js';
@@ -26,15 +27,14 @@ const FIELDS_BY_RESOURCE = SEARCH_RESOURCES.map((r) => `${r}: ${describeSearchFi
 export { SEARCH_RESOURCES, type SearchResource } from '../stripe/search-query.js';
 
 /** The permission searching each resource needs (the same as listing it). */
-const SEARCH_PERMISSIONS = {
-  customers: 'rak_customer_read',
-  charges: 'rak_charge_read',
-  invoices: 'rak_invoice_read',
-  payment_intents: 'rak_payment_intent_read',
-  prices: 'rak_plan_read',
-  products: 'rak_product_read',
-  subscriptions: 'rak_subscription_read',
-} as const satisfies Record<SearchResource, ReadPermission>;
+/** What searching a resource needs: the permission its list tool declares (the kind `customer` for `customers`). */
+function permissionOf(resource: SearchResource): ReadPermission {
+  const kind = OBJECT_KINDS.find((k) => `${k.object}s` === resource);
+  if (!kind) throw new Error(`No list tool declares the kind of the searchable resource "${resource}"`);
+  return kind.permission;
+}
+
+const SEARCH_PERMISSIONS = Object.fromEntries(SEARCH_RESOURCES.map((r) => [r, permissionOf(r)])) as Record<SearchResource, ReadPermission>;
 
 export const SEARCH_NOTE =
   'Search results can be up to a minute stale (longer during Stripe outages), so very recent changes may be missing; Stripe Search is not available to accounts in India.';
@@ -80,7 +80,7 @@ export const search = defineTool({
     byChoice: {
       of: 'the resource searched',
       permissions: SEARCH_PERMISSIONS,
-      otherwise: { of: 'plain-text search (no resource)', permissions: ['rak_customer_read', 'rak_invoice_read', 'rak_charge_read', 'rak_payment_intent_read', 'rak_product_read'] },
+      otherwise: { of: 'plain-text search (no resource)', permissions: FREE_TEXT_RESOURCES.map(permissionOf) },
     },
   },
   title: 'Search Stripe',

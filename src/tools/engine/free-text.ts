@@ -28,6 +28,9 @@ const SEARCHERS = {
   products: (s, query, limit) => s.products.search({ query, limit }),
 } satisfies Record<string, Searcher>;
 
+/** The resources a plain-text query reads, in the order it asks them (search declares their permissions from it). */
+export const FREE_TEXT_RESOURCES = Object.keys(SEARCHERS) as Array<keyof typeof SEARCHERS>;
+
 /** Decimals of a currency's major unit that Stripe uses: 0 (JPY), 2 (USD) or 3 (KWD: 1.234 KWD = 1234). */
 const EXPONENTS = [0, 2, 3] as const;
 
