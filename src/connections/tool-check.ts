@@ -10,6 +10,7 @@ export interface ProbeContext {
   mode: Mode;
   signal: AbortSignal;
   permissionMissing: (permission: ReadPermission) => void;
+  permissionUsed: (permission: ReadPermission) => void;
 }
 
 /**
@@ -39,6 +40,8 @@ export interface ToolCheck {
   message?: string;
   /** Optional permissions (the tool's `mayUse`) Stripe refused while the tool still answered. */
   optionalMissing?: ReadPermission[];
+  /** Optional permissions the tool's call used and Stripe allowed. */
+  optionalUsed?: ReadPermission[];
 }
 
 /** A key Stripe no longer accepts: checking the other tools would only repeat it. */
@@ -67,10 +70,16 @@ export async function checkTools(stripe: Stripe, connection: string, mode: Mode,
       continue;
     }
     const optionalMissing = new Set<ReadPermission>();
+    const optionalUsed = new Set<ReadPermission>();
     const context = { tool: probe.tool, permissions: probe.permissions, mode };
     try {
-      await probe.run(probe.args, { stripe, connection, mode, signal, permissionMissing: (p) => optionalMissing.add(p) });
-      results.push({ ...base, status: 'ok', ...(optionalMissing.size ? { optionalMissing: [...optionalMissing] } : {}) });
+      await probe.run(probe.args, { stripe, connection, mode, signal, permissionMissing: (p) => optionalMissing.add(p), permissionUsed: (p) => optionalUsed.add(p) });
+      results.push({
+        ...base,
+        status: 'ok',
+        ...(optionalMissing.size ? { optionalMissing: [...optionalMissing] } : {}),
+        ...(optionalUsed.size ? { optionalUsed: [...optionalUsed] } : {}),
+      });
     } catch (err) {
       const type = (err as { type?: string }).type;
       if (type === 'StripeAuthenticationError') throw new KeyRejectedError(describeError(err, context));
@@ -90,7 +99,7 @@ export interface OptionalCheck {
   /** Dashboard resource, e.g. "Coupons". */
   permission: string;
   stripePermission: ReadPermission;
-  /** missing: Stripe refused it; ok: the key has it (or Stripe never refused it); unknown: the tool could not run. */
+  /** missing: Stripe refused it; ok: Stripe allowed it (a tool needing it answered, or a call used it); unknown: never tried. */
   status: 'missing' | 'ok' | 'unknown';
   /** What the tool's answer lacks without it. */
   without: string;
@@ -111,7 +120,8 @@ export interface ToolSummary {
 
 /**
  * What the checks learnt of each permission: refused when a 403 named it or a tool went without it; held when a
- * tool that needs it answered, or a tool that may use it answered without being refused it.
+ * tool that needs it answered, or a tool's call used it and Stripe allowed it. A tool that may use a permission but
+ * answered without trying it (list_charges with no group_by customer) shows nothing of it.
  */
 function permissionsSeen(checks: ToolCheck[], declared: (tool: string) => ToolPermissions | undefined): { refused: Set<string>; held: Set<string> } {
   const refused = new Set<string>();
@@ -122,7 +132,7 @@ function permissionsSeen(checks: ToolCheck[], declared: (tool: string) => ToolPe
     if (check.status !== 'ok') continue;
     const permissions = declared(check.tool);
     if (!permissions) continue;
-    for (const p of [...permissions.needs, ...permissions.mayUse.map((o) => o.permission)]) held.add(p);
+    for (const p of [...permissions.needs, ...(check.optionalUsed ?? [])]) held.add(p);
     if (check.resource && permissions.byChoice?.permissions[check.resource]) held.add(permissions.byChoice.permissions[check.resource]!);
   }
   return { refused, held };

@@ -22,6 +22,8 @@ export interface ToolContext {
    * listens, so it can list what the key lacks even where the tool still answered.
    */
   permissionMissing?: (permission: ReadPermission) => void;
+  /** Told when Stripe answered a request that needed an optional permission: the key holds it. */
+  permissionUsed?: (permission: ReadPermission) => void;
 }
 
 /**

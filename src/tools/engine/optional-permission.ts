@@ -14,7 +14,7 @@ export class OptionalPermissionFallback<Variant> {
   private index = 0;
 
   constructor(
-    private readonly ctx: Pick<ToolContext, 'permissionMissing'>,
+    private readonly ctx: Pick<ToolContext, 'permissionMissing' | 'permissionUsed'>,
     readonly permission: ReadPermission,
     private readonly variants: readonly Variant[],
   ) {}
@@ -27,7 +27,10 @@ export class OptionalPermissionFallback<Variant> {
   async run<T>(request: (variant: Variant) => Promise<T>): Promise<T> {
     for (;;) {
       try {
-        return await request(this.variants[this.index]!);
+        const answer = await request(this.variants[this.index]!);
+        // The richest variant is the one that needs the permission: Stripe answering it shows the key holds it.
+        if (this.index === 0) this.ctx.permissionUsed?.(this.permission);
+        return answer;
       } catch (err) {
         if (deniedPermission(err) !== this.permission || this.index >= this.variants.length - 1) throw err;
         if (this.index === 0) this.ctx.permissionMissing?.(this.permission);
@@ -38,6 +41,6 @@ export class OptionalPermissionFallback<Variant> {
 }
 
 /** `read()` when the key has `permission`; null when Stripe refuses exactly that permission. */
-export async function readIfAllowed<T>(ctx: Pick<ToolContext, 'permissionMissing'>, permission: ReadPermission, read: () => Promise<T>): Promise<T | null> {
+export async function readIfAllowed<T>(ctx: Pick<ToolContext, 'permissionMissing' | 'permissionUsed'>, permission: ReadPermission, read: () => Promise<T>): Promise<T | null> {
   return new OptionalPermissionFallback(ctx, permission, [true, false]).run(async (allowed) => (allowed ? read() : null));
 }
