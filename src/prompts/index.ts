@@ -183,13 +183,23 @@ function promptText(question: string, calls: ToolCall[]): string {
     : `${question}\n\nAnswer it with these tool calls:\n${lines.map((l, i) => `${i + 1}. ${l}`).join('\n')}`;
 }
 
-/** Registers every prompt; `connection` / `mode` are added to each and passed on to its tool calls. */
-export function registerPrompts(server: McpServer, connectionNames: string[], now: () => number = Date.now): void {
+/** The tools a prompt's answer calls, read from the calls it builds with its defaults (every argument has one). */
+function toolsOf(prompt: (typeof PROMPTS)[number], now: number): string[] {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  return prompt.build(z.strictObject(prompt.args).parse({}) as any, now).calls.map((c) => c.tool);
+}
+
+/**
+ * Registers the prompts whose tools are all served (`--tools` may hide some: a prompt naming a hidden tool would
+ * only lead to an error); `connection` / `mode` are added to each and passed on to its tool calls.
+ */
+export function registerPrompts(server: McpServer, connectionNames: string[], now: () => number = Date.now, served: (tool: string) => boolean = () => true): void {
   const routing = {
     connection: connectionArgument(connectionNames).optional(),
     mode: z.enum(MODES).optional().describe('test or live (default: the connection\'s default mode)'),
   };
   for (const prompt of PROMPTS) {
+    if (!toolsOf(prompt, Math.floor(now() / 1000)).every(served)) continue;
     const schema = z.strictObject({ ...prompt.args, ...routing });
     server.registerPrompt(prompt.name, { title: prompt.title, description: prompt.description, argsSchema: schema }, (raw) => {
       const { connection, mode, ...args } = raw as { connection?: string; mode?: string } & Record<string, unknown>;

@@ -77,7 +77,7 @@ export function createMcpServer(router: ConnectionRouter, tools: readonly AnyToo
     );
   }
   if (served.length < source.tools.length) listOnly(server, served);
-  registerPrompts(server, names, options.now);
+  registerPrompts(server, names, options.now, (tool) => isServed(selection, tool));
   return server;
 }
 

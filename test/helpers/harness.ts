@@ -8,6 +8,7 @@ import { InMemoryTransport } from '@modelcontextprotocol/server';
 import { startEmulator, type EmulatorHandle, type EmulatorOptions } from '../../src/emulator/index.js';
 import { StaticRouter, type ConnectionKeys } from '../../src/connections/router.js';
 import { createMcpServer } from '../../src/server/create-server.js';
+import type { ToolSelection } from '../../src/tools/toolsets.js';
 
 /** Fixed "now" of the dataset so figures in tests never drift with the calendar. */
 export const TEST_ANCHOR = new Date('2026-11-01T00:00:00Z');
@@ -33,6 +34,8 @@ export interface HarnessOptions {
   connections?: (emulator: EmulatorHandle) => ConnectionKeys[];
   /** The server's clock (milliseconds), for date words and prompt defaults; default Date.now. */
   now?: () => number;
+  /** Which tools the server serves (--tools); default all. */
+  tools?: ToolSelection;
 }
 
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
@@ -40,7 +43,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const connections = options.connections?.(emulator) ?? [
     { name: 'demo', keys: { test: emulator.keys.test, live: emulator.keys.live }, defaultMode: 'test', apiBase: emulator.url },
   ];
-  const server = createMcpServer(new StaticRouter(connections), undefined, options.now ? { now: options.now } : {});
+  const server = createMcpServer(new StaticRouter(connections), undefined, { ...(options.now ? { now: options.now } : {}), ...(options.tools ? { tools: options.tools } : {}) });
   const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
   await server.connect(serverSide);
   const client = new Client({ name: 'harness', version: '1.0.0' });

@@ -101,3 +101,15 @@ describe('prompts', () => {
     }
   });
 });
+
+describe('prompts under --tools', () => {
+  it('offers only the prompts whose tools are all served', async () => {
+    const only = await startHarness({ now: () => TEST_ANCHOR.getTime(), tools: { names: new Set(['get_mrr', 'get_balance']), asked: '--tools get_mrr,get_balance' } });
+    try {
+      const { prompts } = await only.client.listPrompts();
+      expect(prompts.map((p) => p.name)).toEqual(['mrr_by_plan', 'balance_by_currency']);
+    } finally {
+      await only.close();
+    }
+  });
+});
