@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { UserStore } from '../../../src/server/http/authserver/users.js';
 import { startHttpHarness, type HttpHarness } from '../helpers.js';
-import { authorize, authorizeUrl, Browser, discover, exchangeCode, pkce, register, tokenRequest } from './connector.js';
+import { authorize, authorizeUrl, Browser, discover, exchangeCode, pkce, REDIRECT_URI, register, tokenRequest } from './connector.js';
 
 const PERSON = { name: 'gus', password: 'gus-password-restart-42' };
 const home = mkdtempSync(join(tmpdir(), 'srm-oauth-state-'));
@@ -63,4 +63,32 @@ describe('state across a restart', () => {
     const afterRemoval = await tokenRequest(d, { grant_type: 'refresh_token', refresh_token: refreshed.body.refresh_token!, client_id: client.client_id });
     expect(afterRemoval.body.error).toBe('invalid_grant');
   }, 60_000);
+
+  it('a confidential client\'s secret is kept only as a digest, and still authenticates it, after a restart too', async () => {
+    await h?.close();
+    h = await startHttpHarness({ builtInAuth: true, home });
+    const users = new UserStore(h.paths);
+    await users.add('hal', { password: 'hal-password-secret-42' });
+    let d = await discover(h.url);
+    const client = (await register(d, { token_endpoint_auth_method: 'client_secret_post' })) as { client_id: string; client_secret: string };
+    expect(client.client_secret).toMatch(/^[A-Za-z0-9_-]{32,}$/);
+    const state = () => import('node:fs').then((fs) => fs.readFileSync(join(h!.paths.dir, 'oauth-state.json'), 'utf8'));
+    expect(await state()).not.toContain(client.client_secret);
+
+    const port = h.handle.port;
+    await h.close();
+    h = await startHttpHarness({ builtInAuth: true, home, port });
+    d = await discover(h.url);
+    const exchange = async (secret: string) => {
+      const { verifier, challenge } = pkce();
+      const back = await authorize(new Browser(h!.url), authorizeUrl(d, client.client_id, challenge), { name: 'hal', password: 'hal-password-secret-42' }, { connection: 'acme', mode: 'test' });
+      return tokenRequest(d, { grant_type: 'authorization_code', code: back.searchParams.get('code')!, code_verifier: verifier, client_id: client.client_id, client_secret: secret, redirect_uri: REDIRECT_URI, resource: d.resource });
+    };
+    const wrong = await exchange(`${client.client_secret.slice(0, -1)}x`);
+    expect(wrong.body.error, JSON.stringify(wrong.body)).toBe('invalid_client');
+    const right = await exchange(client.client_secret);
+    expect(right.status, JSON.stringify(right.body)).toBe(200);
+    expect(await state()).not.toContain(client.client_secret);
+  }, 60_000);
 });
+

@@ -7,13 +7,14 @@
  * discovery documents are the issuer's well-known paths. Docs: https://github.com/panva/node-oidc-provider/tree/v9.x/docs
  */
 import type { IncomingMessage } from 'node:http';
+import { timingSafeEqual } from 'node:crypto';
 import { isIP } from 'node:net';
 import type Provider from 'oidc-provider';
 import { MODES } from '../../../stripe/keys.js';
 import { scopeFor } from '../access.js';
 import { isLoopbackHostname } from '../net.js';
 import { html, layout, notice, securityHeaders } from '../web/index.js';
-import { adapterFactory, type AuthServerState, type StateFileStore } from './state.js';
+import { adapterFactory, secretDigest, type AuthServerState, type StateFileStore } from './state.js';
 import type { UserStore } from './users.js';
 
 export const OAUTH_PREFIX = '/oauth';
@@ -128,6 +129,9 @@ export async function createProvider(options: ProviderOptions): Promise<Provider
       return user ? { accountId: user.name, claims: async () => ({ sub: user.name }) } : undefined;
     },
     responseTypes: ['code'],
+    // Public clients (PKCE, no secret) and secret-holding ones; no method that signs with the secret (client_secret_jwt),
+    // since secrets are stored as digests (see compareClientSecret below). ID tokens are RS256 only (oidc-provider's default).
+    clientAuthMethods: ['none', 'client_secret_post', 'client_secret_basic'],
     pkce: { required: () => true },
     clientDefaults: { grant_types: ['authorization_code', 'refresh_token'], response_types: ['code'], token_endpoint_auth_method: 'none', id_token_signed_response_alg: 'RS256' },
     // Exact redirect_uri matching, and it must be sent (no "the only one registered" shortcut).
@@ -148,6 +152,14 @@ export async function createProvider(options: ProviderOptions): Promise<Provider
     },
   });
   provider.proxy = true;
+  // Stored client secrets are digests (state.ts): the secret a client sends is compared as one, in constant time.
+  // The only other use oidc-provider makes of a secret, HMAC-signed JWTs (client_secret_jwt, HS256), is not offered.
+  const clientModel = (provider.Client as unknown as { prototype: unknown }).prototype as { compareClientSecret(actual: string): Promise<boolean> | boolean; clientSecret?: string };
+  clientModel.compareClientSecret = function compareDigest(this: { clientSecret?: string }, actual: string) {
+    const stored = Buffer.from(this.clientSecret ?? '');
+    const given = Buffer.from(secretDigest(String(actual)));
+    return stored.length === given.length && timingSafeEqual(stored, given);
+  };
   // Refused requests are answered to the client; here they are only counted per kind (no token, code or secret is logged).
   for (const event of ['server_error', 'grant.error', 'authorization.error', 'registration_create.error', 'revocation.error']) {
     provider.on(event, (...args: unknown[]) => {

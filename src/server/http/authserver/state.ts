@@ -190,6 +190,16 @@ export class StateFileStore {
  */
 const fileKey = (id: string) => createHash('sha256').update(id).digest('base64url');
 
+/**
+ * A confidential client's secret (Claude's connector registers with client_secret_post) is kept as its SHA-256,
+ * marked so, like a refresh token: a copied state file holds no usable secret. Secrets are random and long (oidc-provider
+ * makes them), so an unsalted digest is enough; createProvider compares digests (secretDigest).
+ */
+export const SECRET_DIGEST_PREFIX = 'sha256:';
+export const secretDigest = (secret: string) => `${SECRET_DIGEST_PREFIX}${createHash('sha256').update(secret).digest('base64url')}`;
+const withSecretDigested = (payload: Record<string, unknown>) =>
+  typeof payload.client_secret === 'string' && !payload.client_secret.startsWith(SECRET_DIGEST_PREFIX) ? { ...payload, client_secret: secretDigest(payload.client_secret) } : payload;
+
 /** A class oidc-provider instantiates per model name: persisted models go to the file, the rest to memory. */
 export function adapterFactory(store: StateFileStore): new (model: string) => Adapter {
   const memory = new Map<string, Map<string, StoredRecord>>();
@@ -222,7 +232,7 @@ export function adapterFactory(store: StateFileStore): new (model: string) => Ad
     }
 
     async upsert(id: string, payload: Record<string, unknown>, expiresIn?: number): Promise<void> {
-      const kept = this.persisted ? { ...payload, jti: undefined } : payload;
+      const kept = this.model === 'Client' ? withSecretDigested(payload) : this.persisted ? { ...payload, jti: undefined } : payload;
       const record: StoredRecord = { payload: kept, expiresAt: expiresIn ? Date.now() + expiresIn * 1000 : null };
       const key = this.key(id);
       await this.write((r) => (r instanceof Map ? r.set(key, record) : (r[key] = record)));
