@@ -1,4 +1,5 @@
 import { SetupError } from '../stripe/errors.js';
+import { CLI } from './lookup.js';
 import { describeKey, keyHint, type Mode } from '../stripe/keys.js';
 
 /**
@@ -22,12 +23,15 @@ export interface KeyWording {
   modeAlternative: string;
   /** The last sentence of the secret-key refusal. */
   storeSecretAnyway: string;
+  /** How to replace a connection's key of a mode, e.g. "run: … connections rotate acme --mode test". */
+  replaceKey: (name: string, mode: Mode) => string;
 }
 
 export const CLI_WORDING: KeyWording = {
   modeGiven: (mode) => `--mode ${mode} was given`,
   modeAlternative: ', or leave out --mode',
   storeSecretAnyway: 'To store the secret key anyway, run the command again with --allow-secret-key.',
+  replaceKey: (name, mode) => `${CLI} connections rotate ${name} --mode ${mode}`,
 };
 
 /**

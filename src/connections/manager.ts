@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { apiBaseFromEnv } from '../stripe/client.js';
 import { SetupError } from '../stripe/errors.js';
 import { keyHint, type Mode } from '../stripe/keys.js';
-import { checkKeyShape, type CheckedKey, type KeyWording } from './key-shape.js';
+import { checkKeyShape, CLI_WORDING, type CheckedKey, type KeyWording } from './key-shape.js';
 import { deleteDeadProbes } from './keychain.js';
 import { withLock } from './lock.js';
 import { atomicWriteFile, ensurePrivateDir, readPrivateFile, removeStaleTemps } from './fsutil.js';
@@ -189,12 +189,12 @@ export class ConnectionManager {
     checkConnectionName(request.name);
     const checked = checkKeyShape(request.key, { mode: request.mode, allowSecret: request.allowSecret, howTo: this.keyHowTo, wording: request.wording });
     const before = await this.read();
-    assertSlotFree(before, request.name, checked);
+    assertSlotFree(before, request.name, checked, request.wording);
     const verification = await this.verify(checked);
     const store = await this.stores.forNewKeys();
     return this.locked(async () => {
       const metadata = await this.read();
-      assertSlotFree(metadata, request.name, checked); // another process may have added it meanwhile
+      assertSlotFree(metadata, request.name, checked, request.wording); // another process may have added it meanwhile
       const record = toRecord(checked, verification, store.store.kind);
       const ref = refOf(request.name, checked.mode, record);
       await this.journal([{ ...ref, store: store.store.kind }]);
@@ -366,11 +366,11 @@ function toRecord(key: CheckedKey, verification: Verification, store: ModeRecord
   };
 }
 
-function assertSlotFree(metadata: Metadata, name: string, key: CheckedKey): void {
+function assertSlotFree(metadata: Metadata, name: string, key: CheckedKey, wording: KeyWording = CLI_WORDING): void {
   const existing = metadata.connections[name]?.[key.mode];
   if (existing) {
     throw new SetupError(
-      `Connection "${name}" already has a ${key.mode} key (${existing.keyHint}). Nothing was changed. To replace it: ${CLI} connections rotate ${name} --mode ${key.mode}; ` +
+      `Connection "${name}" already has a ${key.mode} key (${existing.keyHint}). Nothing was changed. To replace it: ${wording.replaceKey(name, key.mode)}; ` +
         `to keep both, add this key under another name.`,
     );
   }

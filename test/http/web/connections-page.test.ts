@@ -131,7 +131,7 @@ describe('connections page', () => {
       [{ name: 'beta', key: keys.secret }, /secret key \(sk_…\): it can change anything.*set these to Read: Customers.*tick "Store a secret key \(sk_…\) anyway" and paste it again\./],
       [{ name: 'beta', key: keys.revoked }, /Stripe did not accept the API key: Invalid API Key provided.*Nothing was saved\./],
       [{ name: 'beta', mode: 'live', key: keys.rotated }, /This form adds the live key, but this is a test-mode key \(rk_test_…\w{4}\)/],
-      [{ name: 'acme', key: keys.rotated }, /Connection "acme" already has a test key \(rk_test_…\w{4}\)\. Nothing was changed\./],
+      [{ name: 'acme', key: keys.rotated }, /Connection "acme" already has a test key \(rk_test_…\w{4}\)\. Nothing was changed\. To replace it: use Rotate on the test key of "acme" below;/],
       [{ name: 'bad name', key: keys.rotated }, /"bad name" cannot be a connection name/],
       [{ name: 'env', key: keys.rotated }, /"env" is reserved/],
     ];

@@ -64,6 +64,7 @@ const webWording = (action: 'adds' | 'replaces'): KeyWording => ({
   modeGiven: (mode) => `This form ${action} the ${mode} key`,
   modeAlternative: action === 'adds' ? ', or use the form on the connections page, which takes either mode' : '',
   storeSecretAnyway: 'To store the secret key anyway, tick "Store a secret key (sk_…) anyway" and paste it again.',
+  replaceKey: (name, mode) => `use Rotate on the ${mode} key of "${name}" below`,
 });
 
 export function connectionsPages(deps: ConnectionsPageDeps): ConnectionsHandler {
