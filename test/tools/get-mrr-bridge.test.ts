@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type Stripe from 'stripe';
 import { seed } from '../../src/emulator/index.js';
 import { startHarness, TEST_ANCHOR, type Harness } from '../helpers/harness.js';
-import { major } from '../helpers/expected.js';
+import { inOneUtcMonth, major } from '../helpers/expected.js';
 import { referenceBridge, referencePercent, roundScaled } from '../helpers/bridge-reference.js';
 
 const at = (iso: string) => Date.parse(iso) / 1000;
@@ -193,9 +193,10 @@ describe('get_mrr_bridge on a business worked out by hand', () => {
   });
 
   it('answers the current month to date, and refuses a month not begun', async () => {
-    const today = new Date();
-    const month = (n: number) => new Date(Date.UTC(today.getUTCFullYear(), today.getUTCMonth() + n, 1)).toISOString().slice(0, 7);
-    const current = await h.call('get_mrr_bridge', { months: 1, end_month: month(0) });
+    const { current, month } = await inOneUtcMonth(async (today) => {
+      const month = (n: number) => new Date(Date.UTC(today.getUTCFullYear(), today.getUTCMonth() + n, 1)).toISOString().slice(0, 7);
+      return { current: await h.call('get_mrr_bridge', { months: 1, end_month: month(0) }), month };
+    });
     expect(current.isError, current.text).toBe(false);
     // Nothing changed after the data's last invoices: the month starts where October ended.
     const row = current.structured.months.find((m: { currency: string }) => m.currency === 'usd');

@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectDashboardAdvice, startHarness, startRestrictedHarness, type Harness, type RestrictedHarness } from '../helpers/harness.js';
-import { iso, major } from '../helpers/expected.js';
+import { inOneUtcMonth, iso, major } from '../helpers/expected.js';
 import { referenceAt, referenceCurrent, rounded, totalsByCurrency, type RefSubscription } from '../helpers/subscription-reference.js';
 import type { Dataset } from '../../src/emulator/index.js';
 
@@ -163,12 +163,14 @@ describe('get_mrr on the demo business, against a separate computation', () => {
   });
 
   it('agrees on the last three month-ends by plan', async () => {
-    const r = await h.call('get_mrr', { group_by: 'plan', history_months: 3 });
+    const { r, months, expectedMonths } = await inOneUtcMonth(async (now) => {
+      const r = await h.call('get_mrr', { group_by: 'plan', history_months: 3 });
+      const months = [...new Set(r.structured.history.map((row: { month: string }) => row.month))] as string[];
+      const expectedMonths = [3, 2, 1].map((k) => new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - k, 1)).toISOString().slice(0, 7));
+      return { r, months, expectedMonths };
+    });
     expect(r.isError, r.text).toBe(false);
-    const months = [...new Set(r.structured.history.map((row: { month: string }) => row.month))] as string[];
     expect(months).toHaveLength(3);
-    const now = new Date();
-    const expectedMonths = [3, 2, 1].map((k) => new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - k, 1)).toISOString().slice(0, 7));
     expect(months).toEqual(expectedMonths);
     for (const month of months) {
       const reference = referenceAt(ds, monthEnd(month));
