@@ -2,7 +2,7 @@
  * Test harness: the real MCP server (in process, through a real v2 client over an in-memory link), the real
  * `stripe` package, and the project's Stripe emulator on loopback underneath. Nothing of ours is mocked.
  */
-import { expect } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
 import { Client } from '@modelcontextprotocol/client';
 import { InMemoryTransport } from '@modelcontextprotocol/server';
 import { startEmulator, type EmulatorHandle, type EmulatorOptions } from '../../src/emulator/index.js';
@@ -67,6 +67,35 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     },
   };
 }
+
+/**
+ * A harness started before the enclosing file's (or describe's) tests and closed after them: the set-up every
+ * per-tool test file shares. The object it returns reads the started harness, so tests use it as `h` directly.
+ */
+export function useHarness(options: HarnessOptions = {}): Harness {
+  let started: Harness | undefined;
+  beforeAll(async () => {
+    started = await startHarness(options);
+  });
+  afterAll(async () => started?.close());
+  const get = (): Harness => {
+    if (!started) throw new Error('useHarness: the harness is only there inside tests and hooks');
+    return started;
+  };
+  return {
+    get emulator() {
+      return get().emulator;
+    },
+    get client() {
+      return get().client;
+    },
+    call: (name, args) => get().call(name, args),
+    close: () => get().close(),
+  };
+}
+
+/** The requests sent to Stripe's `path` since `before` (an `emulator.requests.length` read earlier). */
+export const sentTo = (h: Harness, path: string, before: number) => h.emulator.requests.slice(before).filter((r) => r.path === path);
 
 /** Pages a list tool to the end through next_cursor, collecting every object. */
 export async function collectAll(h: Harness, tool: string, args: Record<string, unknown> = {}) {

@@ -1,7 +1,7 @@
 /** get_balance: "how much money is on the account right now?", per currency and never summed across them. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type Stripe from 'stripe';
-import { expectDashboardAdvice, startHarness, startRestrictedHarness, type Harness, type RestrictedHarness } from '../helpers/harness.js';
+import { expectDashboardAdvice, useHarness, startRestrictedHarness, type RestrictedHarness } from '../helpers/harness.js';
 import { major } from '../helpers/expected.js';
 
 interface Entry {
@@ -18,13 +18,11 @@ const expectedEntries = (entries: Entry[] | undefined) =>
       : {}),
   }));
 
-let h: Harness;
+const h = useHarness();
 let balance: Stripe.Balance;
-beforeAll(async () => {
-  h = await startHarness();
+beforeAll(() => {
   balance = h.emulator.dataset('test').balance;
 });
-afterAll(async () => h?.close());
 
 describe('get_balance', () => {
   it('answers available and pending per currency as exact decimal strings', async () => {

@@ -123,6 +123,12 @@ async function expectMatchesOutputSchema(name: string, result: ToolResult): Prom
   expect(JSON.parse(result.text), `${name}: the text is the structured answer`).toEqual(result.structured);
 }
 
+// Guards against a contract that passes by running nothing: every per-tool block below iterates over these.
+it('runs for every list tool, each declaring the permissions a restricted key is checked against', () => {
+  expect(LIST_TOOLS.length).toBeGreaterThan(0);
+  for (const tool of LIST_TOOLS) expect(tool.permissions.needs.length, `${tool.name} declares what it needs`).toBeGreaterThan(0);
+});
+
 describe.each(LIST_TOOLS.map((tool) => [tool.name, tool] as const))('%s keeps the list-tool contract', (name, tool) => {
   let truth: Raw[];
   let listRequest: RecordedRequest;

@@ -1,7 +1,7 @@
 /** list_coupons: "which discounts do we offer, and how often were they used?"; coupon ids the account chose open with fetch. */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type Stripe from 'stripe';
-import { collectAll, startHarness, startRestrictedHarness, type Harness } from '../helpers/harness.js';
+import { collectAll, useHarness, startRestrictedHarness } from '../helpers/harness.js';
 import { asSent, ids, iso, major } from '../helpers/expected.js';
 
 function expected(c: Stripe.Coupon) {
@@ -22,13 +22,11 @@ function expected(c: Stripe.Coupon) {
   };
 }
 
-let h: Harness;
+const h = useHarness();
 let coupons: Stripe.Coupon[];
-beforeAll(async () => {
-  h = await startHarness();
+beforeAll(() => {
   coupons = h.emulator.dataset('test').coupons;
 });
-afterAll(async () => h?.close());
 
 describe('list_coupons', () => {
   it('lists every coupon newest first: percent or exact amount off in its currency, duration, redemptions', async () => {

@@ -1,16 +1,14 @@
 /** list_payouts: "when does the money reach the bank, and did any payout fail?". */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type Stripe from 'stripe';
-import { collectAll, startHarness, type Harness } from '../helpers/harness.js';
+import { collectAll, sentTo, useHarness } from '../helpers/harness.js';
 import { id, ids, iso, major, asSent } from '../helpers/expected.js';
 
-let h: Harness;
+const h = useHarness();
 let payouts: Stripe.Payout[];
-beforeAll(async () => {
-  h = await startHarness();
+beforeAll(() => {
   payouts = h.emulator.dataset('test').payouts;
 });
-afterAll(async () => h?.close());
 
 describe('list_payouts', () => {
   it('lists every payout newest first, amounts exact, dates ISO', async () => {
@@ -51,7 +49,7 @@ describe('list_payouts', () => {
       const got = await collectAll(h, 'list_payouts', { status });
       expect(ids(got), status).toEqual(ids(payouts.filter((p) => p.status === status)));
       expect(got.every((p) => p.status === status)).toBe(true);
-      const sent = h.emulator.requests.slice(before).filter((r) => r.path === '/v1/payouts');
+      const sent = sentTo(h, '/v1/payouts', before);
       expect(sent.every((r) => r.query.status === status)).toBe(true);
     }
   });
@@ -67,7 +65,7 @@ describe('list_payouts', () => {
     expect(ids(got)).toEqual(ids(expected));
     expect(got.some((p) => p.arrival_date === iso(from))).toBe(true); // the inclusive edge is in
     expect(got.some((p) => p.arrival_date === iso(to))).toBe(false); // the exclusive edge is out
-    const sent = h.emulator.requests.slice(before).filter((r) => r.path === '/v1/payouts');
+    const sent = sentTo(h, '/v1/payouts', before);
     expect(sent[0]?.query.arrival_date).toEqual({ gte: String(from), lt: String(to) });
   });
 

@@ -1,17 +1,15 @@
 /** list_prices: "what does Pro cost in yen?" and friends. */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type Stripe from 'stripe';
-import { collectAll, startHarness, type Harness } from '../helpers/harness.js';
+import { collectAll, sentTo, useHarness } from '../helpers/harness.js';
 import { ids, iso, major, asSent } from '../helpers/expected.js';
 import { minorDecimalToMajor, priceUnitAmount } from '../../src/stripe/compact/price.js';
 
-let h: Harness;
+const h = useHarness();
 let prices: Stripe.Price[];
-beforeAll(async () => {
-  h = await startHarness();
+beforeAll(() => {
   prices = h.emulator.dataset('test').prices;
 });
-afterAll(async () => h?.close());
 
 describe('list_prices', () => {
   it('lists prices newest first with amounts as exact decimal strings', async () => {
@@ -73,7 +71,7 @@ describe('list_prices', () => {
       expect(expected.length, JSON.stringify(args)).toBeGreaterThan(0);
       expect(expected.length, JSON.stringify(args)).toBeLessThan(prices.length);
       expect(ids(got), JSON.stringify(args)).toEqual(expected);
-      const sent = h.emulator.requests.slice(before).filter((r) => r.path === '/v1/prices');
+      const sent = sentTo(h, '/v1/prices', before);
       expect(sent.length).toBeGreaterThan(0);
       for (const r of sent) expect(r.query, JSON.stringify(args)).toMatchObject(query);
     }

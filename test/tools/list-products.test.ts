@@ -1,16 +1,14 @@
 /** list_products: what a person sees when asking "what do we sell?". */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type Stripe from 'stripe';
-import { collectAll, startHarness, type Harness } from '../helpers/harness.js';
+import { collectAll, sentTo, useHarness } from '../helpers/harness.js';
 import { id, ids, iso, asSent } from '../helpers/expected.js';
 
-let h: Harness;
+const h = useHarness();
 let products: Stripe.Product[];
-beforeAll(async () => {
-  h = await startHarness();
+beforeAll(() => {
   products = h.emulator.dataset('test').products;
 });
-afterAll(async () => h?.close());
 
 describe('list_products', () => {
   it('lists every product newest first, with the fields that matter', async () => {
@@ -43,7 +41,7 @@ describe('list_products', () => {
       const expected = ids(products.filter((p) => p.active === active));
       expect(expected.length).toBeGreaterThan(0);
       expect(ids(got)).toEqual(expected);
-      const sent = h.emulator.requests.slice(before).filter((r) => r.path === '/v1/products');
+      const sent = sentTo(h, '/v1/products', before);
       expect(sent.length).toBeGreaterThan(0);
       expect(sent.every((r) => r.query.active === String(active))).toBe(true);
     }

@@ -1,7 +1,7 @@
 /** list_promotion_codes: "which codes are live, and which coupon is FALL20?". */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type Stripe from 'stripe';
-import { collectAll, startHarness, type Harness } from '../helpers/harness.js';
+import { collectAll, sentTo, useHarness } from '../helpers/harness.js';
 import { asSent, id, ids, iso, major } from '../helpers/expected.js';
 
 function expected(p: Stripe.PromotionCode) {
@@ -23,15 +23,13 @@ function expected(p: Stripe.PromotionCode) {
   };
 }
 
-let h: Harness;
+const h = useHarness();
 let codes: Stripe.PromotionCode[];
-beforeAll(async () => {
-  h = await startHarness();
+beforeAll(() => {
   codes = h.emulator.dataset('test').promotionCodes;
 });
-afterAll(async () => h?.close());
 
-const sentTo = (before: number) => h.emulator.requests.slice(before).filter((r) => r.path === '/v1/promotion_codes');
+const sentToCodes = (before: number) => sentTo(h, '/v1/promotion_codes', before);
 
 describe('list_promotion_codes', () => {
   it('lists every code newest first with its coupon (promotion.coupon), restrictions and redemptions', async () => {
@@ -46,7 +44,7 @@ describe('list_promotion_codes', () => {
     const before = h.emulator.requests.length;
     const r = await h.call('list_promotion_codes', { code: code.code.toLowerCase() });
     expect(ids(r.structured.data)).toEqual(ids(codes.filter((c) => c.code.toLowerCase() === code.code.toLowerCase())));
-    expect(sentTo(before).map((q) => q.query.code)).toEqual([code.code.toLowerCase()]);
+    expect(sentToCodes(before).map((q) => q.query.code)).toEqual([code.code.toLowerCase()]);
   });
 
   it('filters by coupon, customer and active on Stripe\'s side', async () => {
@@ -56,7 +54,7 @@ describe('list_promotion_codes', () => {
     expect(ids(await collectAll(h, 'list_promotion_codes', { coupon }))).toEqual(ids(codes.filter((c) => id(c.promotion.coupon) === coupon)));
     expect(ids(await collectAll(h, 'list_promotion_codes', { customer }))).toEqual(ids(codes.filter((c) => id(c.customer) === customer)));
     expect(ids(await collectAll(h, 'list_promotion_codes', { active: false }))).toEqual(ids(codes.filter((c) => !c.active)));
-    expect(sentTo(before).map((q) => q.query)).toEqual([
+    expect(sentToCodes(before).map((q) => q.query)).toEqual([
       expect.objectContaining({ coupon }),
       expect.objectContaining({ customer }),
       expect.objectContaining({ active: 'false' }),
