@@ -112,12 +112,23 @@ export function cachedInputSchema(tool: AnyTool, connectionNames: string[], buil
   return schema;
 }
 
+/**
+ * The output schema the SDK is given: its JSON Schema for tools/list, and a validation that lets every result through,
+ * because the one wrapper (tool-runner.ts runTool) has already checked it against the same zod schema and turned a
+ * miss into an isError saying why. The SDK checking it again would only repeat the walk on every call.
+ */
 export function cachedOutputSchema(tool: AnyTool, built?: CatalogueEntry): z.ZodObject {
   let schema = outputs.get(tool);
   if (!schema) {
     const known = built?.output;
-    schema = memoiseJsonSchema(toolOutputSchema(tool), known ? { output: known } : {});
+    schema = alreadyValidated(memoiseJsonSchema(toolOutputSchema(tool), known ? { output: known } : {}));
     outputs.set(tool, schema);
   }
+  return schema;
+}
+
+function alreadyValidated<S extends z.ZodType>(schema: S): S {
+  const standard = (schema as unknown as { '~standard': StandardWithJson })['~standard'];
+  (schema as unknown as { '~standard': StandardWithJson })['~standard'] = { ...standard, validate: (value: unknown) => ({ value }) };
   return schema;
 }
