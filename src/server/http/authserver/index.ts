@@ -12,7 +12,7 @@ import type { ServerPin } from '../access.js';
 import { OAuthResourceServer } from '../oauth.js';
 import type { Jwk } from '../jwt.js';
 import { AuthPages } from './pages.js';
-import { canonicaliseForProvider, createProvider, OAUTH_PREFIX } from './provider.js';
+import { canonicaliseForProvider, createProvider, OAUTH_PREFIX, type DocumentFetch } from './provider.js';
 import { useSessions, WebSessions, type WebUser } from './session.js';
 import { loadServerState, StateFileStore } from './state.js';
 import { UserStore } from './users.js';
@@ -25,6 +25,15 @@ export interface BuiltInAuthOptions {
   pin: ServerPin;
   connectionNames: () => string[];
   log: (line: string) => void;
+  /**
+   * For in-process tests only (no flag or environment variable sets it): replaces how a client ID metadata
+   * document is fetched. Without it oidc-provider uses globalThis.fetch through its own dispatcher, which resolves
+   * the name in DNS, trusts the system's CAs and drops a connection to a special-use address (loopback, private
+   * ranges); a test serving the document from loopback must replace exactly that. Everything before and after
+   * still runs: our host check on the client_id (documentRefusal in provider.ts), and oidc-provider's checks of the
+   * answer (status 200, size, JSON, client_id, no shared secret, https URIs).
+   */
+  documentFetch?: DocumentFetch | undefined;
 }
 
 /** The page handler mounted at /connections for a signed-in person (webpage's connectionsPages). */
@@ -65,7 +74,7 @@ export async function startBuiltInAuth(options: BuiltInAuthOptions, connectionsP
   const users = new UserStore(options.paths);
   const sessions = new WebSessions(users, resourceUrl.protocol === 'https:');
   useSessions(sessions);
-  const provider = await createProvider({ issuer, resource: resourceUrl.href, state, store, users, connectionNames: options.connectionNames, log: options.log });
+  const provider = await createProvider({ issuer, resource: resourceUrl.href, state, store, users, connectionNames: options.connectionNames, log: options.log, documentFetch: options.documentFetch });
   const callback = provider.callback();
   const pages = new AuthPages({
     provider,

@@ -33,7 +33,12 @@ export interface ProviderOptions {
   /** Connection names now (for the scopes a client may register with). */
   connectionNames: () => string[];
   log: (line: string) => void;
+  /** In-process tests only: see BuiltInAuthOptions.documentFetch. */
+  documentFetch?: DocumentFetch | undefined;
 }
+
+/** How the authorization server's outgoing requests are made (oidc-provider's `fetch` option). */
+export type DocumentFetch = (url: string, init: RequestInit) => Promise<Response>;
 
 /** Every scope a token of ours can carry: each mode, on every connection or one. */
 export function allScopes(connections: readonly string[]): string[] {
@@ -41,18 +46,22 @@ export function allScopes(connections: readonly string[]): string[] {
 }
 
 /**
- * Client ID metadata documents are fetched from the URL the client names: only public https hosts, never a
- * loopback or literal address (the fetch must not reach this machine's or its network's private services).
+ * Why no client ID metadata document is fetched from this client_id, or undefined when it may be: only from public
+ * https hosts, never a loopback or literal address or a local name (the fetch must not reach this machine's or its
+ * network's private services). The reason is shown to the person on the error page.
  */
-function fetchAllowed(clientId: string): boolean {
+export function documentRefusal(clientId: string): string | undefined {
   let url: URL;
   try {
     url = new URL(clientId);
   } catch {
-    return false;
+    return 'the client_id is not a URL';
   }
+  const where = url.host.slice(0, 100);
+  if (url.protocol !== 'https:') return `client ID metadata documents are fetched over https only, and this client_id is ${url.protocol.slice(0, 10)}//${where}`;
   const host = url.hostname.replace(/^\[|\]$/g, '');
-  return url.protocol === 'https:' && !isLoopbackHostname(host) && isIP(host) === 0 && host.includes('.') && !host.endsWith('.local') && !host.endsWith('.internal');
+  const local = isLoopbackHostname(host) || isIP(host) !== 0 || !host.includes('.') || host.endsWith('.local') || host.endsWith('.internal');
+  return local ? `this server fetches client ID metadata documents only from public host names, and ${where} is not one` : undefined;
 }
 
 const ROUTES = {
@@ -82,7 +91,7 @@ const TTL = {
 };
 
 /** The oidc-provider features: what connectors need, everything else off. */
-function features(options: ProviderOptions, InvalidTarget: new (description?: string) => Error) {
+function features(options: ProviderOptions, errors: Record<'InvalidTarget' | 'InvalidClient', new (description?: string) => Error>) {
   const resourceInfo = {
     audience: options.resource,
     accessTokenFormat: 'jwt',
@@ -97,13 +106,21 @@ function features(options: ProviderOptions, InvalidTarget: new (description?: st
     userinfo: { enabled: false },
     rpInitiatedLogout: { enabled: false },
     // Claude's way of naming itself: client_id is an https URL of its metadata (draft-ietf-oauth-client-id-metadata-document-02).
-    clientIdMetadataDocument: { enabled: true, ack: 'draft-02', allowFetch: async (_ctx: unknown, id: string) => fetchAllowed(id) },
+    clientIdMetadataDocument: {
+      enabled: true,
+      ack: 'draft-02',
+      allowFetch: async (_ctx: unknown, id: string) => {
+        const refusal = documentRefusal(id);
+        if (refusal) throw new errors.InvalidClient(refusal);
+        return true;
+      },
+    },
     resourceIndicators: {
       enabled: true,
       defaultResource: async () => options.resource,
       useGrantedResource: async () => true,
       getResourceServerInfo: async (_ctx: unknown, resource: string) => {
-        if (resource !== options.resource) throw new InvalidTarget(`this server issues tokens only for ${options.resource}`);
+        if (resource !== options.resource) throw new errors.InvalidTarget(`this server issues tokens only for ${options.resource}`);
         return { ...resourceInfo, scope: allScopes(options.connectionNames()).join(' ') };
       },
     },
@@ -142,12 +159,18 @@ export async function createProvider(options: ProviderOptions): Promise<Provider
     expiresWithSession: async () => false,
     ttl: TTL,
     routes: ROUTES,
+    // Client ID metadata documents are this configuration's only outgoing requests (no request objects, no
+    // jwks_uri client authentication, no sector identifiers, no back-channel logout).
+    ...(options.documentFetch ? { fetch: options.documentFetch } : {}),
     interactions: { url: (_ctx: unknown, interaction: { uid: string }) => `${OAUTH_PREFIX}/interaction/${interaction.uid}` },
-    features: features(options, errors.InvalidTarget!),
-    renderError: async (ctx: { type: string; body: string; set(h: Record<string, string>): void }, out: Record<string, unknown>) => {
+    features: features(options, { InvalidTarget: errors.InvalidTarget!, InvalidClient: errors.InvalidClient! }),
+    renderError: async (ctx: { type: string; body: string; set(h: Record<string, string>): void; oidc?: { params?: Record<string, unknown> } }, out: Record<string, unknown>) => {
       ctx.set(securityHeaders());
       ctx.type = 'html';
-      const body = html`<h1>Sign-in could not go on</h1>${notice('error', `${String(out.error ?? 'error')}: ${String(out.error_description ?? '')}`)}<p>Go back to the app you came from and connect again.</p>`;
+      // oidc-provider takes a client_id on plain http for a registered client's id, and finds none ("client is invalid").
+      const clientId = String(ctx.oidc?.params?.client_id ?? '');
+      const description = out.error === 'invalid_client' && /^http:\/\//i.test(clientId) ? documentRefusal(clientId) : out.error_description;
+      const body = html`<h1>Sign-in could not go on</h1>${notice('error', `${String(out.error ?? 'error')}: ${String(description ?? '')}`)}<p>Go back to the app you came from and connect again.</p>`;
       ctx.body = layout({ title: 'Sign-in error', body }).text;
     },
   });
