@@ -34,13 +34,22 @@ export interface LaunchedBrowser {
   close(): Promise<void>;
 }
 
-export async function launchChromium(): Promise<LaunchedBrowser> {
+export interface LaunchOptions {
+  /** Accept any certificate (a test's self-signed one behind its TLS proxy). */
+  ignoreHTTPSErrors?: boolean;
+  /** More Chromium switches, e.g. --host-resolver-rules to reach a public-looking name on loopback. */
+  args?: string[];
+}
+
+export async function launchChromium(options: LaunchOptions = {}): Promise<LaunchedBrowser> {
   const { chromium } = await import('playwright-core');
   const profile = mkdtempSync(join(tmpdir(), 'srm-chromium-'));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
     headless: true,
+    ignoreHTTPSErrors: options.ignoreHTTPSErrors ?? false,
     args: [
+      ...(options.args ?? []),
       '--headless',
       '--no-sandbox',
       '--disable-gpu',

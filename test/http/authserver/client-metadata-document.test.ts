@@ -6,7 +6,7 @@
  * special-use-address check, since the server is on loopback); the host check before the fetch and every check
  * of the answer are the real ones. Then the whole flow, and each kind of bad document or client_id refused.
  */
-import { createServer as createHttpsServer, request as httpsRequest, type Server } from 'node:https';
+import { createServer as createHttpsServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -24,7 +24,7 @@ import { TokenVerifierStore } from '../../../src/server/http/token-store.js';
 import { TEST_ANCHOR } from '../../helpers/harness.js';
 import { connectClient, textOf } from '../helpers.js';
 import { authorizeUrl, Browser, discover, exchangeCode, formOf, pkce, type Discovery } from './connector.js';
-import { selfSignedCertificate } from './tls.js';
+import { fetchViaLoopback, selfSignedCertificate } from './tls.js';
 
 const HOST = 'connector.example.com';
 const CLIENT_ID = `https://${HOST}/oauth/client-metadata.json`;
@@ -37,30 +37,6 @@ const DOCUMENTS: Record<string, unknown> = {
   // Names another client: a document must be about the URL it is served at.
   '/oauth/mismatch.json': { client_id: CLIENT_ID, client_name: 'Impostor', redirect_uris: [REDIRECT], token_endpoint_auth_method: 'none' },
 };
-
-/**
- * The seam's replacement: every document URL is reached at the loopback https server, by node:https, with the
- * URL's own name as SNI and for the certificate check, trusting only the test's certificate.
- */
-function fetchFromLoopback(port: number, ca: string): DocumentFetch {
-  return (url, init) =>
-    new Promise((resolve, reject) => {
-      const target = new URL(url);
-      const headers = Object.fromEntries(new Headers(init.headers));
-      const req = httpsRequest({ host: '127.0.0.1', port, servername: target.hostname, path: `${target.pathname}${target.search}`, method: init.method ?? 'GET', headers: { ...headers, host: target.host }, ca, signal: init.signal ?? undefined }, (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => {
-          const out = new Headers();
-          for (const [k, v] of Object.entries(res.headers)) if (typeof v === 'string') out.set(k, v);
-          resolve(new Response(Buffer.concat(chunks), { status: res.statusCode ?? 500, headers: out }));
-        });
-        res.on('error', reject);
-      });
-      req.on('error', reject);
-      req.end();
-    });
-}
 
 let emulator: EmulatorHandle;
 let documents: Server;
@@ -77,7 +53,9 @@ beforeAll(async () => {
     res.writeHead(doc ? 200 : 404, { 'content-type': 'application/json' }).end(JSON.stringify(doc ?? { error: 'not found' }));
   });
   await new Promise<void>((resolve) => documents.listen(0, '127.0.0.1', resolve));
-  const documentFetch = fetchFromLoopback((documents.address() as AddressInfo).port, tls.cert);
+  // The seam's replacement: every document URL is reached at the loopback https server, over TLS, with the
+  // URL's name checked against the test's certificate (the only trust anchor).
+  const documentFetch: DocumentFetch = fetchViaLoopback((documents.address() as AddressInfo).port, tls.cert);
 
   emulator = await startEmulator({ anchor: TEST_ANCHOR });
   home = mkdtempSync(join(tmpdir(), 'srm-cimd-'));

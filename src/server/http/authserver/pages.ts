@@ -11,6 +11,7 @@ import type { Interaction } from 'oidc-provider';
 import { MODES, type Mode } from '../../../stripe/keys.js';
 import { applyPin, describeGrants, scopeFor, type Grant, type ServerPin } from '../access.js';
 import { checkSameOrigin, cookieName, Csrf, html, isLocalPath, layout, notice, parseCookies, readForm, redirect, sendError, sendHtml, serializeCookie, WebError, type Html } from '../web/index.js';
+import { pendingSetCookies } from '../web/cookies.js';
 import { OAUTH_PREFIX } from './provider.js';
 import { SignInLimiter, type WebSessions } from './session.js';
 import type { UserRecord, UserStore } from './users.js';
@@ -117,7 +118,7 @@ export class AuthPages {
       if (!user) throw expiredLink();
       this.o.sessions.signIn(req, res, user.name);
       this.o.log(`signed in "${user.name}" with a one-time link from ${remote(req)}`);
-      return redirect(res, next, { cookies: setCookies(res) });
+      return redirect(res, next, { cookies: pendingSetCookies(res) });
     }
     const name = form.text('name');
     const password = form.get('password') ?? '';
@@ -136,7 +137,7 @@ export class AuthPages {
     }
     this.o.sessions.signIn(req, res, user.name);
     this.o.log(`signed in "${user.name}" with a password from ${remote(req)}`);
-    redirect(res, next, { cookies: setCookies(res) });
+    redirect(res, next, { cookies: pendingSetCookies(res) });
   }
 
   private signInPage(req: IncomingMessage, res: ServerResponse, next: string, status = 200, error?: string, name = ''): void {
@@ -151,7 +152,7 @@ ${this.csrf.field(id)}<input type="hidden" name="next" value="${next}">
 <button type="submit">Sign in</button>
 </form>
 <p class="muted">No password? Ask whoever runs this server for a one-time link (<code>stripe-readonly-mcp users link NAME</code>).</p>`;
-    sendHtml(res, status, layout({ title: 'Sign in', body }), { cookies: [...setCookies(res), ...cookies] });
+    sendHtml(res, status, layout({ title: 'Sign in', body }), { cookies: [...pendingSetCookies(res), ...cookies] });
   }
 
   /** A link opens a page that asks to confirm: link previewers and mail scanners that fetch it do not use it up. */
@@ -171,7 +172,7 @@ ${this.csrf.field(id)}<input type="hidden" name="link" value="${link}"><input ty
   private async signOut(req: IncomingMessage, res: ServerResponse): Promise<void> {
     await this.postedForm(req);
     this.o.sessions.signOut(req, res);
-    redirect(res, SIGNIN_PATH, { cookies: setCookies(res) });
+    redirect(res, SIGNIN_PATH, { cookies: pendingSetCookies(res) });
   }
 
   /** The signed-in person, with what they may read on this server (their grant cut to the server's pin). */
@@ -257,10 +258,4 @@ ${this.csrf.field(id)}
 
 function expiredLink(): WebError {
   return new WebError(400, 'This sign-in link has expired or was already used (each link works once, for 10 minutes). Ask for a new one: stripe-readonly-mcp users link NAME.');
-}
-
-/** The Set-Cookie values a session change already put on the response (kept when a page or redirect is sent). */
-function setCookies(res: ServerResponse): string[] {
-  const existing = res.getHeader('set-cookie');
-  return Array.isArray(existing) ? existing : existing === undefined ? [] : [String(existing)];
 }

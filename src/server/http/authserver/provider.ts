@@ -13,7 +13,7 @@ import type Provider from 'oidc-provider';
 import { MODES } from '../../../stripe/keys.js';
 import { scopeFor } from '../access.js';
 import { isLoopbackHostname } from '../net.js';
-import { html, layout, notice, securityHeaders } from '../web/index.js';
+import { cookieName, html, layout, notice, securityHeaders } from '../web/index.js';
 import { adapterFactory, secretDigest, type AuthServerState, type StateFileStore } from './state.js';
 import type { UserStore } from './users.js';
 
@@ -136,7 +136,14 @@ export async function createProvider(options: ProviderOptions): Promise<Provider
     adapter: adapterFactory(options.store),
     clients: [],
     jwks: { keys: options.state.signingKeys },
-    cookies: { keys: options.state.cookieKeys, long: cookieOptions, short: cookieOptions, names: { session: 'srmcp_op_session', interaction: 'srmcp_op_interaction', resume: 'srmcp_op_resume' } },
+    // Behind TLS the cookies sent with Path=/ take the __Host- prefix, as ours do (web/cookies.ts); the resume cookie
+    // cannot: oidc-provider scopes it to the authorization endpoint's path.
+    cookies: {
+      keys: options.state.cookieKeys,
+      long: cookieOptions,
+      short: cookieOptions,
+      names: { session: cookieName('srmcp_op_session', { secure }), interaction: cookieName('srmcp_op_interaction', { secure }), resume: 'srmcp_op_resume' },
+    },
     // oidc-provider checks a client's registered `scope` against these; connections added later are consented
     // to through the resource server's scopes below, which are read on every request.
     scopes: ['offline_access', ...allScopes(options.connectionNames())],

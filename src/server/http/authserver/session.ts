@@ -6,6 +6,7 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { appendSetCookie, clearCookie, cookieName, parseCookies, serializeCookie, type CookieSecurity } from '../web/cookies.js';
 import type { UserStore } from './users.js';
 
 /** What the web pages know about the signed-in person; `connection: '*'` means every connection. */
@@ -18,33 +19,20 @@ export interface WebUser {
 export const SESSION_TTL_MS = 12 * 60 * 60_000;
 const MAX_SESSIONS = 10_000;
 
-export function parseCookies(header: string | undefined): Map<string, string> {
-  const out = new Map<string, string>();
-  for (const part of (header ?? '').split(';')) {
-    const eq = part.indexOf('=');
-    if (eq <= 0) continue;
-    const name = part.slice(0, eq).trim();
-    if (!out.has(name)) out.set(name, part.slice(eq + 1).trim());
-  }
-  return out;
-}
-
 const digest = (id: string) => createHash('sha256').update(id).digest('hex');
 
 export class WebSessions {
   /** By SHA-256 of the cookie value, so a heap dump or log of this map gives no usable cookie. */
   private readonly sessions = new Map<string, { user: string; expiresAt: number }>();
   readonly cookieName: string;
+  private readonly security: CookieSecurity;
 
   constructor(
     private readonly users: UserStore,
-    private readonly secure: boolean,
+    secure: boolean,
   ) {
-    this.cookieName = secure ? '__Host-srmcp_session' : 'srmcp_session';
-  }
-
-  private cookie(value: string, maxAgeSeconds: number): string {
-    return `${this.cookieName}=${value}; Path=/; HttpOnly; SameSite=Lax; Max-Age=${maxAgeSeconds}${this.secure ? '; Secure' : ''}`;
+    this.security = { secure };
+    this.cookieName = cookieName('srmcp_session', this.security);
   }
 
   /** Starts a session for the person (after a password or a link), replacing any this browser had. */
@@ -53,17 +41,17 @@ export class WebSessions {
     if (this.sessions.size >= MAX_SESSIONS) this.sweep(true);
     const id = randomBytes(32).toString('base64url');
     this.sessions.set(digest(id), { user, expiresAt: Date.now() + SESSION_TTL_MS });
-    appendSetCookie(res, this.cookie(id, SESSION_TTL_MS / 1000));
+    appendSetCookie(res, serializeCookie(this.cookieName, id, { ...this.security, maxAge: SESSION_TTL_MS / 1000 }));
   }
 
   signOut(req: IncomingMessage, res: ServerResponse): void {
     this.drop(req);
-    appendSetCookie(res, this.cookie('', 0));
+    appendSetCookie(res, clearCookie(this.cookieName, this.security));
   }
 
   /** The signed-in person's name, or undefined. */
   userName(req: IncomingMessage): string | undefined {
-    const id = parseCookies(req.headers.cookie).get(this.cookieName);
+    const id = parseCookies(req).get(this.cookieName);
     if (!id) return undefined;
     const session = this.sessions.get(digest(id));
     if (!session) return undefined;
@@ -76,7 +64,7 @@ export class WebSessions {
 
   /** A stable id of the signed-in session (a hash of its cookie), for the pages' CSRF tokens; undefined when signed out. */
   sessionId(req: IncomingMessage): string | undefined {
-    const id = parseCookies(req.headers.cookie).get(this.cookieName);
+    const id = parseCookies(req).get(this.cookieName);
     return id && this.userName(req) ? digest(id) : undefined;
   }
 
@@ -93,7 +81,7 @@ export class WebSessions {
   }
 
   private drop(req: IncomingMessage): void {
-    const id = parseCookies(req.headers.cookie).get(this.cookieName);
+    const id = parseCookies(req).get(this.cookieName);
     if (id) this.sessions.delete(digest(id));
   }
 
@@ -105,12 +93,6 @@ export class WebSessions {
       for (const key of [...this.sessions.keys()].slice(0, MAX_SESSIONS / 10)) this.sessions.delete(key);
     }
   }
-}
-
-export function appendSetCookie(res: ServerResponse, cookie: string): void {
-  const existing = res.getHeader('set-cookie');
-  const list = Array.isArray(existing) ? existing : existing === undefined ? [] : [String(existing)];
-  res.setHeader('set-cookie', [...list, cookie]);
 }
 
 let active: WebSessions | undefined;

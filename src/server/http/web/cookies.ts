@@ -3,7 +3,7 @@
  * Behind TLS the name takes the `__Host-` prefix, which makes browsers insist on Secure, Path=/ and no Domain,
  * so no sibling subdomain can plant or widen it.
  */
-import type { IncomingMessage } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 
 export interface CookieSecurity {
   /** Secure, and the `__Host-` prefix: true when the public URL is https. */
@@ -40,6 +40,17 @@ export function serializeCookie(name: string, value: string, options: CookieOpti
 /** A Set-Cookie that deletes the cookie (same attributes, Max-Age=0). */
 export function clearCookie(name: string, options: CookieOptions): string {
   return serializeCookie(name, '', { ...options, maxAge: 0 });
+}
+
+/** The Set-Cookie values already on the response (a session change made before the page or redirect is sent). */
+export function pendingSetCookies(res: Pick<ServerResponse, 'getHeader'>): string[] {
+  const existing = res.getHeader('set-cookie');
+  return Array.isArray(existing) ? existing.map(String) : existing === undefined ? [] : [String(existing)];
+}
+
+/** Adds a Set-Cookie to the response, keeping those already there. */
+export function appendSetCookie(res: Pick<ServerResponse, 'getHeader' | 'setHeader'>, cookie: string): void {
+  res.setHeader('set-cookie', [...pendingSetCookies(res), cookie]);
 }
 
 /** The request's cookies; of a name sent twice, the first (the most specific path, as browsers order them) counts. */
