@@ -22,9 +22,9 @@ const PROXY = fileURLToPath(new URL('../../../node_modules/mcp-remote/dist/proxy
 const PERSON = { name: 'erin', password: 'erin-canary-password-2718' };
 
 /**
- * The proxy's environment, built from nothing (no DISPLAY, no desktop session, no D-Bus address), so the `open`
- * package's xdg-open takes its generic path, which runs $BROWSER: our recorder. Should that path fail, the
- * proxy's own fallbacks (gio, x-www-browser, sensible-browser, found through PATH) are shadowed by scripts that
+ * The proxy's environment: these and the SDK's short default list (HOME, PATH, USER, SHELL, TERM, LOGNAME) only,
+ * so no DISPLAY, desktop session or D-Bus address reaches it, and the `open` package's xdg-open takes its generic
+ * path, which runs $BROWSER: our recorder. Should that path fail, the proxy's own fallbacks (gio, x-www-browser, sensible-browser, found through PATH) are shadowed by scripts that
  * fail, so no real browser is ever started; /usr/bin/xdg-open, its one absolute fallback, also ends at $BROWSER.
  */
 function proxyEnv(dir: string): Record<string, string> {
@@ -43,21 +43,17 @@ function proxyEnv(dir: string): Record<string, string> {
   };
 }
 
-/** Resolves with the first line of `stream` after `marker` that is a URL. */
+/** Resolves with the first line of `stream` after `marker` that is a URL; `seen` keeps all of it (for a failure's message). */
 function urlAfter(stream: Readable, marker: string, seen: string[]): Promise<string> {
   return new Promise((resolve, reject) => {
     let buffer = '';
-    const onData = (chunk: Buffer) => {
+    stream.on('data', (chunk: Buffer) => {
       buffer += chunk.toString('utf8');
       seen.push(chunk.toString('utf8'));
       const at = buffer.indexOf(marker);
-      if (at < 0) return;
-      const line = buffer.slice(at + marker.length).split('\n').map((l) => l.trim()).find((l) => l.startsWith('http'));
-      if (!line) return;
-      stream.off('data', onData);
-      resolve(line);
-    };
-    stream.on('data', onData);
+      const line = at < 0 ? undefined : buffer.slice(at + marker.length).split('\n').map((l) => l.trim()).find((l) => l.startsWith('http'));
+      if (line) resolve(line);
+    });
     stream.once('end', () => reject(new Error(`mcp-remote ended without printing an authorization URL:\n${buffer}`)));
   });
 }
