@@ -74,4 +74,26 @@ describe('/connections behind sign-in', () => {
     expect(page.res.status).toBe(403);
     expect(page.body).toContain('may not manage connections');
   });
+
+  it('signs out from the page header: a form with the CSRF token, not a link; a post without the token changes nothing', async () => {
+    const browser = await signedIn(OWNER);
+    const page = await browser.follow('/connections');
+    const href = /<a href="([^"]+)">Sign out<\/a>/.exec(page.body)?.[1];
+    expect(href).toBe('/oauth/signout');
+    const confirm = await browser.follow(href!);
+    expect(confirm.res.status).toBe(200);
+    expect(confirm.body).toContain(`Sign out ${OWNER.name}`);
+    expect((await browser.follow('/connections')).res.status).toBe(200); // opening the page signs nobody out
+
+    const form = formOf(confirm.body);
+    const forged = await browser.post(form.action, { ...form.fields, csrf: 'forged' });
+    expect(forged.res.status).toBe(403);
+    expect((await browser.follow('/connections')).url).toMatch(/\/connections$/);
+
+    const out = await browser.post(form.action, form.fields);
+    expect(out.url).toContain('/oauth/signin');
+    const after = await browser.follow('/connections');
+    expect(after.url).toContain('/oauth/signin?next=%2Fconnections');
+    expect((await browser.follow('/oauth/signout')).url).toContain('/oauth/signin');
+  });
 });

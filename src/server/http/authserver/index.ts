@@ -11,7 +11,7 @@ import type { HomePaths } from '../../../connections/paths.js';
 import type { ServerPin } from '../access.js';
 import { OAuthResourceServer } from '../oauth.js';
 import type { Jwk } from '../jwt.js';
-import { AuthPages } from './pages.js';
+import { AuthPages, SIGNOUT_PATH } from './pages.js';
 import { canonicaliseForProvider, createProvider, OAUTH_PREFIX, type DocumentFetch } from './provider.js';
 import { useSessions, WebSessions, type WebUser } from './session.js';
 import { loadServerState, StateFileStore } from './state.js';
@@ -45,6 +45,8 @@ export interface ConnectionsParts {
   sessionId(req: IncomingMessage): string | undefined;
   clients: { listClients: StateFileStore['listClients']; revokeClient: StateFileStore['revokeClient'] };
   publicUrl: string;
+  /** The page with the sign-out button, linked from the pages' header. */
+  signOutPath: string;
   log: (line: string) => void;
 }
 
@@ -111,6 +113,7 @@ export async function startBuiltInAuth(options: BuiltInAuthOptions, connectionsP
     sessionId: (req) => sessions.sessionId(req),
     clients: { listClients: () => store.listClients(), revokeClient: (id) => store.revokeClient(id) },
     publicUrl: issuer,
+    signOutPath: SIGNOUT_PATH,
     log: options.log,
   });
 

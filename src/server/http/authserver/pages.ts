@@ -169,10 +169,24 @@ ${this.csrf.field(id)}<input type="hidden" name="link" value="${link}"><input ty
     sendHtml(res, 200, layout({ title: 'Sign in', body }), { cookies });
   }
 
+  /** GET: the page with the sign-out button (a link cannot sign out: posts carry the CSRF token). POST: sign out. */
   private async signOut(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (req.method === 'GET' || req.method === 'HEAD') return this.signOutPage(req, res);
     await this.postedForm(req);
     this.o.sessions.signOut(req, res);
     redirect(res, SIGNIN_PATH, { cookies: pendingSetCookies(res) });
+  }
+
+  private async signOutPage(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const signedIn = await this.signedIn(req);
+    if (!signedIn) return redirect(res, SIGNIN_PATH);
+    const cookies: string[] = [];
+    const id = this.browserId(req, cookies);
+    const body = html`<h1>Sign out of this server?</h1>
+<form method="post" action="${SIGNOUT_PATH}">
+${this.csrf.field(id)}<button type="submit">Sign out ${signedIn.user.name}</button>
+</form><p class="muted">Apps you allowed keep their access until it is revoked on the connections page or with the CLI.</p>`;
+    sendHtml(res, 200, layout({ title: 'Sign out', body, user: signedIn.user.name }), { cookies });
   }
 
   /** The signed-in person, with what they may read on this server (their grant cut to the server's pin). */

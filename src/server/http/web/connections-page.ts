@@ -46,6 +46,8 @@ export interface ConnectionsPageDeps {
   publicUrl: string;
   /** Where the pages are mounted; default /connections. */
   basePath?: string;
+  /** The sign-out page the header links to (the built-in sign-in's). */
+  signOutPath?: string;
   log?: (line: string) => void;
 }
 
@@ -95,7 +97,7 @@ class ConnectionsPages {
   }
 
   private page(ctx: Ctx, title: string, body: Html, status = 200): void {
-    sendHtml(ctx.res, status, layout({ title, body, user: ctx.user.name }));
+    sendHtml(ctx.res, status, layout({ title, body, user: ctx.user.name, signOut: this.deps.signOutPath }));
   }
 
   /** The end of every post: leave the notes for the session, 303 to the page that shows them. */

@@ -80,6 +80,8 @@ export interface LayoutOptions {
   body: Html;
   /** Shown in the header (the signed-in person), with an optional sign-out form made by the caller. */
   user?: string | undefined;
+  /** Where the header's "Sign out" link goes (a page with the sign-out form), beside the signed-in person. */
+  signOut?: string | undefined;
   headerExtra?: Html | undefined;
 }
 
@@ -95,7 +97,7 @@ export function layout(options: LayoutOptions): Html {
 <style>${trusted(STYLESHEET)}</style>
 </head>
 <body>
-<header><strong>stripe-readonly-mcp</strong>${options.user ? html`<span class="who">Signed in as ${options.user}</span>` : ''}${options.headerExtra}</header>
+<header><strong>stripe-readonly-mcp</strong>${options.user ? html`<span class="who">Signed in as ${options.user}${options.signOut ? html` · <a href="${options.signOut}">Sign out</a>` : ''}</span>` : ''}${options.headerExtra}</header>
 <main>
 ${options.body}
 </main>
