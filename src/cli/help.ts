@@ -87,6 +87,7 @@ Environment:
 
 Examples:
   stripe-readonly-mcp call list_customers '{"limit":5}' --demo
+  stripe-readonly-mcp call aggregate '{"resource":"charges","filters":{"status":"failed"},"group_by":["decline_code"]}' --demo
   stripe-readonly-mcp connections add acme                  # asks for rk_test_… (hidden); add --mode live later
   stripe-readonly-mcp call list_charges '{"status":"failed","created_after":"2026-05-01"}' --connection acme
   stripe-readonly-mcp config claude --connection acme

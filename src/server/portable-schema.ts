@@ -5,7 +5,8 @@
  * - no `type` arrays (`["string","null"]`: Gemini-style converters reject them): each becomes `anyOf` branches of
  *   one type each (input schemas have none: their arguments are one type each, see src/tools/common.ts);
  * - no untyped `{}` where an object's values or an array's items may be anything: the keyword is left out,
- *   which means the same and is not flagged as an untyped schema;
+ *   which means the same and is not flagged as an untyped schema (a record of anything, like the aggregate tool's
+ *   `filters`, is then `{"type":"object"}`);
  * - output schemas are what clients validate `structuredContent` against, not documentation: no descriptions, and
  *   the objects of a list (`data`) as objects with an id (their fields differ per detail and tool; the server
  *   itself checks every answer against the full schema, src/server/tool-runner.ts).
@@ -30,6 +31,8 @@ function portableNode(node: JsonSchema, output: boolean, depth = 0): JsonSchema 
   let out: JsonSchema = {};
   for (const [key, value] of Object.entries(node)) {
     if (key === '$schema' || (output && (key === 'description' || key === 'propertyNames' || (key === 'additionalProperties' && value === false)))) continue;
+    // Property names are strings in any JSON object: zod's `propertyNames: {type: "string"}` on a record says nothing.
+    if (key === 'propertyNames' && isObject(value) && value.type === 'string' && Object.keys(value).length === 1) continue;
     // zod writes the safe-integer range on every int: it says nothing a client needs.
     if ((key === 'minimum' || key === 'maximum') && Math.abs(value as number) === SAFE_INTEGER_BOUND) continue;
     if ((key === 'properties' || key === '$defs' || key === 'patternProperties') && isObject(value)) {
