@@ -52,6 +52,7 @@ Options:
 ${Object.entries(TOOLSETS)
   .map(([name, what]) => `                       ${name.padEnd(9)} ${what}`)
   .join('\n')}
+                     aggregate comes with any list tool, over the lists served.
                      E.g. --tools metrics,lookup or --tools payments,get_balance. Others are not listed; a call
                      to one says how to enable it
   --demo             Use built-in demo data (an in-process Stripe emulator, connection "demo", test mode)

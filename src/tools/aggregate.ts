@@ -63,14 +63,17 @@ export const aggregate = defineTool({
   },
   title: 'Aggregate a list',
   description: [
-    "Totals, counts and rankings over every object of a list matching filters (the list tool's own filters, e.g. list_charges' for charges), exact per currency, as the instructions say.",
-    `group_by keys and money fields (for metrics) by resource, besides the time buckets: ${[...RESOURCES].map(([resource, tool]) => facetsLine(facetsOf(tool), resource)).join('. ')}.`,
+    "Totals, counts and rankings over every object of a list that matches filters (the list tool's own filters: list_charges' for charges), exact per currency, as the instructions say.",
+    "Each resource's group_by keys and money fields (for metrics) are in group_by's description.",
     'Example: {"resource":"charges","filters":{"status":"failed","created_after":"30d"},"group_by":["decline_code"]} or {"resource":"balance_transactions","group_by":["month"],"metrics":["sum:fee"]}.',
   ].join(' '),
   input: z.strictObject({
     resource: z.enum(RESOURCE_NAMES),
     filters: z.record(z.string(), z.unknown()).optional(),
-    group_by: z.array(z.string()).optional(),
+    group_by: z
+      .array(z.string())
+      .optional()
+      .describe(`By resource, its keys (and day…year), then its money fields for metrics: ${[...RESOURCES].map(([resource, tool]) => facetsLine(facetsOf(tool), resource)).join('. ')}`),
     metrics: z.array(z.string()).optional(),
     date_field: z.string().optional(),
     timezone: z.string().refine((v) => v.length >= 1 && v.length <= 64, 'must be an IANA time zone such as Europe/Paris').default('UTC'),
