@@ -141,8 +141,9 @@ describe('the catalogue', () => {
       const props = tool.inputSchema.properties ?? {};
       expect(props.max_results, tool.name).toMatchObject({ type: 'integer', minimum: 1 });
       expect(props.max_results.maximum, tool.name).toBeGreaterThanOrEqual(10_000);
-      expect(Object.keys(tool.outputSchema?.properties ?? {}), tool.name).toEqual(expect.arrayContaining(['scanned', 'count', 'summary']));
+      expect(Object.keys(tool.outputSchema?.properties ?? {}), tool.name).toEqual(expect.arrayContaining(['count']));
       if (tool.name === 'search') continue;
+      expect(Object.keys(tool.outputSchema?.properties ?? {}), tool.name).toEqual(expect.arrayContaining(['scanned', 'filters']));
       // Aggregation is the aggregate tool's: declared once, not on each list.
       for (const arg of ['group_by', 'metrics', 'order_by', 'top', 'date_field']) expect(Object.keys(props), tool.name).not.toContain(arg);
       expect(Object.keys(tool.outputSchema?.properties ?? {}), tool.name).not.toContain('aggregate');
@@ -158,7 +159,15 @@ describe('the catalogue', () => {
     expect(props.filters).toEqual({ type: 'object' }); // one real type, no empty schema
     // Each resource's keys and money fields reach the model in group_by's description, one line each.
     for (const t of lists) expect(props.group_by.description, t.name).toMatch(new RegExp(`${t.name.replace(/^list_/, '')}: \\w`));
-    expect(Object.keys(aggregate.outputSchema?.properties ?? {})).toEqual(expect.arrayContaining(['aggregate', 'filters', 'scanned', 'matched']));
+    expect(Object.keys(aggregate.outputSchema?.properties ?? {})).toEqual(expect.arrayContaining(['aggregate', 'filters', 'scanned']));
+  });
+
+  it('publishes in output schemas only the fields every answer has, and data (issue 13: tools/list ≤ 40,000 bytes)', () => {
+    for (const tool of listed) {
+      const out = tool.outputSchema!;
+      const optional = Object.keys(out.properties ?? {}).filter((name) => !(out.required ?? []).includes(name) && name !== 'data');
+      expect(optional, tool.name).toEqual([]);
+    }
   });
 
   it('declares connection and mode in every output schema', () => {
