@@ -1,7 +1,8 @@
 /**
  * What every list tool does with its filters: list a page (limit), list up to max_results objects paged on the
- * server, or aggregate every match (group_by / metrics, given by the aggregate tool). Answers always say how many objects were read and
- * returned, which filters they covered, and how to continue; an answer too large for a client becomes a summary.
+ * server, or aggregate every match (group_by / metrics, which only the aggregate tool passes). Answers always say
+ * how many objects were read and returned, which filters they covered, and how to continue; an answer too large
+ * for a client becomes a summary.
  */
 import type { Facets } from '../../stripe/compact/facets.js';
 import { EMPTY_FIELDS_LEFT_OUT, withoutEmptyFields } from '../../stripe/compact/shared.js';
