@@ -65,7 +65,7 @@ export const aggregate = defineTool({
   description: [
     "Totals, counts and rankings over every object of a list that matches filters (the list tool's own filters: list_charges' for charges), exact per currency, as the instructions say.",
     "Each resource's group_by keys and money fields (for metrics) are in group_by's description.",
-    'Example: {"resource":"charges","filters":{"status":"failed","created_after":"30d"},"group_by":["decline_code"]} or {"resource":"balance_transactions","group_by":["month"],"metrics":["sum:fee"]}.',
+    'Example: {"resource":"charges","filters":{"status":"failed","created_after":"30d"},"group_by":["decline_code"],"metrics":["count","sum:amount"]} or {"resource":"balance_transactions","group_by":["month"],"metrics":["sum:fee"]}.',
   ].join(' '),
   input: z.strictObject({
     resource: z.enum(RESOURCE_NAMES),
