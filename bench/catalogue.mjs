@@ -7,7 +7,7 @@
 //   - per tool, where the bytes go.
 // Peers' figures (issue 13, measured the same way) are printed beside ours as context.
 // Run with `npm run bench:catalogue` (it builds first). Exits 1 when a goal is missed.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -65,26 +65,47 @@ const listBytes = bytes(answer);
 const outputBytes = tools.reduce((n, t) => n + (t.outputSchema ? bytes(t.outputSchema) : 0), 0);
 const portability = schemaPortability(tools);
 
-/** Where the model-visible bytes go: the arguments every list tool repeats, the tools' own, the prose. */
+/**
+ * Where the model-visible bytes go: the arguments every list tool repeats (paging and dates), the aggregation
+ * arguments (declared once, on aggregate: its per-resource keys and money fields included), connection and mode on
+ * every tool, the tools' own arguments, the prose.
+ */
 const REPEATED = {
-  paging: ['limit', 'max_results', 'cursor', 'detail', 'created_after', 'created_before'],
-  aggregation: ['group_by', 'metrics', 'date_field', 'timezone', 'order_by', 'order', 'top'],
-  routing: ['connection', 'mode'],
+  paging: { args: ['limit', 'max_results', 'cursor', 'detail', 'created_after', 'created_before'], on: (tool) => tool.startsWith('list_') },
+  aggregation: { args: ['group_by', 'metrics', 'date_field', 'timezone', 'order_by', 'order', 'top'], on: (tool) => tool === 'aggregate' },
+  routing: { args: ['connection', 'mode'], on: () => true },
 };
 const split = { instructions: bytes(instructions), descriptions: 0, paging: 0, aggregation: 0, routing: 0, own: 0, wrapper: 0 };
+const entryBytes = (t) => bytes({ name: t.name, description: t.description ?? '', inputSchema: t.inputSchema });
 for (const t of tools) {
-  const entry = bytes({ name: t.name, description: t.description ?? '', inputSchema: t.inputSchema });
+  const entry = entryBytes(t);
   let args = 0;
   for (const [name, schema] of Object.entries(t.inputSchema.properties ?? {})) {
     const size = bytes(name) + 1 + bytes(schema) + 1; // "name":{…},
     args += size;
-    const group = Object.keys(REPEATED).find((g) => REPEATED[g].includes(name) && (g === 'routing' || t.name.startsWith('list_')));
+    const group = Object.keys(REPEATED).find((g) => REPEATED[g].args.includes(name) && REPEATED[g].on(t.name));
     split[group ?? 'own'] += size;
   }
   const description = bytes(t.description ?? '');
   split.descriptions += description;
   split.wrapper += entry - args - description;
 }
+
+/**
+ * What serving less by default would leave (the lead decides the default from these): the catalogue without each
+ * set's tools. A tool's set is in the build's catalogue; aggregate (served with any list tool) stays while a list does.
+ */
+const snapshot = JSON.parse(readFileSync(new URL('../dist/tool-schemas.json', import.meta.url), 'utf8'));
+const setOf = (name) => (typeof snapshot[name]?.toolset === 'string' ? snapshot[name].toolset : null);
+const sets = [...new Set(tools.map((t) => setOf(t.name)).filter(Boolean))];
+const listBytes14 = tools.filter((t) => t.name.startsWith('list_')).reduce((n, t) => n + entryBytes(t), 0);
+const withoutSet = sets.map((set) => {
+  const kept = tools.filter((t) => setOf(t.name) !== set);
+  const lists = kept.some((t) => t.name.startsWith('list_'));
+  const served = kept.filter((t) => t.name !== 'aggregate' || lists);
+  return `${set} ${fmt(bytes(instructions) + served.reduce((n, t) => n + entryBytes(t), 0))}`;
+});
+const aggregateTool = tools.find((t) => t.name === 'aggregate');
 
 const row = (name, ours, goal, ok) => `| ${name} | ${ours} | ${goal} | ${ok === undefined ? 'context' : ok ? 'met' : 'NOT met'} |`;
 const lines = [
@@ -107,15 +128,16 @@ const lines = [
   row('Empty schemas ({}), any schema', String(portability.emptySchemas), '0', portability.emptySchemas === 0),
   '',
   `Where the model-visible bytes go: instructions ${fmt(split.instructions)}; descriptions ${fmt(split.descriptions)}; ` +
-    `arguments every list tool repeats: paging and dates ${fmt(split.paging)}, aggregation ${fmt(split.aggregation)}; ` +
+    `paging and dates repeated on every list tool ${fmt(split.paging)}; the aggregation arguments, declared once on aggregate ${fmt(split.aggregation)}; ` +
     `connection and mode on every tool ${fmt(split.routing)}; the tools' own arguments ${fmt(split.own)}; names, types and JSON around them ${fmt(split.wrapper)}.`,
   '',
   ...(modelBytes > GOALS.modelBytes
     ? [
         `Why ≤ ${fmt(GOALS.modelBytes)} is not reached: without any description at all the catalogue would still be ${fmt(modelBytes - split.descriptions)} bytes. ` +
-          `The arguments repeated on every list tool (paging and dates, aggregation) and on every tool (connection, mode) are ${fmt(split.paging + split.aggregation + split.routing)} bytes, ` +
-          'already without prose (their meaning is in the instructions). Reaching the goal takes declaring them once: the aggregation arguments in one ' +
-          `aggregation tool that takes the resource (about ${fmt(split.aggregation)} bytes less, less that tool's own size), and fewer list tools served by default (toolsets).`,
+          `The aggregation arguments are declared once, on aggregate (${aggregateTool ? `${fmt(entryBytes(aggregateTool))} bytes with each resource's keys and money fields` : 'not served'}), ` +
+          `and the shared arguments carry no prose (their meaning is in the instructions). What remains is mostly the ${tools.filter((t) => t.name.startsWith('list_')).length} list tools themselves: ` +
+          `${fmt(listBytes14)} bytes (their descriptions, filters, and paging and dates repeated on each: ${fmt(split.paging)}). ` +
+          `Reaching the goal takes serving fewer of them by default (toolsets) or declaring paging once too. The catalogue without each set's tools: ${withoutSet.join('; ')} bytes.`,
         '',
       ]
     : []),

@@ -52,6 +52,7 @@ Options:
 ${Object.entries(TOOLSETS)
   .map(([name, what]) => `                       ${name.padEnd(9)} ${what}`)
   .join('\n')}
+                     aggregate comes with any list tool, over the lists served.
                      E.g. --tools metrics,lookup or --tools payments,get_balance. Others are not listed; a call
                      to one says how to enable it
   --demo             Use built-in demo data (an in-process Stripe emulator, connection "demo", test mode)
@@ -87,6 +88,7 @@ Environment:
 
 Examples:
   stripe-readonly-mcp call list_customers '{"limit":5}' --demo
+  stripe-readonly-mcp call aggregate '{"resource":"charges","filters":{"status":"failed"},"group_by":["decline_code"]}' --demo
   stripe-readonly-mcp connections add acme                  # asks for rk_test_… (hidden); add --mode live later
   stripe-readonly-mcp call list_charges '{"status":"failed","created_after":"2026-05-01"}' --connection acme
   stripe-readonly-mcp config claude --connection acme

@@ -46,7 +46,7 @@ async function call(toolName: string | undefined, json: string | undefined, demo
       process.stderr.write(`${describeError(err, { tool: tool.name, permissions: tool.permissions })}\n`);
       return 2;
     }
-    // Arguments the schema accepts but the tool refuses (e.g. cursor with group_by) are usage errors too: exit 2.
+    // Arguments the schema accepts but the tool refuses (e.g. a filter that aggregate's resource lacks) are usage errors too: exit 2.
     let badInput = false;
     const watched: AnyTool = {
       ...tool,

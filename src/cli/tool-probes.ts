@@ -11,10 +11,11 @@ import { SEARCH_RESOURCES } from '../tools/search.js';
 const SEARCH_PROBE_QUERY = "metadata['stripe_readonly_mcp_check']:'1'";
 
 /**
- * The tools a key check tries: all but fetch, which reads whatever kind of object its id names, so the list
- * tools' lines already say which kinds it can open.
+ * The tools a key check tries: all but fetch, which reads whatever kind of object its id names, and aggregate, which
+ * reads a list through that list tool's own handler: the list tools' lines already say which kinds they can open
+ * and aggregate.
  */
-export const CHECKED_TOOLS: readonly AnyTool[] = (TOOLS as readonly AnyTool[]).filter((tool) => tool.name !== 'fetch');
+export const CHECKED_TOOLS: readonly AnyTool[] = (TOOLS as readonly AnyTool[]).filter((tool) => tool.name !== 'fetch' && tool.name !== 'aggregate');
 
 /** The smallest valid arguments for a tool: one object, or a search that matches nothing; undefined if it needs more. */
 export function minimalArguments(tool: AnyTool, resource?: string): Record<string, unknown> | undefined {

@@ -121,7 +121,7 @@ export interface ToolSummary {
 /**
  * What the checks learnt of each permission: refused when a 403 named it or a tool went without it; held when a
  * tool that needs it answered, or a tool's call used it and Stripe allowed it. A tool that may use a permission but
- * answered without trying it (list_charges with no group_by customer) shows nothing of it.
+ * answered without trying it (get_mrr when no subscription has a discount) shows nothing of it.
  */
 function permissionsSeen(checks: ToolCheck[], declared: (tool: string) => ToolPermissions | undefined): { refused: Set<string>; held: Set<string> } {
   const refused = new Set<string>();

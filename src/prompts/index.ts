@@ -94,8 +94,15 @@ export const PROMPTS = [
       question: `Who are our top ${a.top} customers by total revenue${a.since ? ` since ${a.since}` : ''}?`,
       calls: [
         {
-          tool: 'list_charges',
-          arguments: { group_by: ['customer'], metrics: ['sum:net_of_refunds'], order_by: 'sum:net_of_refunds', top: Number(a.top), ...(a.since ? { created_after: a.since } : {}) },
+          tool: 'aggregate',
+          arguments: {
+            resource: 'charges',
+            ...(a.since ? { filters: { created_after: a.since } } : {}),
+            group_by: ['customer'],
+            metrics: ['sum:net_of_refunds'],
+            order_by: 'sum:net_of_refunds',
+            top: Number(a.top),
+          },
         },
       ],
     }),
@@ -144,8 +151,8 @@ export const PROMPTS = [
         question: `What were our Stripe fees in ${a.quarter.replace('_', ' ')}, broken down by month?`,
         calls: [
           {
-            tool: 'list_balance_transactions',
-            arguments: { ...range, group_by: ['month'], metrics: ['sum:total_fees', 'sum:fee'], ...withZone(a.timezone) },
+            tool: 'aggregate',
+            arguments: { resource: 'balance_transactions', filters: range, group_by: ['month'], metrics: ['sum:total_fees', 'sum:fee'], ...withZone(a.timezone) },
           },
         ],
       };
@@ -162,7 +169,7 @@ export const PROMPTS = [
         question: `List the failed payment intents of the last ${a.days} days with their failure reason.`,
         calls: [
           { tool: 'list_payment_intents', arguments: { ...since, max_results: 100 }, for: 'the payments, each with last_payment_error' },
-          { tool: 'list_payment_intents', arguments: { ...since, group_by: ['failure_code', 'decline_code'], metrics: ['count'] }, for: 'the counts per reason' },
+          { tool: 'aggregate', arguments: { resource: 'payment_intents', filters: since, group_by: ['failure_code', 'decline_code'], metrics: ['count'] }, for: 'the counts per reason' },
         ],
       };
     },
@@ -183,10 +190,13 @@ function promptText(question: string, calls: ToolCall[]): string {
     : `${question}\n\nAnswer it with these tool calls:\n${lines.map((l, i) => `${i + 1}. ${l}`).join('\n')}`;
 }
 
-/** The tools a prompt's answer calls, read from the calls it builds with its defaults (every argument has one). */
+/**
+ * The tools a prompt's answer calls, read from the calls it builds with its defaults (every argument has one). An
+ * aggregate call runs its resource's list tool (list_charges for charges), which must be served too.
+ */
 function toolsOf(prompt: (typeof PROMPTS)[number], now: number): string[] {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  return prompt.build(z.strictObject(prompt.args).parse({}) as any, now).calls.map((c) => c.tool);
+  return prompt.build(z.strictObject(prompt.args).parse({}) as any, now).calls.flatMap((c) => (c.tool === 'aggregate' ? [c.tool, `list_${String(c.arguments.resource)}`] : [c.tool]));
 }
 
 /**

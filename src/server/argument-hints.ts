@@ -27,11 +27,20 @@ export function closestName(word: string, candidates: readonly string[]): string
   return best && best.distance <= Math.max(2, Math.floor(word.length / 3)) ? best.name : undefined;
 }
 
-/** `"state" is not an argument of list_charges (did you mean "status"?). Its arguments: …` */
-export function unknownArgumentMessage(keys: readonly string[], toolName: string, valid: readonly string[]): string {
+/** The aggregate tool's arguments: given to a list tool, the hint says where they go instead. */
+const AGGREGATION_ARGUMENTS = new Set(['group_by', 'metrics', 'order_by', 'order', 'top', 'date_field', 'timezone']);
+
+/**
+ * `"state" is not an argument of list_charges (did you mean "status"?). Its arguments: …`. `aggregatedAs`: the
+ * resource the aggregate tool takes this list tool as, so group_by / metrics given here point there.
+ */
+export function unknownArgumentMessage(keys: readonly string[], toolName: string, valid: readonly string[], noun: 'argument' | 'filter' = 'argument', aggregatedAs?: string): string {
   const parts = keys.map((key) => {
     const near = closestName(key, valid);
     return `"${key}"${near ? ` (did you mean "${near}"?)` : ''}`;
   });
-  return `${parts.join(', ')} ${keys.length === 1 ? 'is not an argument' : 'are not arguments'} of ${toolName}. Its arguments: ${valid.join(', ')}.`;
+  const aggregation = aggregatedAs && keys.some((key) => AGGREGATION_ARGUMENTS.has(key))
+    ? ` For totals, counts and rankings use the aggregate tool with resource "${aggregatedAs}" (these filters as its filters).`
+    : '';
+  return `${parts.join(', ')} ${keys.length === 1 ? `is not ${noun === 'argument' ? 'an argument' : 'a filter'}` : `are not ${noun}s`} of ${toolName}.${aggregation} Its ${noun}s: ${valid.join(', ')}.`;
 }

@@ -8,7 +8,8 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { MODES } from '../stripe/keys.js';
-import type { ToolsetName } from '../tools/toolsets.js';
+import type { ServedWith, ToolsetName } from '../tools/toolsets.js';
+import { resourceOf } from '../tools/engine/resource.js';
 import { unknownArgumentMessage } from './argument-hints.js';
 import { portableJsonSchema } from './portable-schema.js';
 
@@ -34,7 +35,7 @@ export const jsonSchemaOf = (schema: z.ZodType | StandardJsonSchema, io: Io): Js
 
 /** What tools/list needs of one tool besides its name. */
 export interface CatalogueEntry {
-  toolset: ToolsetName;
+  toolset: ToolsetName | ServedWith;
   title: string;
   description: string;
   /** The input schema as with no connection configured (see withConnectionNames). */
@@ -58,7 +59,7 @@ export function connectionArgument(connectionNames: string[]): z.ZodType<string>
 }
 
 /** The tool's own arguments plus `connection` and `mode`, which route the call to one key. */
-export function toolInputSchema(tool: { name: string; input: z.ZodObject }, connectionNames: string[]): z.ZodObject {
+export function toolInputSchema(tool: { name: string; input: z.ZodObject; aggregates?: unknown; returns?: { object: string } }, connectionNames: string[]): z.ZodObject {
   const { shape } = tool.input.extend({
     connection: connectionArgument(connectionNames).optional(),
     // Said once in the server's instructions: default the connection's mode; test and live never mix.
@@ -67,7 +68,8 @@ export function toolInputSchema(tool: { name: string; input: z.ZodObject }, conn
   // A mistyped argument name is answered with the valid names and the closest one (the MCP SDK and the CLI both
   // report this message).
   const names = Object.keys(shape);
-  return z.strictObject(shape, { error: (issue) => (issue.code === 'unrecognized_keys' ? unknownArgumentMessage(issue.keys, tool.name, names) : undefined) });
+  const aggregatedAs = tool.aggregates && tool.returns ? resourceOf(tool.returns.object) : undefined;
+  return z.strictObject(shape, { error: (issue) => (issue.code === 'unrecognized_keys' ? unknownArgumentMessage(issue.keys, tool.name, names, 'argument', aggregatedAs) : undefined) });
 }
 
 export function toolOutputSchema(tool: { output: z.ZodObject }): z.ZodObject {

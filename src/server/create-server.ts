@@ -45,6 +45,11 @@ export function createMcpServer(router: ConnectionRouter, tools: readonly AnyToo
   const selection = options.tools ?? SERVE_ALL;
   const names = router.connectionNames();
   const served: Served[] = [];
+  // A tool over other tools' resources (aggregate) refuses a resource whose own tool is not served, as that tool would.
+  const notServed = (name: string) => {
+    const other = source.tools.find((t) => t.name === name);
+    return other && !isServed(selection, name) ? notServedMessage(other, selection) : undefined;
+  };
   for (const tool of source.tools) {
     if (!isServed(selection, tool.name)) {
       // Registered so a call to it is answered (as a tool error a model reads), never listed (see below).
@@ -69,6 +74,7 @@ export function createMcpServer(router: ConnectionRouter, tools: readonly AnyToo
           router,
           signal: ctx.mcpReq.signal,
           ...(options.now ? { now: options.now } : {}),
+          ...(selection.names ? { notServed } : {}),
           ...(progressToken !== undefined
             ? { notifyProgress: (progress, message) => ctx.mcpReq.notify({ method: 'notifications/progress', params: { progressToken, progress, message } }) }
             : {}),

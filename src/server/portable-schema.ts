@@ -5,10 +5,12 @@
  * - no `type` arrays (`["string","null"]`: Gemini-style converters reject them): each becomes `anyOf` branches of
  *   one type each (input schemas have none: their arguments are one type each, see src/tools/common.ts);
  * - no untyped `{}` where an object's values or an array's items may be anything: the keyword is left out,
- *   which means the same and is not flagged as an untyped schema;
- * - output schemas are what clients validate `structuredContent` against, not documentation: no descriptions, and
- *   the objects of a list (`data`) as objects with an id (their fields differ per detail and tool; the server
- *   itself checks every answer against the full schema, src/server/tool-runner.ts).
+ *   which means the same and is not flagged as an untyped schema (a record of anything, like the aggregate tool's
+ *   `filters`, is then `{"type":"object"}`);
+ * - output schemas are what clients validate `structuredContent` against, not documentation: no descriptions, no
+ *   optional fields at the top (an absent one checks nothing), and the objects of a list (`data`) as objects with an
+ *   id (their fields differ per detail and tool; the server itself checks every answer against the full schema,
+ *   src/server/tool-runner.ts).
  * Each published schema accepts everything the zod schema accepts, so a client's validation of an answer the
  * server validated always passes.
  */
@@ -30,6 +32,8 @@ function portableNode(node: JsonSchema, output: boolean, depth = 0): JsonSchema 
   let out: JsonSchema = {};
   for (const [key, value] of Object.entries(node)) {
     if (key === '$schema' || (output && (key === 'description' || key === 'propertyNames' || (key === 'additionalProperties' && value === false)))) continue;
+    // Property names are strings in any JSON object: zod's `propertyNames: {type: "string"}` on a record says nothing.
+    if (key === 'propertyNames' && isObject(value) && value.type === 'string' && Object.keys(value).length === 1) continue;
     // zod writes the safe-integer range on every int: it says nothing a client needs.
     if ((key === 'minimum' || key === 'maximum') && Math.abs(value as number) === SAFE_INTEGER_BOUND) continue;
     if ((key === 'properties' || key === '$defs' || key === 'patternProperties') && isObject(value)) {
@@ -54,8 +58,13 @@ function portableNode(node: JsonSchema, output: boolean, depth = 0): JsonSchema 
 export function portableJsonSchema(schema: JsonSchema, io: 'input' | 'output'): JsonSchema {
   const published = portableNode(schema, io === 'output');
   const properties = published.properties;
-  if (io === 'output' && isObject(properties) && isObject(properties.data) && properties.data.type === 'array') {
-    published.properties = { ...properties, data: { ...properties.data, items: LISTED_OBJECT } };
+  if (io === 'output' && isObject(properties)) {
+    // An optional field (matched, note, summary, …) checks nothing when absent, and only its type when present:
+    // left out, it still may be there (no additionalProperties), so every answer passes as before. The listed
+    // objects (`data`) stay: objects with an id.
+    const required = new Set(Array.isArray(published.required) ? (published.required as string[]) : []);
+    const kept = Object.entries(properties).filter(([name]) => required.has(name) || name === 'data');
+    published.properties = Object.fromEntries(kept.map(([name, sub]) => [name, name === 'data' && isObject(sub) && sub.type === 'array' ? { ...sub, items: LISTED_OBJECT } : sub]));
   }
   return published;
 }

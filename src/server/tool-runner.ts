@@ -21,6 +21,8 @@ export interface RunOptions {
   notifyProgress?: (progress: number, message: string) => Promise<void>;
   /** The clock date words (today, 7d, last_month) resolve against, in milliseconds; default Date.now. */
   now?: () => number;
+  /** Why a tool is not served by this server (undefined when it is); absent when every tool is served. */
+  notServed?: (tool: string) => string | undefined;
 }
 
 /** Each tool's date arguments, found once from its schema. */
@@ -60,13 +62,16 @@ export async function runTool(tool: AnyTool, args: Record<string, unknown>, opti
     routedMode = routed.mode;
     const progress = progressReporter(options.notifyProgress);
     // Date words become absolute dates here, so handlers, filter echoes and errors all see the dates used.
-    const resolvedArgs = resolveDateWords(toolArgs, dateFieldsOfTool(tool), (options.now ?? Date.now)());
+    const now = options.now ?? Date.now;
+    const resolvedArgs = resolveDateWords(toolArgs, dateFieldsOfTool(tool), now());
     const body = await tool.handler(resolvedArgs, {
       stripe: routed.stripe,
       connection: routed.connection,
       mode: routed.mode,
       signal: options.signal,
+      now,
       ...(progress ? { progress } : {}),
+      ...(options.notServed ? { notServed: options.notServed } : {}),
     });
     const structured = cleanDeep({ connection: routed.connection, mode: routed.mode, ...body });
     const unreadable = outputProblem(tool, structured);
@@ -107,7 +112,7 @@ function outputProblem(tool: AnyTool, structured: unknown): string | null {
 function tooLargeMessage(tool: AnyTool, chars: number): string {
   return (
     `The answer of ${tool.name} would be ${chars.toLocaleString('en-US')} characters, more than the ~${OUTPUT_LIMIT_CHARS.toLocaleString('en-US')} a client accepts, so it is not returned. ` +
-    'Ask for less: a smaller limit or max_results, detail "compact", narrower filters, or group_by / metrics for totals.'
+    'Ask for less: a smaller limit or max_results, detail "compact", narrower filters, or the aggregate tool for totals.'
   );
 }
 

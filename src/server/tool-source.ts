@@ -6,7 +6,7 @@
  */
 import type { CallToolResult } from '@modelcontextprotocol/server';
 import type { AnyTool } from '../tools/define-tool.js';
-import type { ToolsetName } from '../tools/toolsets.js';
+import type { ServedWith, ToolsetName } from '../tools/toolsets.js';
 import { withConnectionNames, type JsonSchema, type StandardJsonSchema, type ToolSchemaSnapshot } from './catalogue.js';
 import { cachedInputSchema, cachedOutputSchema } from './schema-cache.js';
 import type { RunOptions } from './tool-runner.js';
@@ -14,7 +14,7 @@ import type { RunOptions } from './tool-runner.js';
 /** What tools/list and the not-served message need of a tool. */
 export interface ListedTool {
   name: string;
-  toolset: ToolsetName;
+  toolset: ToolsetName | ServedWith;
   title: string;
   description: string;
 }

@@ -51,13 +51,12 @@ export const currencyFilter = checked((v) => /^[A-Za-z]{3}$/.test(v), 'must be a
 export const timeZoneInput = checked((v) => v.length >= 1 && v.length <= 64, 'must be an IANA time zone such as Europe/Paris').default('UTC');
 
 /** The pointer a list tool's description ends its summary with. */
-export const LISTS_AS_INSTRUCTED = 'Pages and aggregates as the instructions say.';
+export const LISTS_AS_INSTRUCTED = 'Pages as the instructions say; totals and rankings: aggregate.';
 
 /** Any Stripe object as the API returns it (detail: "full"). */
 export const rawStripeObject = z.looseObject({ id: z.string(), object: z.string() });
 
 export { AMOUNTS_COMPACT, AMOUNTS_FULL, COMPACT_LIST_NOTE, listPage, MAX_RESULTS, type Detail, type PageRequest } from './engine/list.js';
-export { aggregateInput } from './engine/aggregate.js';
 export { assertMode } from './engine/mode.js';
 
 const cell = z.union([z.string(), z.number(), z.null()]);
@@ -78,38 +77,45 @@ export const listSummarySchema = z
   .optional()
   .describe('Instead of a list too large for a client: what matched, and which call gets the answer');
 
+/** The fields every list answer has, a page of objects or an aggregation. */
+const listEnvelope = {
+  object: z.string().describe('Kind of object listed'),
+  scanned: z.number().int().describe('Objects read from Stripe for this answer'),
+  matched: z.number().int().optional().describe('Of those, objects matching every filter'),
+  filters: z.record(z.string(), z.unknown()).describe('The filters this answer covers (dates ISO 8601 UTC)'),
+  amounts: z.string(),
+  note: z.string().optional(),
+  summary: listSummarySchema,
+};
+
 /** The shape every list tool answers with, around its own compact item schema. */
 export function listOutput(item: z.ZodObject) {
   return z.object({
-    object: z.string().describe('Kind of object listed'),
-    count: z.number().int().describe('Objects in data; with group_by / metrics: rows in aggregate.rows'),
+    ...listEnvelope,
+    count: z.number().int().describe('Objects in data'),
     has_more: z.boolean().describe('More objects match: call again with cursor = next_cursor'),
     next_cursor: z.string().nullable(),
-    scanned: z.number().int().describe('Objects read from Stripe for this answer'),
-    matched: z.number().int().optional().describe('Of those, objects matching every filter'),
-    filters: z.record(z.string(), z.unknown()).describe('The filters this answer covers (dates ISO 8601 UTC)'),
-    amounts: z.string(),
-    note: z.string().optional(),
-    summary: listSummarySchema,
-    aggregate: z
-      .object({
-        group_by: z.array(z.string()),
-        metrics: z.array(z.string()),
-        date_field: z.string().nullable(),
-        timezone: z.string().nullable(),
-        order_by: z.string().nullable(),
-        order: z.enum(['asc', 'desc']).nullable(),
-        top: z.number().int().nullable(),
-        rows: z.array(row),
-        rows_total: z.number().int().describe('Groups before top'),
-        totals: z.array(row).describe('Per currency, over every match'),
-        note: z.string(),
-      })
-      .optional()
-      .describe('With group_by / metrics: the table over every match'),
     data: z.array(z.union([emptyFieldsOptional(item), rawStripeObject])).optional(),
   });
 }
+
+/** What the aggregate tool answers: the table over every match of the filters (src/tools/engine/aggregate.ts). */
+export const aggregateOutput = z.object({
+  ...listEnvelope,
+  aggregate: z.object({
+    group_by: z.array(z.string()),
+    metrics: z.array(z.string()),
+    date_field: z.string().nullable(),
+    timezone: z.string().nullable(),
+    order_by: z.string().nullable(),
+    order: z.enum(['asc', 'desc']).nullable(),
+    top: z.number().int().nullable(),
+    rows: z.array(row),
+    rows_total: z.number().int().describe('Groups before top'),
+    totals: z.array(row).describe('Per currency, over every match'),
+    note: z.string(),
+  }),
+});
 
 /**
  * Stripe leaves objects attached to a test clock out of the customers list (unless test_clock is given) and of the

@@ -2,8 +2,9 @@ import type Stripe from 'stripe';
 import type { z } from 'zod';
 import type { Mode } from '../stripe/keys.js';
 import type { KnownKind, ObjectKind } from '../stripe/objects.js';
-import type { ReadPermission, ToolPermissions } from '../stripe/permissions.js';
-import type { ToolsetName } from './toolsets.js';
+import type { Facets } from '../stripe/compact/facets.js';
+import type { OptionalPermission, ReadPermission, ToolPermissions } from '../stripe/permissions.js';
+import type { ServedWith, ToolsetName } from './toolsets.js';
 
 /** What a handler gets besides its arguments: the routed client and the call's cancellation signal. */
 export interface ToolContext {
@@ -24,6 +25,10 @@ export interface ToolContext {
   permissionMissing?: (permission: ReadPermission) => void;
   /** Told when Stripe answered a request that needed an optional permission: the key holds it. */
   permissionUsed?: (permission: ReadPermission) => void;
+  /** For a tool over other tools' resources (aggregate): why the named tool is not served here, or undefined if it is. */
+  notServed?: (tool: string) => string | undefined;
+  /** The clock date words resolve against, in milliseconds (the server's, so tests can set it); default Date.now. */
+  now?: () => number;
 }
 
 /**
@@ -31,14 +36,15 @@ export interface ToolContext {
  * ≤ 16,000 bytes for all default tools, instructions and input schemas included, measured by bench/catalogue.mjs):
  * - What every tool shares is said ONCE, in the server's instructions (src/server/instructions.ts): money as exact decimal strings per currency, date forms (ISO, Unix seconds, today, 7d,
  *   last_month, …; *_after inclusive, *_before exclusive), paging (limit / cursor / max_results), the aggregation
- *   grammar (group_by, metrics, order_by, order, top, date_field, timezone), connection and mode. A tool that relies
- *   on them says so in a few words ("Pages and aggregates as the instructions say.", LISTS_AS_INSTRUCTED), never restates them.
+ *   grammar (group_by, metrics, order_by, order, top, date_field, timezone: the `aggregate` tool's, declared once
+ *   for every list), connection and mode. A tool that relies on them says so in a few words (LISTS_AS_INSTRUCTED),
+ *   never restates them.
  * - description: 200–450 characters, in this order: what it returns (the main fields, newest first or not), its
  *   units if it returns money or counts, the filters or uses a model could not guess from the argument names,
  *   where to go instead (e.g. "amounts: use search"), then one or two example calls as JSON after
  *   "Example:" (valid input: test/tools/registry.test.ts parses them). Look at list-charges.ts or get-mrr.ts.
  * - Argument descriptions: only what the name, type and enum do not say (e.g. "true: fully refunded only",
- *   "pi_…"); none at all for the shared arguments (listInput, aggregateInput, dates, connection, mode). No
+ *   "pi_…"); none at all for the shared arguments (listInput, the aggregation arguments, dates, connection, mode). No
  *   defaults, ranges or enum values in prose: the schema carries them.
  * - Schemas: one JSON type per argument (no unions: dates are strings, Unix seconds as digits); enums only when
  *   short or when a model could not guess the values; constraints a model does not need (id patterns, lengths)
@@ -49,7 +55,7 @@ export interface ToolDefinition<Input extends z.ZodObject = z.ZodObject, Output 
   /** snake_case MCP tool name. */
   name: string;
   /** The set it belongs to (src/tools/toolsets.ts): `--tools SET` serves it with the rest of its set. */
-  toolset: ToolsetName;
+  toolset: ToolsetName | ServedWith;
   /** Human title, shown by clients and used as the `title` annotation. */
   title: string;
   /** Written for a model choosing a tool, in the style above: what it returns, units, filters, one example. */
@@ -64,6 +70,13 @@ export interface ToolDefinition<Input extends z.ZodObject = z.ZodObject, Output 
    * plain-text search and Dashboard links know a kind only from here. Retrieving one needs the tool's `needs`.
    */
   returns?: ObjectKind;
+  /**
+   * For a list tool: what the `aggregate` tool (src/tools/aggregate.ts) groups and sums over its objects, which
+   * makes the list one of that tool's resources, and the optional permissions aggregating them may use (names of
+   * grouped rows). The list tool's own handler answers the aggregation, given the aggregation arguments.
+   */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  aggregates?: { facets: Facets<any>; mayUse: readonly OptionalPermission[] };
   /** The tool's own arguments; `connection` and `mode` are added by the server for every tool. */
   input: Input;
   /** The result's shape; `connection` and `mode` are added by the server. */

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { compactBalanceTransaction, compactBalanceTransactionSchema, balanceTransactionFacets } from '../stripe/compact/balance-transaction.js';
 import { dateRange } from '../stripe/time.js';
 import { defineTool } from './define-tool.js';
-import { LISTS_AS_INSTRUCTED, checked, currencyFilter, aggregateInput, createdRangeInput, listInput, listOutput, listPage } from './common.js';
+import { LISTS_AS_INSTRUCTED, checked, currencyFilter, createdRangeInput, listInput, listOutput, listPage } from './common.js';
 
 /** Balance transaction types Stripe documents (stripe 23.x types). */
 export const BALANCE_TRANSACTION_TYPES = [
@@ -22,6 +22,7 @@ const objectId = (what: string) => checked((v) => /^[a-z]+_[A-Za-z0-9]+$/.test(v
 export const listBalanceTransactions = defineTool({
   name: 'list_balance_transactions',
   toolset: 'balance',
+  aggregates: { facets: balanceTransactionFacets, mayUse: [] },
   permissions: { needs: ['rak_balance_transaction_source_read'], mayUse: [] },
   returns: {
     object: 'balance_transaction', label: 'balance transaction', idPrefixes: ['txn_'], dashboardPath: 'balance/history',
@@ -32,7 +33,7 @@ export const listBalanceTransactions = defineTool({
   description: [
     'The balance ledger, for fees and net revenue: amount, fee, net (amount − fee), currency, type, reporting_category, status, available_on, created, source, description, fee_details, exchange_rate.',
     LISTS_AS_INSTRUCTED,
-    'Example: {"payout":"po_1Abc"} or {"group_by":["month"],"metrics":["sum:total_fees"]}.',
+    'Example: {"payout":"po_1Abc"}.',
   ].join(' '),
   input: z.strictObject({
     type: checked((v) => (BALANCE_TRANSACTION_TYPES as readonly string[]).includes(v), `must be a balance transaction type: ${BALANCE_TRANSACTION_TYPES.join(', ')}`)
@@ -43,7 +44,6 @@ export const listBalanceTransactions = defineTool({
     source: objectId('ch_…, re_…, py_…').optional().describe('ch_…, re_…: what caused it'),
     ...createdRangeInput,
     ...listInput,
-    ...aggregateInput(balanceTransactionFacets),
   }),
   output: listOutput(compactBalanceTransactionSchema),
   handler: async (args, ctx) => {

@@ -4,12 +4,13 @@ import { compactCharge, compactChargeSchema, chargeFacets } from '../stripe/comp
 import { amountTitle } from '../stripe/objects.js';
 import { dateRange } from '../stripe/time.js';
 import { defineTool } from './define-tool.js';
-import { LISTS_AS_INSTRUCTED, idFilter, aggregateInput, createdRangeInput, listInput, listOutput, listPage, requireNonEmpty } from './common.js';
+import { LISTS_AS_INSTRUCTED, idFilter, createdRangeInput, listInput, listOutput, listPage, requireNonEmpty } from './common.js';
 
 export const listCharges = defineTool({
   name: 'list_charges',
   toolset: 'payments',
-  permissions: { needs: ['rak_charge_read'], mayUse: [{ permission: 'rak_customer_read', without: 'rows grouped by customer show ids, not names and emails' }] },
+  aggregates: { facets: chargeFacets, mayUse: [{ permission: 'rak_customer_read', without: 'rows grouped by customer show ids, not names and emails' }] },
+  permissions: { needs: ['rak_charge_read'], mayUse: [] },
   returns: {
     object: 'charge', label: 'charge', idPrefixes: ['ch_', 'py_'], dashboardPath: 'payments',
     retrieve: (stripe, id) => stripe.charges.retrieve(id), compact: compactCharge, title: amountTitle('Charge'),
@@ -18,7 +19,7 @@ export const listCharges = defineTool({
   description: [
     'Charges, failed attempts included: amount, captured, refunded, status, failure code/message, outcome (decline reason, risk), customer, payment intent, card brand/last4, created, metadata. By amount or last4: search.',
     LISTS_AS_INSTRUCTED,
-    'Example: {"status":"failed","created_after":"7d"} or {"group_by":["customer"],"metrics":["sum:net_of_refunds"],"top":10}.',
+    'Example: {"status":"failed","created_after":"7d"}.',
   ].join(' '),
   input: z.strictObject({
     customer: idFilter('cus_…'),
@@ -28,7 +29,6 @@ export const listCharges = defineTool({
     disputed: z.boolean().optional(),
     ...createdRangeInput,
     ...listInput,
-    ...aggregateInput(chargeFacets),
   }),
   output: listOutput(compactChargeSchema),
   handler: async (args, ctx) => {

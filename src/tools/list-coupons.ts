@@ -2,12 +2,13 @@ import { z } from 'zod';
 import { compactCoupon, compactCouponSchema, couponFacets } from '../stripe/compact/coupon.js';
 import { dateRange } from '../stripe/time.js';
 import { defineTool } from './define-tool.js';
-import { aggregateInput, createdRangeInput, listInput, listOutput, listPage } from './common.js';
+import { createdRangeInput, listInput, listOutput, listPage } from './common.js';
 
 // GET /v1/coupons takes only created and paging (docs.stripe.com/api/coupons/list); Coupons: Read is rak_coupon_read.
 export const listCoupons = defineTool({
   name: 'list_coupons',
   toolset: 'billing',
+  aggregates: { facets: couponFacets, mayUse: [] },
   permissions: { needs: ['rak_coupon_read'], mayUse: [] },
   returns: {
     object: 'coupon', label: 'coupon', idPrefixes: [], customIds: true, dashboardPath: 'coupons',
@@ -23,7 +24,6 @@ export const listCoupons = defineTool({
   input: z.strictObject({
     ...createdRangeInput,
     ...listInput,
-    ...aggregateInput(couponFacets),
   }),
   output: listOutput(compactCouponSchema),
   handler: async (args, ctx) =>

@@ -3,11 +3,12 @@ import type Stripe from 'stripe';
 import { compactCustomer, compactCustomerSchema, customerFacets } from '../stripe/compact/customer.js';
 import { dateRange } from '../stripe/time.js';
 import { defineTool } from './define-tool.js';
-import { LISTS_AS_INSTRUCTED, checked, aggregateInput, createdRangeInput, listInput, listOutput, listPage, withTestClockNote } from './common.js';
+import { LISTS_AS_INSTRUCTED, checked, createdRangeInput, listInput, listOutput, listPage, withTestClockNote } from './common.js';
 
 export const listCustomers = defineTool({
   name: 'list_customers',
   toolset: 'billing',
+  aggregates: { facets: customerFacets, mayUse: [] },
   permissions: { needs: ['rak_customer_read'], mayUse: [] },
   returns: {
     object: 'customer', label: 'customer', idPrefixes: ['cus_'], dashboardPath: 'customers',
@@ -19,13 +20,12 @@ export const listCustomers = defineTool({
   description: [
     'Customers: id, name, email, phone, description, created, currency, balance (credit), delinquent, country, metadata. Partial name or email: search.',
     LISTS_AS_INSTRUCTED,
-    'Example: {"email":"jane@example.com"} or {"group_by":["country"]}.',
+    'Example: {"email":"jane@example.com"}.',
   ].join(' '),
   input: z.strictObject({
     email: checked((v) => v.length >= 1 && v.length <= 512, 'must be an email address').optional().describe('Exact'),
     ...createdRangeInput,
     ...listInput,
-    ...aggregateInput(customerFacets),
   }),
   output: listOutput(compactCustomerSchema),
   handler: async (args, ctx) => {

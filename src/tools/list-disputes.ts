@@ -4,7 +4,7 @@ import { compactDispute, compactDisputeSchema, disputeFacets } from '../stripe/c
 import { amountTitle } from '../stripe/objects.js';
 import { dateRange } from '../stripe/time.js';
 import { defineTool } from './define-tool.js';
-import { LISTS_AS_INSTRUCTED, idFilter, aggregateInput, createdRangeInput, listInput, listOutput, listPage, requireNonEmpty } from './common.js';
+import { LISTS_AS_INSTRUCTED, idFilter, createdRangeInput, listInput, listOutput, listPage, requireNonEmpty } from './common.js';
 
 const STATUSES = [
   'warning_needs_response',
@@ -22,6 +22,7 @@ const STATUSES = [
 export const listDisputes = defineTool({
   name: 'list_disputes',
   toolset: 'payments',
+  aggregates: { facets: disputeFacets, mayUse: [] },
   permissions: { needs: ['rak_dispute_read'], mayUse: [] },
   returns: {
     object: 'dispute', label: 'dispute', idPrefixes: ['dp_', 'du_'], dashboardPath: 'disputes',
@@ -39,7 +40,6 @@ export const listDisputes = defineTool({
     status: z.enum(STATUSES).optional(),
     ...createdRangeInput,
     ...listInput,
-    ...aggregateInput(disputeFacets),
   }),
   output: listOutput(compactDisputeSchema),
   handler: async (args, ctx) => {

@@ -4,7 +4,7 @@ import { compactEvent, compactEventSchema, eventFacets } from '../stripe/compact
 import { ToolInputError } from '../stripe/errors.js';
 import { dateRange } from '../stripe/time.js';
 import { defineTool } from './define-tool.js';
-import { aggregateInput, createdRangeInput, listInput, listOutput, listPage, requireNonEmpty } from './common.js';
+import { createdRangeInput, listInput, listOutput, listPage, requireNonEmpty } from './common.js';
 
 /**
  * GET /v1/events (docs.stripe.com/api/events/list): "List events, going back up to 30 days"; `type` is one event
@@ -18,6 +18,7 @@ const EVENT_PATTERN = /^[a-z][a-z0-9_]*(?:\.[a-z0-9_]+)*(?:\.\*)?$/;
 export const listEvents = defineTool({
   name: 'list_events',
   toolset: 'events',
+  aggregates: { facets: eventFacets, mayUse: [] },
   permissions: { needs: ['rak_event_read'], mayUse: [] },
   returns: {
     object: 'event', label: 'event', idPrefixes: ['evt_'], dashboardPath: 'events',
@@ -36,7 +37,6 @@ export const listEvents = defineTool({
     object_id: z.string().min(1).max(255).optional().describe('Only events about this object (cus_…, in_…, …)'),
     ...createdRangeInput,
     ...listInput,
-    ...aggregateInput(eventFacets),
   }),
   output: listOutput(compactEventSchema),
   handler: async (args, ctx) => {

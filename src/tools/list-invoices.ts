@@ -2,12 +2,13 @@ import { z } from 'zod';
 import { compactInvoice, compactInvoiceSchema, invoiceFacets } from '../stripe/compact/invoice.js';
 import { dateRange } from '../stripe/time.js';
 import { defineTool } from './define-tool.js';
-import { LISTS_AS_INSTRUCTED, idFilter, aggregateInput, createdRangeInput, dateInput, listInput, listOutput, listPage, requireNonEmpty } from './common.js';
+import { LISTS_AS_INSTRUCTED, idFilter, createdRangeInput, dateInput, listInput, listOutput, listPage, requireNonEmpty } from './common.js';
 
 export const listInvoices = defineTool({
   name: 'list_invoices',
   toolset: 'billing',
-  permissions: { needs: ['rak_invoice_read'], mayUse: [{ permission: 'rak_customer_read', without: 'rows grouped by customer show ids, not names and emails' }] },
+  aggregates: { facets: invoiceFacets, mayUse: [{ permission: 'rak_customer_read', without: 'rows grouped by customer show ids, not names and emails' }] },
+  permissions: { needs: ['rak_invoice_read'], mayUse: [] },
   returns: {
     object: 'invoice', label: 'invoice', idPrefixes: ['in_'], dashboardPath: 'invoices',
     retrieve: (stripe, id) => stripe.invoices.retrieve(id), compact: compactInvoice,
@@ -17,7 +18,7 @@ export const listInvoices = defineTool({
   description: [
     'Invoices: number, status, amounts due/paid/remaining, subtotal, discount, tax, total, customer, subscription, billing reason, created, due date, period, paid_at, hosted link, first lines. Overdue: status open, due_before today.',
     LISTS_AS_INSTRUCTED,
-    'Example: {"status":"open","due_before":"today"} or {"group_by":["month"],"metrics":["sum:amount_paid"]}.',
+    'Example: {"status":"open","due_before":"today"}.',
   ].join(' '),
   input: z.strictObject({
     customer: idFilter('cus_…'),
@@ -28,7 +29,6 @@ export const listInvoices = defineTool({
     due_after: dateInput.optional().describe('Due at or after; leaves out invoices without a due date'),
     due_before: dateInput.optional().describe('Due before; leaves out invoices without a due date'),
     ...listInput,
-    ...aggregateInput(invoiceFacets),
   }),
   output: listOutput(compactInvoiceSchema),
   handler: async (args, ctx) => {

@@ -4,7 +4,7 @@ import { compactPaymentIntent, compactPaymentIntentSchema, paymentIntentFacets }
 import { amountTitle } from '../stripe/objects.js';
 import { dateRange } from '../stripe/time.js';
 import { defineTool } from './define-tool.js';
-import { LISTS_AS_INSTRUCTED, idFilter, aggregateInput, createdRangeInput, listInput, listOutput, listPage, requireNonEmpty } from './common.js';
+import { LISTS_AS_INSTRUCTED, idFilter, createdRangeInput, listInput, listOutput, listPage, requireNonEmpty } from './common.js';
 
 const STATUSES = [
   'requires_payment_method',
@@ -20,7 +20,8 @@ const STATUSES = [
 export const listPaymentIntents = defineTool({
   name: 'list_payment_intents',
   toolset: 'payments',
-  permissions: { needs: ['rak_payment_intent_read'], mayUse: [{ permission: 'rak_customer_read', without: 'rows grouped by customer show ids, not names and emails' }] },
+  aggregates: { facets: paymentIntentFacets, mayUse: [{ permission: 'rak_customer_read', without: 'rows grouped by customer show ids, not names and emails' }] },
+  permissions: { needs: ['rak_payment_intent_read'], mayUse: [] },
   returns: {
     object: 'payment_intent', label: 'payment intent', idPrefixes: ['pi_'], dashboardPath: 'payments',
     retrieve: (stripe, id) => stripe.paymentIntents.retrieve(id), compact: compactPaymentIntent, title: amountTitle('Payment'),
@@ -29,14 +30,13 @@ export const listPaymentIntents = defineTool({
   description: [
     'Payment intents (one per payment asked for, across retries): amount, amount received, status, last payment error (code, decline code, message), latest charge, customer, created, metadata.',
     LISTS_AS_INSTRUCTED,
-    'Example: {"status":"failed","created_after":"7d"} or {"group_by":["decline_code"]}.',
+    'Example: {"status":"failed","created_after":"7d"}.',
   ].join(' '),
   input: z.strictObject({
     customer: idFilter('cus_…'),
     status: z.enum(STATUSES).optional().describe('failed: an attempt failed, not yet succeeded'),
     ...createdRangeInput,
     ...listInput,
-    ...aggregateInput(paymentIntentFacets),
   }),
   output: listOutput(compactPaymentIntentSchema),
   handler: async (args, ctx) => {

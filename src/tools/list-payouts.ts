@@ -3,13 +3,14 @@ import { compactPayout, compactPayoutSchema, payoutFacets } from '../stripe/comp
 import { amountTitle } from '../stripe/objects.js';
 import { dateRange } from '../stripe/time.js';
 import { defineTool } from './define-tool.js';
-import { LISTS_AS_INSTRUCTED, aggregateInput, createdRangeInput, dateInput, listInput, listOutput, listPage } from './common.js';
+import { LISTS_AS_INSTRUCTED, createdRangeInput, dateInput, listInput, listOutput, listPage } from './common.js';
 
 export const PAYOUT_STATUSES = ['paid', 'pending', 'in_transit', 'canceled', 'failed'] as const;
 
 export const listPayouts = defineTool({
   name: 'list_payouts',
   toolset: 'balance',
+  aggregates: { facets: payoutFacets, mayUse: [] },
   permissions: { needs: ['rak_payout_read'], mayUse: [] },
   returns: {
     object: 'payout', label: 'payout', idPrefixes: ['po_'], dashboardPath: 'payouts',
@@ -27,7 +28,6 @@ export const listPayouts = defineTool({
     arrival_before: dateInput.optional().describe('Expected at the bank before'),
     ...createdRangeInput,
     ...listInput,
-    ...aggregateInput(payoutFacets),
   }),
   output: listOutput(compactPayoutSchema),
   handler: async (args, ctx) => {

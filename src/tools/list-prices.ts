@@ -4,12 +4,13 @@ import { compactPrice, compactPriceSchema, priceFacets } from '../stripe/compact
 import { ToolInputError } from '../stripe/errors.js';
 import { dateRange } from '../stripe/time.js';
 import { defineTool } from './define-tool.js';
-import { LISTS_AS_INSTRUCTED, currencyFilter, idFilter, aggregateInput, createdRangeInput, listInput, listOutput, listPage, requireNonEmpty } from './common.js';
+import { LISTS_AS_INSTRUCTED, currencyFilter, idFilter, createdRangeInput, listInput, listOutput, listPage, requireNonEmpty } from './common.js';
 
 export const listPrices = defineTool({
   name: 'list_prices',
   toolset: 'billing',
-  permissions: { needs: ['rak_plan_read'], mayUse: [{ permission: 'rak_product_read', without: 'rows grouped by product show product ids, not names' }] },
+  aggregates: { facets: priceFacets, mayUse: [{ permission: 'rak_product_read', without: 'rows grouped by product show product ids, not names' }] },
+  permissions: { needs: ['rak_plan_read'], mayUse: [] },
   returns: {
     object: 'price', aliases: ['plan'], label: 'price', idPrefixes: ['price_', 'plan_'], customIds: true, dashboardPath: 'prices',
     retrieve: (stripe, id) => stripe.prices.retrieve(id), compact: compactPrice,
@@ -29,7 +30,6 @@ export const listPrices = defineTool({
     recurring_interval: z.enum(['day', 'week', 'month', 'year']).optional(),
     ...createdRangeInput,
     ...listInput,
-    ...aggregateInput(priceFacets),
   }),
   output: listOutput(compactPriceSchema),
   handler: async (args, ctx) => {

@@ -2,11 +2,12 @@ import { z } from 'zod';
 import { compactProduct, compactProductSchema, productFacets } from '../stripe/compact/product.js';
 import { dateRange } from '../stripe/time.js';
 import { defineTool } from './define-tool.js';
-import { LISTS_AS_INSTRUCTED, aggregateInput, createdRangeInput, listInput, listOutput, listPage } from './common.js';
+import { LISTS_AS_INSTRUCTED, createdRangeInput, listInput, listOutput, listPage } from './common.js';
 
 export const listProducts = defineTool({
   name: 'list_products',
   toolset: 'billing',
+  aggregates: { facets: productFacets, mayUse: [] },
   permissions: { needs: ['rak_product_read'], mayUse: [] },
   returns: {
     object: 'product', label: 'product', idPrefixes: ['prod_'], customIds: true, dashboardPath: 'products',
@@ -23,7 +24,6 @@ export const listProducts = defineTool({
     active: z.boolean().optional(),
     ...createdRangeInput,
     ...listInput,
-    ...aggregateInput(productFacets),
   }),
   output: listOutput(compactProductSchema),
   handler: async (args, ctx) => {

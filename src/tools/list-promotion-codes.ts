@@ -2,13 +2,14 @@ import { z } from 'zod';
 import { compactPromotionCode, compactPromotionCodeSchema, promotionCodeFacets } from '../stripe/compact/promotion-code.js';
 import { dateRange } from '../stripe/time.js';
 import { defineTool } from './define-tool.js';
-import { aggregateInput, createdRangeInput, listInput, listOutput, listPage, requireNonEmpty } from './common.js';
+import { createdRangeInput, listInput, listOutput, listPage, requireNonEmpty } from './common.js';
 
 // GET /v1/promotion_codes filters: active, code (case-insensitive), coupon, customer, created
 // (docs.stripe.com/api/promotion_codes/list); Promotion codes: Read is rak_promotion_code_read.
 export const listPromotionCodes = defineTool({
   name: 'list_promotion_codes',
   toolset: 'billing',
+  aggregates: { facets: promotionCodeFacets, mayUse: [] },
   permissions: { needs: ['rak_promotion_code_read'], mayUse: [] },
   returns: {
     object: 'promotion_code', label: 'promotion code', idPrefixes: ['promo_'], dashboardPath: 'promotion_codes',
@@ -28,7 +29,6 @@ export const listPromotionCodes = defineTool({
     active: z.boolean().optional().describe('true: only redeemable codes; false: only inactive ones'),
     ...createdRangeInput,
     ...listInput,
-    ...aggregateInput(promotionCodeFacets),
   }),
   output: listOutput(compactPromotionCodeSchema),
   handler: async (args, ctx) => {

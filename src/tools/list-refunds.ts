@@ -3,12 +3,13 @@ import { compactRefund, compactRefundSchema, refundFacets } from '../stripe/comp
 import { amountTitle } from '../stripe/objects.js';
 import { dateRange } from '../stripe/time.js';
 import { defineTool } from './define-tool.js';
-import { LISTS_AS_INSTRUCTED, idFilter, aggregateInput, createdRangeInput, listInput, listOutput, listPage, requireNonEmpty } from './common.js';
+import { LISTS_AS_INSTRUCTED, idFilter, createdRangeInput, listInput, listOutput, listPage, requireNonEmpty } from './common.js';
 
 export const listRefunds = defineTool({
   name: 'list_refunds',
   toolset: 'payments',
-  permissions: { needs: ['rak_refund_read'], mayUse: [{ permission: 'rak_customer_read', without: 'rows grouped by customer show ids, not names and emails' }] },
+  aggregates: { facets: refundFacets, mayUse: [{ permission: 'rak_customer_read', without: 'rows grouped by customer show ids, not names and emails' }] },
+  permissions: { needs: ['rak_refund_read'], mayUse: [] },
   returns: {
     object: 'refund', label: 'refund', idPrefixes: ['re_', 'pyr_'], dashboardPath: 'refunds',
     retrieve: (stripe, id) => stripe.refunds.retrieve(id), compact: compactRefund, title: amountTitle('Refund'),
@@ -24,7 +25,6 @@ export const listRefunds = defineTool({
     payment_intent: idFilter('pi_…'),
     ...createdRangeInput,
     ...listInput,
-    ...aggregateInput(refundFacets),
   }),
   output: listOutput(compactRefundSchema),
   handler: async (args, ctx) => {

@@ -2,20 +2,21 @@ import { z } from 'zod';
 import { compactSubscription, compactSubscriptionSchema, subscriptionFacets } from '../stripe/compact/subscription.js';
 import { dateRange } from '../stripe/time.js';
 import { defineTool } from './define-tool.js';
-import { LISTS_AS_INSTRUCTED, idFilter, aggregateInput, createdRangeInput, listInput, listOutput, listPage, requireNonEmpty, withTestClockNote } from './common.js';
+import { LISTS_AS_INSTRUCTED, idFilter, createdRangeInput, listInput, listOutput, listPage, requireNonEmpty, withTestClockNote } from './common.js';
 
 const STATUSES = ['active', 'past_due', 'unpaid', 'canceled', 'incomplete', 'incomplete_expired', 'trialing', 'paused', 'ended', 'all'] as const;
 
 export const listSubscriptions = defineTool({
   name: 'list_subscriptions',
   toolset: 'billing',
-  permissions: {
-    needs: ['rak_subscription_read'],
+  aggregates: {
+    facets: subscriptionFacets,
     mayUse: [
       { permission: 'rak_customer_read', without: 'rows grouped by customer show ids, not names and emails' },
       { permission: 'rak_product_read', without: 'rows grouped by product or price show product ids, not names' },
     ],
   },
+  permissions: { needs: ['rak_subscription_read'], mayUse: [] },
   returns: {
     object: 'subscription', label: 'subscription', idPrefixes: ['sub_'], dashboardPath: 'subscriptions',
     retrieve: (stripe, id) => stripe.subscriptions.retrieve(id, { expand: ['discounts'] }), compact: compactSubscription,
@@ -34,7 +35,6 @@ export const listSubscriptions = defineTool({
     status: z.enum(STATUSES).optional(),
     ...createdRangeInput,
     ...listInput,
-    ...aggregateInput(subscriptionFacets),
   }),
   output: listOutput(compactSubscriptionSchema),
   handler: async (args, ctx) => {

@@ -20,6 +20,14 @@ export const TOOLSETS = {
 
 export type ToolsetName = keyof typeof TOOLSETS;
 
+/**
+ * The set of a tool that works over other tools' resources (aggregate, over the lists): it is served whenever one
+ * of them is, whichever set brought it, and only by name otherwise.
+ */
+export interface ServedWith {
+  servedWith: readonly string[];
+}
+
 /** The word for every tool (the default). */
 export const ALL_TOOLS = 'all';
 
@@ -29,7 +37,7 @@ export const TOOLS_ENV = 'STRIPE_MCP_TOOLS';
 /** What selecting needs to know of a tool. */
 export interface SelectableTool {
   name: string;
-  toolset: ToolsetName;
+  toolset: ToolsetName | ServedWith;
 }
 
 /** Which tools a server serves, and how that was asked for (quoted back when a call asks for another one). */
@@ -91,13 +99,17 @@ export function selectTools(value: string | undefined, tools: readonly Selectabl
         `Sets: ${describeToolsets()}. Tools: ${tools.map((t) => t.name).join(', ')}.`,
     );
   }
+  for (const tool of tools) {
+    if (typeof tool.toolset === 'object' && tool.toolset.servedWith.some((name) => names.has(name))) names.add(tool.name);
+  }
   return { names, asked: asked(from, value) };
 }
 
 /** What a call to a tool this server does not serve hears: which flag or set enables it. */
 export function notServedMessage(tool: SelectableTool, selection: ToolSelection): string {
+  const add = typeof tool.toolset === 'object' ? `${tool.name} (or a tool it works with: ${tool.toolset.servedWith.join(', ')}, or its set)` : `${tool.name} (or its set, ${tool.toolset})`;
   return (
-    `${tool.name} is not served by this server: it was started with ${selection.asked}. To use it, add ${tool.name} (or its set, ${tool.toolset}) ` +
+    `${tool.name} is not served by this server: it was started with ${selection.asked}. To use it, add ${add} ` +
     `to --tools or ${TOOLS_ENV} in this server's entry in the MCP client's config (or leave it out to serve every tool), then restart the server.`
   );
 }

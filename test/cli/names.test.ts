@@ -34,9 +34,9 @@ function tableAfter(stdout: string, heading: RegExp): { columns: string[]; rows:
   return { columns: lines[at + 1]!.trim().split(/\s{2,}/), rows: lines.slice(at + 3, end === -1 ? undefined : end) };
 }
 
-describe('call with group_by customer or price', () => {
+describe('call aggregate with group_by customer or price', () => {
   it('shows each customer\'s name and email after its id, and "(deleted)" for a deleted one', async () => {
-    const r = await call(WITH_NAMES, 'list_charges', { group_by: ['customer'], metrics: ['sum:amount'], order_by: 'sum:amount' });
+    const r = await call(WITH_NAMES, 'aggregate', { resource: 'charges', group_by: ['customer'], metrics: ['sum:amount'], order_by: 'sum:amount' });
     expect(r.code, r.stderr).toBe(0);
     const usd = tableAfter(r.stdout, /^USD \(3 rows\)$/);
     expect(usd.columns).toEqual(['customer', 'customer_name', 'customer_email', 'sum:amount']);
@@ -50,7 +50,7 @@ describe('call with group_by customer or price', () => {
   });
 
   it('shows a price\'s name and its product\'s name', async () => {
-    const r = await call(WITH_NAMES, 'list_subscriptions', { group_by: ['price'], status: 'all', order_by: 'count' });
+    const r = await call(WITH_NAMES, 'aggregate', { resource: 'subscriptions', filters: { status: 'all' }, group_by: ['price'], order_by: 'count' });
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/^price\s+price_name\s+product\s+product_name\s+count$/m);
     expect(r.stdout).toMatch(/\s15\.00 USD\/3 months\s+prod_\w+\s+\(deleted\)\s+2$/m);
@@ -69,7 +69,7 @@ describe('call with group_by customer or price', () => {
   });
 
   it('with a key that cannot read Customers: ids, and the note says what to set to Read', async () => {
-    const r = await call(WITHOUT_NAMES, 'list_charges', { group_by: ['customer'], metrics: ['sum:amount'] });
+    const r = await call(WITHOUT_NAMES, 'aggregate', { resource: 'charges', group_by: ['customer'], metrics: ['sum:amount'] });
     expect(r.code, r.stderr).toBe(0);
     expect(tableAfter(r.stdout, /^USD \(3 rows\)$/).columns).toEqual(['customer', 'sum:amount']);
     expect(r.stdout).toContain(`Customer names are missing: the key cannot read Customers (Stripe asked for 'rak_customer_read'; set "Customers" to Read to see them)`);

@@ -21,6 +21,7 @@ import { makeHome, secretPart, storeEnv } from './helpers.js';
 const OVERRIDES: Record<string, Record<string, unknown>> = {
   list_subscriptions: { limit: 3, status: 'all' },
   search: { resource: 'customers', query: "email~'example'", limit: 3 },
+  aggregate: { resource: 'customers', group_by: ['country'] },
 };
 /** The calls with the ids they need: fetch opens an object of the mode whose data the call should reach. */
 function calls(dataMode: 'test' | 'live'): Array<[string, Record<string, unknown>]> {

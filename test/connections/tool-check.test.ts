@@ -1,6 +1,6 @@
 /**
  * `connections test`'s optional permissions are what Stripe actually said: a tool that may use a permission but
- * answered without trying it (list_charges without group_by customer) shows it as unknown, not as held.
+ * answered without trying it (aggregate over charges without group_by customer) shows it as unknown, not as held.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator, type EmulatorHandle } from '../../src/emulator/index.js';
@@ -10,7 +10,7 @@ import { createStripeClient } from '../../src/stripe/client.js';
 import { TOOLS } from '../../src/tools/index.js';
 import { canaryKey } from '../helpers/spawn.js';
 
-const chargesTool = TOOLS.find((t) => t.name === 'list_charges')!;
+const aggregateTool = TOOLS.find((t) => t.name === 'aggregate')!;
 const keys = { chargesOnly: canaryKey(), chargesAndCustomers: canaryKey() };
 let emulator: EmulatorHandle;
 
@@ -24,9 +24,9 @@ beforeAll(async () => {
 });
 afterAll(() => emulator?.close());
 
-async function customersStatus(key: string, args: Record<string, unknown> | undefined) {
+async function customersStatus(key: string, args: Record<string, unknown>) {
   const stripe = await createStripeClient({ apiKey: key, mode: 'test', apiBase: emulator.url });
-  const probes = toolProbes([chargesTool]).map((p) => (args ? { ...p, args } : p));
+  const probes = toolProbes([aggregateTool]).map((p) => ({ ...p, args: aggregateTool.input.parse(args) as Record<string, unknown> }));
   const [summary] = summarise(await checkTools(stripe, 'acme', 'test', probes), probes);
   expect(summary!.ok).toBe(true);
   return summary!.optional.find((o) => o.stripePermission === 'rak_customer_read')!.status;
@@ -34,14 +34,14 @@ async function customersStatus(key: string, args: Record<string, unknown> | unde
 
 describe('connections test: optional permissions', () => {
   it('a call that never needed Customers says nothing of it, whatever the key holds', async () => {
-    expect(await customersStatus(keys.chargesOnly, undefined)).toBe('unknown');
-    expect(await customersStatus(keys.chargesAndCustomers, undefined)).toBe('unknown');
+    const byStatus = { resource: 'charges', group_by: ['status'] };
+    expect(await customersStatus(keys.chargesOnly, byStatus)).toBe('unknown');
+    expect(await customersStatus(keys.chargesAndCustomers, byStatus)).toBe('unknown');
   });
 
   it('a call that used Customers tells held from refused', async () => {
-    const byCustomer = { group_by: ['customer'], metrics: ['count'], top: 3 };
-    const parsed = chargesTool.input.parse(byCustomer) as Record<string, unknown>;
-    expect(await customersStatus(keys.chargesAndCustomers, parsed)).toBe('ok');
-    expect(await customersStatus(keys.chargesOnly, parsed)).toBe('missing');
+    const byCustomer = { resource: 'charges', group_by: ['customer'], metrics: ['count'], top: 3 };
+    expect(await customersStatus(keys.chargesAndCustomers, byCustomer)).toBe('ok');
+    expect(await customersStatus(keys.chargesOnly, byCustomer)).toBe('missing');
   });
 });

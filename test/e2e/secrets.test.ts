@@ -17,6 +17,7 @@ import type { AnyTool } from '../../src/tools/define-tool.js';
 const ARGUMENTS: Record<string, Record<string, unknown>> = {
   search: { resource: 'customers', query: "email~'example'" },
   fetch: { id: 'cus_doesnotexist000' },
+  aggregate: { resource: 'customers', group_by: ['country'] },
 };
 /** One call per tool in the catalogue (a tool added later is covered too), then calls that must fail. */
 const WORKING: Array<[string, Record<string, unknown>]> = (TOOLS as readonly AnyTool[])

@@ -51,6 +51,7 @@ async function startRecordingProxy(target: string): Promise<{ url: string; heads
 const ARGS = (): Record<string, Record<string, unknown>> => ({
   search: { resource: 'customers', query: "email~'example'" },
   fetch: { id: emulator.dataset('test').customers[0]!.id },
+  aggregate: { resource: 'customers', group_by: ['country'] },
 });
 const argsFor = (tool: (typeof TOOLS)[number], extra: Record<string, unknown>) => ({ ...('limit' in tool.input.shape ? { limit: 1 } : {}), ...(ARGS()[tool.name] ?? {}), ...extra });
 

@@ -22,6 +22,7 @@ import {
 const argsFor = (h: HttpHarness): Record<string, Record<string, unknown>> => ({
   search: { resource: 'customers', query: "email~'example'" },
   fetch: { id: h.emulator.dataset('test').customers[0]!.id },
+  aggregate: { resource: 'customers', group_by: ['country'] },
 });
 
 describe.each(['v2', 'v1'] as const)('the %s client over HTTP', (era) => {

@@ -41,15 +41,15 @@ describe('prompts', () => {
   it('names, with defaults, the calls the six-questions test makes', async () => {
     expect(await callsOf('mrr_by_plan')).toEqual([{ tool: 'get_mrr', arguments: { group_by: 'plan', history_months: 3 } }]);
     expect(await callsOf('top_customers')).toEqual([
-      { tool: 'list_charges', arguments: { group_by: ['customer'], metrics: ['sum:net_of_refunds'], order_by: 'sum:net_of_refunds', top: 10 } },
+      { tool: 'aggregate', arguments: { resource: 'charges', group_by: ['customer'], metrics: ['sum:net_of_refunds'], order_by: 'sum:net_of_refunds', top: 10 } },
     ]);
     expect(await callsOf('churn_in_month')).toEqual([{ tool: 'get_churn', arguments: { month: '2026-10' } }]);
     expect(await callsOf('fees_by_month')).toEqual([
-      { tool: 'list_balance_transactions', arguments: { created_after: 'last_quarter', created_before: 'last_quarter', group_by: ['month'], metrics: ['sum:total_fees', 'sum:fee'] } },
+      { tool: 'aggregate', arguments: { resource: 'balance_transactions', filters: { created_after: 'last_quarter', created_before: 'last_quarter' }, group_by: ['month'], metrics: ['sum:total_fees', 'sum:fee'] } },
     ]);
     expect(await callsOf('failed_payments')).toEqual([
       { tool: 'list_payment_intents', arguments: { status: 'failed', created_after: '7d', max_results: 100 } },
-      { tool: 'list_payment_intents', arguments: { status: 'failed', created_after: '7d', group_by: ['failure_code', 'decline_code'], metrics: ['count'] } },
+      { tool: 'aggregate', arguments: { resource: 'payment_intents', filters: { status: 'failed', created_after: '7d' }, group_by: ['failure_code', 'decline_code'], metrics: ['count'] } },
     ]);
     expect(await callsOf('balance_by_currency')).toEqual([{ tool: 'get_balance', arguments: {} }]);
   });
@@ -58,13 +58,12 @@ describe('prompts', () => {
     expect(await callsOf('mrr_by_plan', { months: '6', timezone: 'America/New_York', connection: 'demo', mode: 'live' })).toEqual([
       { tool: 'get_mrr', arguments: { group_by: 'plan', history_months: 6, timezone: 'America/New_York', connection: 'demo', mode: 'live' } },
     ]);
-    expect((await callsOf('top_customers', { top: '5', since: 'this_quarter' }))[0]!.arguments).toMatchObject({ top: 5, created_after: 'this_quarter' });
+    expect((await callsOf('top_customers', { top: '5', since: 'this_quarter' }))[0]!.arguments).toMatchObject({ top: 5, filters: { created_after: 'this_quarter' } });
     expect(await callsOf('churn_in_month', { month: 'this_month' })).toEqual([{ tool: 'get_churn', arguments: { month: '2026-11' } }]);
     expect(await callsOf('churn_in_month', { month: '2026-05' })).toEqual([{ tool: 'get_churn', arguments: { month: '2026-05' } }]);
     // A named quarter in a zone with summer time: local midnights of 1 January and 1 April.
     expect((await callsOf('fees_by_month', { quarter: '2026-Q1', timezone: 'Europe/Paris' }))[0]!.arguments).toMatchObject({
-      created_after: '2025-12-31T23:00:00Z',
-      created_before: '2026-03-31T22:00:00Z',
+      filters: { created_after: '2025-12-31T23:00:00Z', created_before: '2026-03-31T22:00:00Z' },
       timezone: 'Europe/Paris',
     });
     expect((await callsOf('failed_payments', { days: '30' }))[0]!.arguments.created_after).toBe('30d');
@@ -110,6 +109,17 @@ describe('prompts under --tools', () => {
       expect(prompts.map((p) => p.name)).toEqual(['mrr_by_plan', 'balance_by_currency']);
     } finally {
       await only.close();
+    }
+  });
+
+  it('offers a prompt that aggregates a list only where that list is served too', async () => {
+    const names = new Set(['list_payment_intents', 'aggregate']); // what --tools list_payment_intents serves
+    const some = await startHarness({ now: () => TEST_ANCHOR.getTime(), tools: { names, asked: '--tools list_payment_intents' } });
+    try {
+      const { prompts } = await some.client.listPrompts();
+      expect(prompts.map((p) => p.name)).toEqual(['failed_payments']); // not top_customers: list_charges is not served
+    } finally {
+      await some.close();
     }
   });
 });

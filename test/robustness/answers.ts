@@ -25,7 +25,7 @@ const listLike = (fields: Record<string, unknown>) => (path: string) =>
   JSON.stringify({ object: /\/search(\?|$)/.test(path) ? 'search_result' : 'list', url: path.split('?')[0], has_more: false, data: [], ...fields });
 
 /** The tools whose first request is a plain list (or search) of their own resource. */
-const LIST_TOOLS = [...TOOLS.map((t) => t.name).filter((name) => name.startsWith('list_')), 'search'];
+const LIST_TOOLS = [...TOOLS.map((t) => t.name).filter((name) => name.startsWith('list_')), 'search', 'aggregate'];
 
 const NOT_STRIPE = /not an answer from Stripe's API/;
 const CHECK = /STRIPE_API_BASE/;
@@ -90,7 +90,8 @@ export const ANSWER_CASES: AnswerCase[] = [
     name: 'objects missing their fields',
     answer: respond(200, (path) => listLike({ data: [{ id: 'x_1', object: /^\/v1\/([a-z_]+)/.exec(path)?.[1]?.replace(/s$/, '') ?? 'x' }] })(path)),
     says: [/could not build its answer from what Stripe returned|holds a value .* cannot read/, /STRIPE_API_BASE/],
-    tools: LIST_TOOLS,
+    // aggregate builds no objects: it reads only the fields it groups and sums, a missing one counted as null.
+    tools: LIST_TOOLS.filter((tool) => tool !== 'aggregate'),
   },
   { name: 'an object of another kind', answer: respond(200, '{"object":"token","id":"tok_1"}'), says: [/not shaped like a Stripe answer/, /it is a "token" where a/] },
   { name: 'a balance without amounts', answer: respond(200, '{"object":"balance","livemode":false}'), says: [/not shaped like a Stripe answer/, /"available" and "pending"/], tools: ['get_balance'] },

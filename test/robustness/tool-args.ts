@@ -6,6 +6,7 @@ export function minimalArgs(tool: string, customerId: string): Record<string, un
     list_customers: { limit: 1 },
     search: { resource: 'customers', query: "email:'nobody@example.com'" },
     fetch: { id: customerId },
+    aggregate: { resource: 'charges', group_by: ['status'] },
   };
   return args[tool] ?? {};
 }

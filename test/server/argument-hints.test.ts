@@ -20,6 +20,14 @@ describe('a wrong argument name', () => {
     expect(ok.isError, ok.text).toBe(false);
   });
 
+  it("in aggregate's filters, is answered with the closest filter of that resource; group_by on a list points to aggregate", async () => {
+    const r = await h.call('aggregate', { resource: 'charges', filters: { statuss: 'failed' }, group_by: ['customer'] });
+    expect(r.isError).toBe(true);
+    expect(r.text).toMatch(/^Invalid input: "statuss" \(did you mean "status"\?\) is not a filter of charges\. Its filters: customer, payment_intent, status, refunded, disputed, created_after, created_before\.$/);
+    const grouped = await h.call('list_refunds', { group_by: ['reason'], timezone: 'UTC' });
+    expect(grouped.text).toMatch(/are not arguments of list_refunds\. For totals, counts and rankings use the aggregate tool with resource "refunds"/);
+  });
+
   it('suggests only names that are close', () => {
     expect(editDistance('state', 'status')).toBe(2);
     expect(closestName('created', ['limit', 'created_after', 'created_before'])).toBe('created_after');

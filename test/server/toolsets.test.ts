@@ -12,10 +12,15 @@ import { StaticRouter } from '../../src/connections/router.js';
 import { startEmulator, type EmulatorHandle } from '../../src/emulator/index.js';
 import { createMcpServer } from '../../src/server/create-server.js';
 import { TOOLS } from '../../src/tools/index.js';
-import { selectTools, TOOLSETS, ToolSelectionError, type ToolsetName } from '../../src/tools/toolsets.js';
+import { aggregate } from '../../src/tools/aggregate.js';
+import { selectTools, TOOLSETS, ToolSelectionError, type ServedWith, type ToolsetName } from '../../src/tools/toolsets.js';
 import { BIN, canaryKey, cleanEnv } from '../helpers/spawn.js';
 
-const inSets = (...sets: ToolsetName[]) => TOOLS.filter((t) => sets.includes(t.toolset)).map((t) => t.name);
+/** The tools --tools SETS serves: the sets' members, and aggregate when one of them is a list it aggregates. */
+function inSets(...sets: ToolsetName[]): string[] {
+  const members = TOOLS.filter((t) => typeof t.toolset === 'string' && sets.includes(t.toolset)).map((t) => t.name);
+  return (aggregate.toolset as ServedWith).servedWith.some((name) => members.includes(name)) ? [...members, 'aggregate'] : members;
+}
 const textOf = (r: { content?: unknown }) => ((r.content ?? []) as { text?: string }[]).map((c) => c.text ?? '').join('\n');
 
 function run(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; stderr: string; stdout: string }> {
@@ -41,14 +46,18 @@ async function stdioClient(args: string[], env: Record<string, string> = {}): Pr
 
 describe('the sets', () => {
   it('hold every tool, each in one set, and no set is named like a tool', () => {
-    for (const tool of TOOLS) expect(Object.keys(TOOLSETS), tool.name).toContain(tool.toolset);
+    for (const tool of TOOLS) {
+      if (typeof tool.toolset === 'string') expect(Object.keys(TOOLSETS), tool.name).toContain(tool.toolset);
+      else expect(TOOLS.map((t) => t.name), tool.name).toEqual(expect.arrayContaining([...tool.toolset.servedWith]));
+    }
     const names = TOOLS.map((t) => t.name);
     for (const set of Object.keys(TOOLSETS)) expect(names, set).not.toContain(set);
   });
 
   it('read tool and set names, commas and spaces, any case; all is every tool', () => {
     const picked = selectTools(' Metrics, list_charges ,,', TOOLS, '--tools');
-    expect([...picked.names!].sort()).toEqual([...inSets('metrics'), 'list_charges'].sort());
+    expect([...picked.names!].sort()).toEqual([...inSets('metrics'), 'list_charges', 'aggregate'].sort());
+    expect(selectTools('metrics', TOOLS, '--tools').names).not.toContain('aggregate'); // no list to aggregate
     expect(picked.asked).toBe('--tools  Metrics, list_charges ,,');
     expect(selectTools('payments,all', TOOLS, '--tools').names).toBeUndefined();
     expect(selectTools(undefined, TOOLS, '--tools').names).toBeUndefined();
@@ -82,6 +91,14 @@ describe('serve over stdio with --tools', () => {
       expect((charges.structuredContent as { count: number }).count).toBe(2);
       const refused = await client.callTool({ name: 'get_mrr', arguments: {} });
       expect(textOf(refused)).toMatch(/it was started with STRIPE_MCP_TOOLS=payments\. To use it, add get_mrr \(or its set, metrics\)/);
+      // aggregate comes with the payments lists: it aggregates charges, and refuses customers as list_customers would.
+      expect(tools.map((t) => t.name)).toContain('aggregate');
+      const byStatus = await client.callTool({ name: 'aggregate', arguments: { resource: 'charges', group_by: ['status'] } });
+      expect(byStatus.isError, textOf(byStatus)).toBeFalsy();
+      expect((byStatus.structuredContent as { aggregate: { rows: unknown[] } }).aggregate.rows.length).toBeGreaterThan(0);
+      const customers = await client.callTool({ name: 'aggregate', arguments: { resource: 'customers', group_by: ['country'] } });
+      expect(customers.isError).toBe(true);
+      expect(textOf(customers)).toMatch(/aggregate over customers runs list_customers, and list_customers is not served by this server: it was started with STRIPE_MCP_TOOLS=payments\. To use it, add list_customers \(or its set, billing\)/);
     } finally {
       await client.close();
     }

@@ -117,8 +117,8 @@ describe('our client keeps to them', () => {
     const from = new Date(txns[txns.length - 1]!.created * 1000).toISOString().slice(0, 10);
     await h.call('list_balance_transactions', { mode: 'live', limit: 1 });
     const mark = h.emulator.requests.length;
-    const args = { mode: 'live', created_after: from, group_by: ['month'], metrics: ['count'] };
-    const [a, b] = await Promise.all([h.call('list_balance_transactions', args), h.call('list_balance_transactions', { ...args, metrics: ['sum:net'] })]);
+    const args = { mode: 'live', resource: 'balance_transactions', filters: { created_after: from }, group_by: ['month'] };
+    const [a, b] = await Promise.all([h.call('aggregate', { ...args, metrics: ['count'] }), h.call('aggregate', { ...args, metrics: ['sum:net'] })]);
     expect(a.isError, a.text).toBe(false);
     expect(b.isError, b.text).toBe(false);
     expect(a.structured.scanned).toBe(txns.length);
@@ -131,8 +131,8 @@ describe('our client keeps to them', () => {
   it('keeps every endpoint together within the global limit (test mode: 25/s, paging 20/s)', async () => {
     const h = await harness();
     const mark = h.emulator.requests.length;
-    const args = { created_after: '2025-01-01', group_by: ['month'], metrics: ['count'] };
-    const results = await Promise.all(['list_charges', 'list_invoices', 'list_payment_intents'].map((tool) => h.call(tool, args)));
+    const args = { filters: { created_after: '2025-01-01' }, group_by: ['month'], metrics: ['count'] };
+    const results = await Promise.all(['charges', 'invoices', 'payment_intents'].map((resource) => h.call('aggregate', { resource, ...args })));
     for (const r of results) expect(r.isError, r.text).toBe(false);
     const sent = h.emulator.requests.slice(mark);
     expect(sent.length).toBeGreaterThan(60);

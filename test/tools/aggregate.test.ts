@@ -1,5 +1,5 @@
 /**
- * group_by / metrics / order_by / top on the list tools, checked against sums worked out here from the emulator's
+ * The aggregate tool (group_by / metrics / order_by / top over a list's filters), checked against sums worked out here from the emulator's
  * raw objects (integer minor units, bigint, Intl for time zones: none of the server's aggregation code).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -51,7 +51,7 @@ afterAll(async () => h?.close());
 
 describe('aggregation in list_balance_transactions', () => {
   it('sums amount, fee and net per month and currency over the whole ledger, exactly', async () => {
-    const r = await h.call('list_balance_transactions', { group_by: ['month'], metrics: ['count', 'sum:amount', 'sum:fee', 'sum:net'] });
+    const r = await h.call('aggregate', { resource: 'balance_transactions', group_by: ['month'], metrics: ['count', 'sum:amount', 'sum:fee', 'sum:net'] });
     expect(r.isError, r.text).toBe(false);
     const expected = groupSum(txns, (t) => `${monthOf(t.created)}|${t.currency}`, { amount: (t) => t.amount, fee: (t) => t.fee, net: (t) => t.net });
     const rows = [...expected.entries()]
@@ -61,8 +61,9 @@ describe('aggregation in list_balance_transactions', () => {
         return { month, currency, count: s.count, 'sum:amount': major(s.sums.amount!, currency), 'sum:fee': major(s.sums.fee!, currency), 'sum:net': major(s.sums.net!, currency) };
       });
     expect(r.structured.aggregate.rows).toEqual(rows);
-    expect(r.structured).toMatchObject({ object: 'balance_transaction', scanned: txns.length, matched: txns.length, has_more: false, next_cursor: null, count: rows.length, filters: {} });
-    expect(r.structured.data).toBeUndefined();
+    expect(r.structured).toMatchObject({ object: 'balance_transaction', scanned: txns.length, matched: txns.length, filters: {} });
+    // Only the table: no page of objects and no paging fields (an aggregation covers every match).
+    for (const field of ['data', 'count', 'has_more', 'next_cursor']) expect(r.structured, field).not.toHaveProperty(field);
     // Totals per currency add the rows up; currencies stay apart.
     const totals = groupSum(txns, (t) => t.currency, { net: (t) => t.net });
     expect(r.structured.aggregate.totals.map((t: { currency: string; 'sum:net': string }) => [t.currency, t['sum:net']])).toEqual(
@@ -74,14 +75,7 @@ describe('aggregation in list_balance_transactions', () => {
     const timeZone = 'America/Los_Angeles';
     const from = utc('2026-03-01');
     const to = utc('2026-05-01');
-    const r = await h.call('list_balance_transactions', {
-      created_after: '2026-03-01',
-      created_before: '2026-05-01',
-      type: 'charge',
-      group_by: ['day', 'type'],
-      timezone: timeZone,
-      metrics: ['count', 'avg:amount', 'min:fee', 'max:net'],
-    });
+    const r = await h.call('aggregate', { resource: 'balance_transactions', filters: { created_after: '2026-03-01', created_before: '2026-05-01', type: 'charge' }, group_by: ['day', 'type'], timezone: timeZone, metrics: ['count', 'avg:amount', 'min:fee', 'max:net'] });
     expect(r.isError, r.text).toBe(false);
     const inRange = txns.filter((t) => t.type === 'charge' && t.created >= from && t.created < to);
     expect(r.structured.scanned).toBe(inRange.length);
@@ -113,7 +107,7 @@ describe('aggregation in list_balance_transactions', () => {
   });
 
   it('buckets by week, quarter and year, and by another date field', async () => {
-    const weeks = await h.call('list_balance_transactions', { group_by: ['week'], metrics: ['count'], created_after: '2026-06-01', created_before: '2026-07-01' });
+    const weeks = await h.call('aggregate', { resource: 'balance_transactions', filters: { created_after: '2026-06-01', created_before: '2026-07-01' }, group_by: ['week'], metrics: ['count'] });
     const monday = (s: number) => {
       const d = new Date(s * 1000);
       d.setUTCDate(d.getUTCDate() - ((d.getUTCDay() + 6) % 7));
@@ -127,7 +121,7 @@ describe('aggregation in list_balance_transactions', () => {
     expect(weeks.structured.aggregate.rows).toEqual([...expectedWeeks.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([week, s]) => ({ week, count: s.count })));
     expect(weeks.structured.aggregate.rows[0].week).toBe('2026-06-01'); // a Monday
 
-    const quarters = await h.call('list_balance_transactions', { group_by: ['quarter'], metrics: ['count'] });
+    const quarters = await h.call('aggregate', { resource: 'balance_transactions', group_by: ['quarter'], metrics: ['count'] });
     const q = (s: number) => {
       const d = new Date(s * 1000);
       return `${d.getUTCFullYear()}-Q${Math.floor(d.getUTCMonth() / 3) + 1}`;
@@ -135,7 +129,7 @@ describe('aggregation in list_balance_transactions', () => {
     const expectedQuarters = groupSum(txns, (t) => q(t.created), {});
     expect(quarters.structured.aggregate.rows).toEqual([...expectedQuarters.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([quarter, s]) => ({ quarter, count: s.count })));
 
-    const available = await h.call('list_balance_transactions', { group_by: ['year', 'status'], date_field: 'available_on', metrics: ['count'] });
+    const available = await h.call('aggregate', { resource: 'balance_transactions', group_by: ['year', 'status'], date_field: 'available_on', metrics: ['count'] });
     const expectedYears = groupSum(txns, (t) => `${new Date(t.available_on * 1000).getUTCFullYear()}|${t.status}`, {});
     expect(available.structured.aggregate.rows).toEqual(
       [...expectedYears.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([key, s]) => ({ year: key.split('|')[0], status: key.split('|')[1], count: s.count })),
@@ -144,7 +138,7 @@ describe('aggregation in list_balance_transactions', () => {
 
   it('shows empty months of a known range as zero rows', async () => {
     // The demo business starts in May 2025: January–April have no transactions at all.
-    const r = await h.call('list_balance_transactions', { created_after: '2025-01-01', created_before: '2025-07-01', group_by: ['month'], metrics: ['count', 'sum:net'] });
+    const r = await h.call('aggregate', { resource: 'balance_transactions', filters: { created_after: '2025-01-01', created_before: '2025-07-01' }, group_by: ['month'], metrics: ['count', 'sum:net'] });
     const rows = r.structured.aggregate.rows as Array<{ month: string; currency: string; count: number; 'sum:net': string }>;
     const usd = rows.filter((row) => row.currency === 'usd');
     expect(usd.map((row) => row.month)).toEqual(['2025-01', '2025-02', '2025-03', '2025-04', '2025-05', '2025-06']);
@@ -154,20 +148,19 @@ describe('aggregation in list_balance_transactions', () => {
   });
 
   it('gives totals alone when metrics come without group_by', async () => {
-    const r = await h.call('list_balance_transactions', { type: 'stripe_fee', metrics: ['count', 'sum:amount', 'sum:total_fees'] });
+    const r = await h.call('aggregate', { resource: 'balance_transactions', filters: { type: 'stripe_fee' }, metrics: ['count', 'sum:amount', 'sum:total_fees'] });
     const fees = txns.filter((t) => t.type === 'stripe_fee');
     expect(fees.length).toBeGreaterThan(5);
     const amount = fees.reduce((s, t) => s + BigInt(t.amount), 0n);
     const totals = [{ currency: 'usd', count: fees.length, 'sum:amount': major(amount, 'usd'), 'sum:total_fees': major(-amount, 'usd') }];
     expect(r.structured.aggregate.totals).toEqual(totals);
     expect(r.structured.aggregate.rows).toEqual(totals); // the table is the totals
-    expect(r.structured.count).toBe(1);
   });
 });
 
 describe('rankings and filters read while paging', () => {
   it('ranks the top 5 customers by revenue net of refunds within each currency', async () => {
-    const r = await h.call('list_charges', { group_by: ['customer'], metrics: ['sum:net_of_refunds', 'count'], order_by: 'sum:net_of_refunds', top: 5 });
+    const r = await h.call('aggregate', { resource: 'charges', group_by: ['customer'], metrics: ['sum:net_of_refunds', 'count'], order_by: 'sum:net_of_refunds', top: 5 });
     expect(r.isError, r.text).toBe(false);
     const sums = groupSum(ds.charges, (c) => `${c.currency}|${id(c.customer)}`, { net: (c) => c.amount_captured - c.amount_refunded });
     const expected = [...sums.entries()]
@@ -184,7 +177,7 @@ describe('rankings and filters read while paging', () => {
   });
 
   it('aggregates only what a filter read while paging keeps (failed charges by failure code)', async () => {
-    const r = await h.call('list_charges', { status: 'failed', group_by: ['failure_code', 'decline_code'], metrics: ['count', 'sum:amount'], order_by: 'count' });
+    const r = await h.call('aggregate', { resource: 'charges', filters: { status: 'failed' }, group_by: ['failure_code', 'decline_code'], metrics: ['count', 'sum:amount'], order_by: 'count' });
     const failed = ds.charges.filter((c) => c.status === 'failed');
     expect(failed.length).toBeGreaterThan(10);
     expect(r.structured.scanned).toBe(ds.charges.length);
@@ -199,12 +192,12 @@ describe('rankings and filters read while paging', () => {
   });
 
   it('counts subscriptions by status and payouts by month, where money is not asked for', async () => {
-    const subs = await h.call('list_subscriptions', { status: 'all', group_by: ['status'] });
+    const subs = await h.call('aggregate', { resource: 'subscriptions', filters: { status: 'all' }, group_by: ['status'] });
     // What Stripe lists for status=all: none on a test clock, none of a deleted customer (src/emulator/list-rules.ts).
     const listed = ds.subscriptions.filter((s) => !s.test_clock && s.customer !== ds.special.deletedCustomer);
     const byStatus = groupSum(listed, (s) => s.status, {});
     expect(subs.structured.aggregate.rows).toEqual([...byStatus.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([status, s]) => ({ status, count: s.count })));
-    const payouts = await h.call('list_payouts', { status: 'paid', group_by: ['month'], metrics: ['sum:amount'], created_after: '2026-09-01', created_before: '2026-11-01' });
+    const payouts = await h.call('aggregate', { resource: 'payouts', filters: { status: 'paid', created_after: '2026-09-01', created_before: '2026-11-01' }, group_by: ['month'], metrics: ['sum:amount'] });
     const paid = ds.payouts.filter((p) => p.status === 'paid' && p.created >= utc('2026-09-01') && p.created < utc('2026-11-01'));
     const expected = groupSum(paid, (p) => `${monthOf(p.created)}|${p.currency}`, { amount: (p) => p.amount });
     expect(payouts.structured.aggregate.rows).toEqual(
@@ -213,7 +206,7 @@ describe('rankings and filters read while paging', () => {
   });
 
   it('sums a field Stripe gives as a list on each invoice (discount amounts)', async () => {
-    const r = await h.call('list_invoices', { status: 'paid', metrics: ['count', 'sum:amount_paid', 'sum:discount'] });
+    const r = await h.call('aggregate', { resource: 'invoices', filters: { status: 'paid' }, metrics: ['count', 'sum:amount_paid', 'sum:discount'] });
     const paid = ds.invoices.filter((i) => i.status === 'paid');
     const byCurrency = groupSum(paid, (i) => i.currency, { paid: (i) => i.amount_paid, discount: (i) => (i.total_discount_amounts ?? []).reduce((s, d) => s + d.amount, 0) });
     expect(r.structured.aggregate.totals).toEqual(
@@ -226,22 +219,53 @@ describe('aggregation arguments', () => {
   it('explains what does not fit, without calling Stripe', async () => {
     const before = h.emulator.requests.length;
     const cases: Array<[Record<string, unknown>, RegExp]> = [
-      [{ group_by: ['customer'], cursor: 'ch_123' }, /cursor does not apply/],
-      [{ group_by: ['customer'], max_results: 500 }, /max_results does not apply/],
+      [{ filters: { cursor: 'ch_123' }, group_by: ['customer'] }, /"cursor" is not a filter of charges\. Its filters: customer, payment_intent, status, .*Paging and detail do not apply/],
+      [{ filters: { max_results: 500 }, group_by: ['customer'] }, /"max_results" is not a filter of charges.*an aggregation always covers every match/],
       [{ metrics: ['count'], top: 3 }, /give group_by too/],
       [{ group_by: ['status'], metrics: ['count'], order_by: 'sum:amount' }, /order_by/],
       [{ group_by: ['day', 'month'] }, /at most one time bucket/],
       [{ group_by: ['month'], timezone: 'Europe/Pariss' }, /not an IANA time zone/],
+      [{ group_by: ['amount'] }, /group_by\.0: must be a key of charges: customer, status, currency, .*, day, week, month, quarter, year/],
+      [{ metrics: ['sum:customer'] }, /metrics\.0: must be count or sum:\/avg:\/min:\/max: of a money field of charges: amount, amount_captured, amount_refunded, net_of_refunds/],
+      [{ group_by: ['status', 'customer', 'month'] }, /group_by/],
+      [{ group_by: ['month'], date_field: 'updated' }, /date_field: must be a date of charges: created/],
     ];
     for (const [args, message] of cases) {
-      const r = await h.call('list_charges', args);
+      const r = await h.call('aggregate', { resource: 'charges', ...args });
       expect(r.isError, JSON.stringify(args)).toBe(true);
       expect(r.text).toMatch(message);
     }
-    for (const args of [{ group_by: ['amount'] }, { metrics: ['sum:customer'] }, { group_by: ['status', 'customer', 'month'] }, { date_field: 'updated' }]) {
-      const r = await h.call('list_charges', args);
-      expect(r.isError, JSON.stringify(args)).toBe(true);
-    }
     expect(h.emulator.requests.length).toBe(before);
+  });
+
+  it('refuses an unknown resource, and a filter its list tool does not take, naming the resource and its filters', async () => {
+    const unknown = await h.call('aggregate', { resource: 'widgets', group_by: ['month'] });
+    expect(unknown.isError).toBe(true);
+    expect(unknown.text).toMatch(/resource.*"charges"/);
+    const wrong = await h.call('aggregate', { resource: 'payouts', filters: { customer: 'cus_1' }, group_by: ['status'] });
+    expect(wrong.isError).toBe(true);
+    expect(wrong.text).toMatch(/"customer" is not a filter of payouts\. Its filters: status, .*arrival_after/);
+    // The list tool's own checks run too: a bad value is refused by list_charges' schema, under filters.
+    const bad = await h.call('aggregate', { resource: 'charges', filters: { status: 'paid' }, group_by: ['customer'] });
+    expect(bad.text).toMatch(/filters\.status: /);
+  });
+
+  it("takes the list tool's date words in filters, and gives totals when asked for nothing", async () => {
+    const r = await h.call('aggregate', { resource: 'balance_transactions', filters: { type: 'stripe_fee', created_after: '36500d' } });
+    expect(r.isError, r.text).toBe(false);
+    expect(r.structured.filters).toMatchObject({ type: 'stripe_fee', created_after: expect.stringMatching(/^\d{4}-\d\d-\d\dT/) });
+    const fees = txns.filter((t) => t.type === 'stripe_fee');
+    expect(r.structured.aggregate.metrics).toEqual(['count', 'sum:amount', 'sum:fee', 'sum:net']);
+    expect(r.structured.aggregate.totals.reduce((n: number, row: { count: number }) => n + row.count, 0)).toBe(fees.length);
+  });
+});
+
+describe('the list tools', () => {
+  it('take no aggregation arguments: group_by there points to the aggregate tool, with the resource', async () => {
+    const r = await h.call('list_charges', { status: 'failed', group_by: ['customer'] });
+    expect(r.isError).toBe(true);
+    expect(r.text).toMatch(/"group_by" is not an argument of list_charges\. For totals, counts and rankings use the aggregate tool with resource "charges"/);
+    const metrics = await h.call('list_balance_transactions', { metrics: ['sum:fee'] });
+    expect(metrics.text).toMatch(/use the aggregate tool with resource "balance_transactions"/);
   });
 });

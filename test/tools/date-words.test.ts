@@ -16,7 +16,7 @@ afterAll(async () => h?.close());
 
 /** The range list_charges used for `word` as both bounds (created_after = period start, created_before = period end). */
 async function rangeOf(word: string, timezone?: string) {
-  const r = await h.call('list_charges', { created_after: word, created_before: word, group_by: ['status'], metrics: ['count'], ...(timezone ? { timezone } : {}) });
+  const r = await h.call('aggregate', { resource: 'charges', filters: { created_after: word, created_before: word }, group_by: ['status'], metrics: ['count'], ...(timezone ? { timezone } : {}) });
   expect(r.isError, r.text).toBe(false);
   return [r.structured.filters.created_after, r.structured.filters.created_before];
 }
@@ -56,7 +56,7 @@ describe('date words through a tool call', () => {
 
   it('select the objects of that range (checked against the emulator\'s data)', async () => {
     at('2026-10-15T10:00:00Z');
-    const r = await h.call('list_charges', { created_after: 'last_month', created_before: 'last_month', group_by: ['month'], metrics: ['count'] });
+    const r = await h.call('aggregate', { resource: 'charges', filters: { created_after: 'last_month', created_before: 'last_month' }, group_by: ['month'], metrics: ['count'] });
     expect(r.isError, r.text).toBe(false);
     const [from, to] = [Date.parse('2026-09-01T00:00:00Z') / 1000, Date.parse('2026-10-01T00:00:00Z') / 1000];
     const expected = h.emulator.dataset('test').charges.filter((c) => c.created >= from && c.created < to).length;
@@ -89,7 +89,7 @@ describe('date words through a tool call', () => {
     const far = await h.call('list_charges', { created_after: '99999d' });
     expect(far.isError).toBe(true);
     expect(far.text).toMatch(/created_after: "99999d" reaches back more than 36500 days/);
-    const zone = await h.call('list_charges', { created_after: 'today', timezone: 'Mars/Olympus', group_by: ['status'] });
+    const zone = await h.call('aggregate', { resource: 'charges', filters: { created_after: 'today' }, timezone: 'Mars/Olympus', group_by: ['status'] });
     expect(zone.isError).toBe(true);
     expect(zone.text).toMatch(/timezone: "Mars\/Olympus" is not an IANA time zone/);
   });

@@ -101,6 +101,11 @@ function cases(ds: Dataset): Case[] {
       }
       // "100" is long enough for name and email searches and is an amount: every plain-text query is made.
       out.push({ tool, what: 'plain-text search', args: { query: '100' }, needs: [...p.needs, ...p.byChoice!.otherwise!.permissions] });
+    } else if (tool.name === 'aggregate') {
+      // Each resource through its list tool: that list's permission, as list_… itself needs.
+      for (const [resource, permission] of Object.entries(p.byChoice!.permissions)) {
+        out.push({ tool, what: `aggregate ${resource}`, args: { resource }, needs: [...p.needs, permission] });
+      }
     } else if (tool.name === 'fetch') {
       for (const [kind, permission] of Object.entries(p.byChoice!.permissions)) {
         const object = (ds[collectionOf(kind)] as Array<{ id: string }>)[0];

@@ -17,6 +17,7 @@ import { READ_PERMISSION_LABELS, type ReadPermission } from '../../src/stripe/pe
 import { cleanDeep } from '../../src/stripe/sanitize.js';
 import { collectAll, startHarness, type Harness, type ToolResult } from '../helpers/harness.js';
 import { iso } from '../helpers/expected.js';
+import { resourceOf } from '../../src/tools/engine/resource.js';
 
 const LIST_TOOLS = (TOOLS as readonly AnyTool[]).filter((t) => t.name.startsWith('list_'));
 
@@ -255,11 +256,11 @@ describe.each(LIST_TOOLS.map((tool) => [tool.name, tool] as const))('%s keeps th
     expect(got.map((o) => o.id)).toEqual(wanted);
   });
 
-  it('answers match the output schema it advertises: a page, detail "full", and a grouped count', async () => {
+  it('answers match the output schema it advertises: a page, detail "full", and (through aggregate) a grouped count', async () => {
     await expectMatchesOutputSchema(name, await h.call(name, { limit: 5 }));
     await expectMatchesOutputSchema(name, await h.call(name, { limit: 5, detail: 'full' }));
-    const grouped = await h.call(name, { group_by: ['month'], metrics: ['count'] });
-    await expectMatchesOutputSchema(name, grouped);
+    const grouped = await h.call('aggregate', { resource: resourceOf(tool.returns!.object), group_by: ['month'], metrics: ['count'] });
+    await expectMatchesOutputSchema('aggregate', grouped);
     expect(grouped.structured.aggregate.rows.length).toBeGreaterThan(0);
   });
 });

@@ -25,7 +25,7 @@ describe('names on a hand-written business', () => {
 
   it('ranks customers with their names and emails, says which one was deleted, and lists the customers once for all', async () => {
     const from = h.emulator.requests.length;
-    const r = await h.call('list_charges', { group_by: ['customer'], metrics: ['sum:amount'] });
+    const r = await h.call('aggregate', { resource: 'charges', group_by: ['customer'], metrics: ['sum:amount'] });
     expect(r.isError, r.text).toBe(false);
     const usd = r.structured.aggregate.rows.filter((row: { currency: string }) => row.currency === 'usd');
     expect(usd).toEqual([
@@ -44,7 +44,7 @@ describe('names on a hand-written business', () => {
 
   it('top 1 per currency: the two customers returned come from one list page', async () => {
     const from = h.emulator.requests.length;
-    const r = await h.call('list_charges', { group_by: ['customer'], metrics: ['sum:amount'], top: 1 });
+    const r = await h.call('aggregate', { resource: 'charges', group_by: ['customer'], metrics: ['sum:amount'], top: 1 });
     expect(r.isError, r.text).toBe(false);
     expect(r.structured.aggregate.rows.map((row: { customer_name: string }) => row.customer_name)).toEqual(['Bob Stone', 'Ada Lovelace']); // eur, usd
     expect(requestsTo(h.emulator, from, '/v1/customers')).toEqual([{ path: '/v1/customers', query: { limit: '100' } }]);
@@ -53,7 +53,7 @@ describe('names on a hand-written business', () => {
   it('names products in one request for every row, and a deleted product as deleted', async () => {
     // status "all" leaves out the deleted customer's subscription (Stripe includes those only in "canceled").
     const from = h.emulator.requests.length;
-    const r = await h.call('list_subscriptions', { group_by: ['product'], status: 'all' });
+    const r = await h.call('aggregate', { resource: 'subscriptions', filters: { status: 'all' }, group_by: ['product'] });
     expect(r.isError, r.text).toBe(false);
     expect(r.structured.aggregate.rows).toEqual(
       [
@@ -69,7 +69,7 @@ describe('names on a hand-written business', () => {
 
   it("names prices by nickname, else amount and interval, from the subscriptions' own prices, with their product", async () => {
     const from = h.emulator.requests.length;
-    const r = await h.call('list_subscriptions', { group_by: ['price'], status: 'all', order_by: 'price' });
+    const r = await h.call('aggregate', { resource: 'subscriptions', filters: { status: 'all' }, group_by: ['price'], order_by: 'price' });
     expect(r.isError, r.text).toBe(false);
     const byPrice = Object.fromEntries(r.structured.aggregate.rows.map((row: { price: string }) => [row.price, row]));
     expect(byPrice[proMonthly.id]).toEqual({ price: proMonthly.id, price_name: 'Pro monthly', product: pro.id, product_name: 'Pro', count: 1 });
@@ -80,7 +80,7 @@ describe('names on a hand-written business', () => {
   });
 
   it('list_prices grouped by product names the products', async () => {
-    const r = await h.call('list_prices', { group_by: ['product'] });
+    const r = await h.call('aggregate', { resource: 'prices', group_by: ['product'] });
     expect(r.isError, r.text).toBe(false);
     expect(r.structured.aggregate.rows.map((row: { product_name: string }) => row.product_name).sort()).toEqual(['(deleted)', 'Pro']);
   });
@@ -121,7 +121,7 @@ describe('batching on an account with more customers than a page', () => {
 
   it('two customers to name: one list page, then by id (never more than twice the cheaper way)', async () => {
     const from = h.emulator.requests.length;
-    const r = await h.call('list_charges', { group_by: ['customer'], metrics: ['sum:amount'], order: 'asc', top: 2 });
+    const r = await h.call('aggregate', { resource: 'charges', group_by: ['customer'], metrics: ['sum:amount'], order: 'asc', top: 2 });
     expect(r.isError, r.text).toBe(false);
     expect(r.structured.aggregate.rows.map((row: { customer_name: string }) => row.customer_name)).toEqual(['Customer 0', 'Customer 1']);
     const calls = requestsTo(h.emulator, from, '/v1/customers');
@@ -132,7 +132,7 @@ describe('batching on an account with more customers than a page', () => {
 
   it('forty customers to name: the whole list (3 pages), not forty retrievals', async () => {
     const from = h.emulator.requests.length;
-    const r = await h.call('list_charges', { group_by: ['customer'], metrics: ['sum:amount'] });
+    const r = await h.call('aggregate', { resource: 'charges', group_by: ['customer'], metrics: ['sum:amount'] });
     expect(r.isError, r.text).toBe(false);
     expect(r.structured.aggregate.rows).toHaveLength(40);
     for (const row of r.structured.aggregate.rows) {
@@ -148,7 +148,7 @@ describe('a key that cannot read the names', () => {
   it('gets the figures by id, and a note saying which permission to set to Read', async () => {
     const h = await startRestrictedHarness(['rak_charge_read', 'rak_subscription_read'], 'rk_test_NoNamesKey000001', { objects: { test: objects } });
     try {
-      const charges = await h.call('list_charges', { group_by: ['customer'], metrics: ['sum:amount'], top: 1 });
+      const charges = await h.call('aggregate', { resource: 'charges', group_by: ['customer'], metrics: ['sum:amount'], top: 1 });
       expect(charges.isError, charges.text).toBe(false);
       expect(charges.structured.aggregate.rows.map((row: Record<string, unknown>) => [row.customer, row.customer_name])).toEqual([
         [bob.id, undefined],
@@ -158,7 +158,7 @@ describe('a key that cannot read the names', () => {
         `Customer names are missing: the key cannot read Customers (Stripe asked for 'rak_customer_read'; set "Customers" to Read to see them); rows show customer ids.`,
       );
       expect(charges.text).not.toContain(h.key);
-      const subs = await h.call('list_subscriptions', { group_by: ['price'], status: 'all' });
+      const subs = await h.call('aggregate', { resource: 'subscriptions', filters: { status: 'all' }, group_by: ['price'] });
       expect(subs.isError, subs.text).toBe(false);
       expect(subs.structured.aggregate.rows.every((row: Record<string, unknown>) => row.price_name && row.product && row.product_name === undefined)).toBe(true);
       expect(subs.structured.aggregate.note).toContain(`set "Products" to Read to see them`);

@@ -94,7 +94,7 @@ describe('answers too large for a client', () => {
     expect(summary.reason).toBe('too_large');
     expect(summary.characters).toBeGreaterThan(LIMIT);
     expect(summary.message).toMatch(/none are listed/);
-    expect(summary.message).toMatch(/group_by/);
+    expect(summary.message).toMatch(/call aggregate \(e\.g\. \{"resource":"charges","group_by":\["month"\]/);
     expect(summary.message).toMatch(new RegExp(`at most ${summary.max_results_that_fit} with max_results`));
     const first = charges.slice(0, 1000);
     const expected = sumsByCurrency(first, (c) => c.currency, (c) => c.amount_captured - c.amount_refunded);
@@ -115,7 +115,7 @@ describe('answers too large for a client', () => {
     if (full.structured.summary) expect(full.structured.summary.message).toMatch(/at most \d+ with limit/);
     else expect(full.structured.count).toBe(100);
 
-    const rows = await h.call('list_charges', { group_by: ['customer', 'day'], metrics: ['count', 'sum:amount'] });
+    const rows = await h.call('aggregate', { resource: 'charges', group_by: ['customer', 'day'], metrics: ['count', 'sum:amount'] });
     expect(rows.isError, rows.text).toBe(false);
     expect(rows.text.length).toBeLessThan(LIMIT);
     expect(rows.structured.summary).toMatchObject({ reason: 'too_many_rows' });
@@ -145,7 +145,7 @@ describe('answers too large for a client', () => {
     expect(result.isError).toBe(true);
     const text = (result.content as Array<{ text: string }>)[0]!.text;
     expect(text).toMatch(/150,000/);
-    expect(text).toMatch(/group_by/);
+    expect(text).toMatch(/the aggregate tool for totals/);
     await client.close();
     await server.close();
   });
@@ -183,7 +183,7 @@ describe('progress and cancellation', () => {
     try {
       const updates: Array<{ progress: number; message?: string }> = [];
       const result = await h.client.callTool(
-        { name: 'list_balance_transactions', arguments: { group_by: ['month'] } },
+        { name: 'aggregate', arguments: { resource: 'balance_transactions', group_by: ['month'] } },
         { onprogress: (p) => updates.push({ progress: p.progress, ...(p.message ? { message: p.message } : {}) }) },
       );
       expect(result.isError).toBeFalsy();
@@ -224,7 +224,7 @@ describe('progress and cancellation', () => {
       const before = h.emulator.requests.filter((q) => q.path === path).length;
       const controller = new AbortController();
       const call = h.client.callTool(
-        { name: 'list_balance_transactions', arguments: { group_by: ['month'] } },
+        { name: 'aggregate', arguments: { resource: 'balance_transactions', group_by: ['month'] } },
         {
           signal: controller.signal,
           onprogress: () => controller.abort(), // after the first page
@@ -250,18 +250,18 @@ describe('date slices read in parallel', () => {
   it("answers the same as cursor paging, several times faster, and within the endpoint's limit (live mode, 250 ms per request)", async () => {
     const live = h.emulator.dataset('live').balanceTransactions;
     const start = new Date(live[live.length - 1]!.created * 1000).toISOString().slice(0, 10);
-    const args = { mode: 'live', group_by: ['month'], metrics: ['count', 'sum:net'] };
+    const args = { mode: 'live', resource: 'balance_transactions', group_by: ['month'], metrics: ['count', 'sum:net'] };
     await h.call('list_balance_transactions', { mode: 'live', limit: 1 }); // the live client exists before timing
     // Slow enough that one reader stays well below the endpoint's 25/s: parallel slices can only win up to it.
     h.emulator.setLatency(250);
     try {
       const mark = h.emulator.requests.length;
       let t = performance.now();
-      const sequential = await h.call('list_balance_transactions', args);
+      const sequential = await h.call('aggregate', args);
       const sequentialMs = performance.now() - t;
       const middle = h.emulator.requests.length;
       t = performance.now();
-      const sliced = await h.call('list_balance_transactions', { ...args, created_after: start });
+      const sliced = await h.call('aggregate', { ...args, filters: { created_after: start } });
       const slicedMs = performance.now() - t;
       const slicedRequests = h.emulator.requests.slice(middle).filter((q) => q.path === '/v1/balance_transactions');
       expect(sequential.isError, sequential.text).toBe(false);
@@ -282,7 +282,7 @@ describe('date slices read in parallel', () => {
 
   it('stays under the test-mode limit of 25 requests a second', async () => {
     const mark = h.emulator.requests.length;
-    const r = await h.call('list_charges', { created_after: '2025-01-01', group_by: ['month'], metrics: ['count'] });
+    const r = await h.call('aggregate', { resource: 'charges', filters: { created_after: '2025-01-01' }, group_by: ['month'], metrics: ['count'] });
     expect(r.isError, r.text).toBe(false);
     expect(r.structured.scanned).toBe(h.emulator.dataset('test').charges.length);
     const sent = h.emulator.requests.slice(mark);
@@ -299,7 +299,7 @@ describe('date slices read in parallel', () => {
     process.env.STRIPE_MCP_STRIPE_RATE_LIMITS = 'test=10';
     const lowered = await startHarness(); // its Stripe client is made after the setting, as at a server start
     try {
-      const r = await lowered.call('list_charges', { created_after: '2025-01-01', group_by: ['month'], metrics: ['count'] });
+      const r = await lowered.call('aggregate', { resource: 'charges', filters: { created_after: '2025-01-01' }, group_by: ['month'], metrics: ['count'] });
       expect(r.isError, r.text).toBe(false);
       expect(r.structured.scanned).toBe(lowered.emulator.dataset('test').charges.length);
       expect(lowered.emulator.requests.length).toBeGreaterThan(20);

@@ -136,18 +136,37 @@ describe('the catalogue', () => {
     }
   });
 
-  it('lets every list tool and search page up to 10,000 objects on the server, and every list tool aggregate', () => {
+  it('lets every list tool and search page up to 10,000 objects on the server', () => {
     for (const tool of listed.filter((t) => isListTool(t.name) || t.name === 'search')) {
       const props = tool.inputSchema.properties ?? {};
       expect(props.max_results, tool.name).toMatchObject({ type: 'integer', minimum: 1 });
       expect(props.max_results.maximum, tool.name).toBeGreaterThanOrEqual(10_000);
-      expect(Object.keys(tool.outputSchema?.properties ?? {}), tool.name).toEqual(expect.arrayContaining(['scanned', 'count', 'summary']));
+      expect(Object.keys(tool.outputSchema?.properties ?? {}), tool.name).toEqual(expect.arrayContaining(['count']));
       if (tool.name === 'search') continue;
-      expect(Object.keys(props), tool.name).toEqual(expect.arrayContaining(['group_by', 'metrics', 'order_by', 'order', 'top', 'timezone', 'date_field']));
-      expect(props.group_by.maxItems, tool.name).toBe(2);
-      expect(props.group_by.items.enum, tool.name).toEqual(expect.arrayContaining(['day', 'week', 'month', 'quarter', 'year']));
-      expect(props.metrics.items.pattern, tool.name).toMatch(/count/);
-      expect(Object.keys(tool.outputSchema?.properties ?? {}), tool.name).toEqual(expect.arrayContaining(['aggregate', 'filters']));
+      expect(Object.keys(tool.outputSchema?.properties ?? {}), tool.name).toEqual(expect.arrayContaining(['scanned', 'filters']));
+      // Aggregation is the aggregate tool's: declared once, not on each list.
+      for (const arg of ['group_by', 'metrics', 'order_by', 'top', 'date_field']) expect(Object.keys(props), tool.name).not.toContain(arg);
+      expect(Object.keys(tool.outputSchema?.properties ?? {}), tool.name).not.toContain('aggregate');
+    }
+  });
+
+  it('aggregates every list tool, by the resource name of its objects, with the aggregation arguments declared once', () => {
+    const aggregate = listed.find((t) => t.name === 'aggregate')!;
+    const props = aggregate.inputSchema.properties ?? {};
+    const lists = listed.filter((t) => isListTool(t.name));
+    expect(props.resource.enum).toEqual(lists.map((t) => t.name.replace(/^list_/, '')));
+    expect(Object.keys(props)).toEqual(expect.arrayContaining(['resource', 'filters', 'group_by', 'metrics', 'order_by', 'order', 'top', 'timezone', 'date_field']));
+    expect(props.filters).toEqual({ type: 'object' }); // one real type, no empty schema
+    // Each resource's keys and money fields reach the model in group_by's description, one line each.
+    for (const t of lists) expect(props.group_by.description, t.name).toMatch(new RegExp(`${t.name.replace(/^list_/, '')}: \\w`));
+    expect(Object.keys(aggregate.outputSchema?.properties ?? {})).toEqual(expect.arrayContaining(['aggregate', 'filters', 'scanned']));
+  });
+
+  it('publishes in output schemas only the fields every answer has, and data (issue 13: tools/list ≤ 40,000 bytes)', () => {
+    for (const tool of listed) {
+      const out = tool.outputSchema!;
+      const optional = Object.keys(out.properties ?? {}).filter((name) => !(out.required ?? []).includes(name) && name !== 'data');
+      expect(optional, tool.name).toEqual([]);
     }
   });
 

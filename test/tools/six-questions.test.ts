@@ -53,7 +53,7 @@ describe('the six questions, in at most two calls each', () => {
 
   it('"Top 10 customers by total revenue" (net of refunds, per currency)', async () => {
     calls = 0;
-    const r = await ask('list_charges', { group_by: ['customer'], metrics: ['sum:net_of_refunds'], order_by: 'sum:net_of_refunds', top: 10 });
+    const r = await ask('aggregate', { resource: 'charges', group_by: ['customer'], metrics: ['sum:net_of_refunds'], order_by: 'sum:net_of_refunds', top: 10 });
     expect(calls).toBeLessThanOrEqual(2);
     // Independently: what each customer paid (captured charges) minus the refunds listed for their charges.
     const refunded = new Map<string, number>();
@@ -86,12 +86,7 @@ describe('the six questions, in at most two calls each', () => {
 
   it('"What were our Stripe fees in Q1, broken down by month?"', async () => {
     calls = 0;
-    const r = await ask('list_balance_transactions', {
-      created_after: '2026-01-01',
-      created_before: '2026-04-01',
-      group_by: ['month'],
-      metrics: ['sum:total_fees', 'sum:fee'],
-    });
+    const r = await ask('aggregate', { resource: 'balance_transactions', filters: { created_after: '2026-01-01', created_before: '2026-04-01' }, group_by: ['month'], metrics: ['sum:total_fees', 'sum:fee'] });
     expect(calls).toBeLessThanOrEqual(2);
     // Fees: the fee taken on each transaction, plus Stripe-billed fees (reporting category "fee", negative amounts).
     const fees = new Map<string, { all: bigint; processing: bigint }>();
@@ -118,7 +113,7 @@ describe('the six questions, in at most two calls each', () => {
     const since = '2026-10-25'; // seven days before the demo data's "now" (2026-11-01): what "7d" means here
     const list = await ask('list_payment_intents', { status: 'failed', created_after: '7d', max_results: 100 });
     expect(list.structured.filters.created_after).toBe(`${since}T00:00:00Z`);
-    const reasons = await ask('list_payment_intents', { status: 'failed', created_after: '7d', group_by: ['failure_code', 'decline_code'], metrics: ['count'] });
+    const reasons = await ask('aggregate', { resource: 'payment_intents', filters: { status: 'failed', created_after: '7d' }, group_by: ['failure_code', 'decline_code'], metrics: ['count'] });
     expect(calls).toBeLessThanOrEqual(2);
     const failed = ds.paymentIntents.filter((p: Stripe.PaymentIntent) => p.created >= utc(`${since}T00:00:00Z`) && p.last_payment_error && p.status !== 'succeeded');
     expect(failed.length).toBeGreaterThan(0);

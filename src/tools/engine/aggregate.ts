@@ -20,32 +20,37 @@ const MAX_FILLED_BUCKETS = 400;
 export const MAX_TOP = 1000;
 
 /**
- * The aggregation arguments every list tool takes, with the names its own facets allow. Their grammar is said once,
- * in the server's instructions; here only what differs per tool: the keys (enum), the money fields (the metric
- * pattern, which a model reads as the list of valid metrics), derived fields and default sums.
+ * The aggregation arguments as one resource takes them, with the names its facets allow: the keys (enum), the money
+ * fields (the metric pattern) and its dates. The aggregate tool checks a call against this before the resource's
+ * list tool runs it, so a wrong name is refused with the names that resource has.
  */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export function aggregateInput(facets: Facets<any>) {
-  const fields = Object.keys(facets.groups);
+export function aggregationSchema(facets: Facets<any>, resource: string) {
   const money = Object.keys(facets.money);
-  const keys = [...fields, ...TIME_UNITS] as unknown as [string, ...string[]];
-  const dates = Object.keys(facets.dates) as [string, ...string[]];
-  const derived = Object.entries(facets.derived ?? {}).map(([name, doc]) => `${name} = ${doc}`);
-  const metricDoc = derived.join('; ');
+  const keys = [...Object.keys(facets.groups), ...TIME_UNITS];
+  const dates = Object.keys(facets.dates);
   const metric = money.length ? new RegExp(`^(count|(${MONEY_OPS.join('|')}):(${money.join('|')}))$`) : /^count$/;
-  const metrics = z
-    .array(z.string().regex(metric, `must be count${money.length ? ` or sum:/avg:/min:/max: of ${money.join(', ')}` : ''}`))
-    .refine((list) => list.length >= 1 && list.length <= 10, 'must name 1 to 10 metrics')
-    .optional();
-  return {
-    group_by: z.array(z.enum(keys)).max(2).refine((list) => list.length >= 1, 'must name 1 or 2 keys').optional(),
-    metrics: metricDoc ? metrics.describe(metricDoc) : metrics,
-    date_field: z.enum(dates).optional(), // the Aggregator defaults to the first
-    timezone: z.string().refine((v) => v.length >= 1 && v.length <= 64, 'must be an IANA time zone such as Europe/Paris').default('UTC'),
-    order_by: z.string().refine((v) => v.length >= 1 && v.length <= 64, 'must be a metric or a group_by key').optional(),
-    order: z.enum(['asc', 'desc']).optional(),
-    top: z.number().int().min(1).max(MAX_TOP).optional(),
-  };
+  const oneOf = (what: string, names: readonly string[]) => `${what} of ${resource}: ${names.join(', ')}`;
+  return z.object({
+    group_by: z.array(z.string().refine((k) => keys.includes(k), oneOf('must be a key', keys))).max(2).refine((list) => list.length >= 1, 'must name 1 or 2 keys').optional(),
+    metrics: z
+      .array(z.string().regex(metric, money.length ? `must be count or sum:/avg:/min:/max: of a money field of ${resource}: ${money.join(', ')}` : `must be count (${resource} have no money fields)`))
+      .refine((list) => list.length >= 1 && list.length <= 10, 'must name 1 to 10 metrics')
+      .optional(),
+    date_field: z.string().refine((d) => dates.includes(d), oneOf('must be a date', dates)).optional(), // the Aggregator defaults to the first
+  });
+}
+
+/**
+ * What the aggregate tool says of one resource, in one line: its group_by keys, money fields (with what a derived
+ * one means) and dates, e.g. "charges: customer, status, …; money amount, net_of_refunds [amount − refunded]; dates created".
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export function facetsLine(facets: Facets<any>, resource: string): string {
+  const derived = facets.derived ?? {};
+  const money = Object.keys(facets.money).map((f) => (derived[f] ? `${f} [${derived[f]}]` : f));
+  const dates = Object.keys(facets.dates);
+  return `${resource}: ${Object.keys(facets.groups).join(', ')}${money.length ? `; money ${money.join(', ')}` : ''}${dates.length > 1 ? `; dates ${dates.join(', ')}` : ''}`;
 }
 
 export interface AggregateArgs {

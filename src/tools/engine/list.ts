@@ -1,7 +1,8 @@
 /**
  * What every list tool does with its filters: list a page (limit), list up to max_results objects paged on the
- * server, or aggregate every match (group_by / metrics). Answers always say how many objects were read and
- * returned, which filters they covered, and how to continue; an answer too large for a client becomes a summary.
+ * server, or aggregate every match (group_by / metrics, which only the aggregate tool passes). Answers always say
+ * how many objects were read and returned, which filters they covered, and how to continue; an answer too large
+ * for a client becomes a summary.
  */
 import type { Facets } from '../../stripe/compact/facets.js';
 import { EMPTY_FIELDS_LEFT_OUT, withoutEmptyFields } from '../../stripe/compact/shared.js';
@@ -10,6 +11,7 @@ import { isoTime, parseDateInput, type UnixRange } from '../../stripe/time.js';
 import type { ToolContext } from '../define-tool.js';
 import { Aggregator, wantsAggregate, type AggregateArgs, type AggregateResult, type Row } from './aggregate.js';
 import { nameAggregateRows } from './names.js';
+import { resourceOf } from './resource.js';
 import { DATA_BUDGET_CHARS, formatCount, OUTPUT_LIMIT_CHARS, OutputBudget } from './output.js';
 import { PAGE_SIZE, ScanProgress, scanAll, scanInOrder, type FetchPage, type ListedObject } from './scan.js';
 
@@ -209,7 +211,7 @@ async function listObjects<T extends ListedObject, C>(options: ListOptions<T, C>
       hasMore: scan.hasMore,
       sizeArg: args.max_results !== undefined ? 'max_results' : 'limit',
       narrow: 'narrow the filters (e.g. a shorter created_after / created_before range)',
-      aggregate: `For totals or rankings call again with group_by / metrics (e.g. ${aggregateExample(facets)}): they cover every match.`,
+      aggregate: `For totals or rankings call aggregate (e.g. ${aggregateExample(options.object, facets)}, with these filters as filters): it covers every match.`,
       continues: nextCursor ? 'next_cursor' : null,
     });
   }
@@ -217,15 +219,13 @@ async function listObjects<T extends ListedObject, C>(options: ListOptions<T, C>
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-function aggregateExample(facets: Facets<any>): string {
+function aggregateExample(object: string, facets: Facets<any>): string {
   const sum = facets.defaultSums[0];
-  return JSON.stringify({ group_by: ['month'], metrics: ['count', ...(sum ? [`sum:${sum}`] : [])] });
+  return JSON.stringify({ resource: resourceOf(object), group_by: ['month'], metrics: ['count', ...(sum ? [`sum:${sum}`] : [])] });
 }
 
 async function aggregateList<T extends ListedObject, C>(options: ListOptions<T, C>): Promise<ListAnswer<C | RawObject>> {
   const { ctx, args, keep } = options;
-  if (args.cursor !== undefined) throw new ToolInputError('cursor does not apply to group_by / metrics: an aggregation always covers every match of the filters. Drop cursor.');
-  if (args.max_results !== undefined) throw new ToolInputError('max_results does not apply to group_by / metrics: an aggregation always covers every match. Narrow the filters instead, or use top to keep the first rows.');
   const aggregator = new Aggregator(options.facets, args);
   const noun = nounOf(options.object);
   const progress = new ScanProgress(ctx, noun);
