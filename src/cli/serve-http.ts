@@ -270,7 +270,9 @@ function readScopeFlags(flags: ServeHttpFlags): Pick<ServeHttpConfig, 'demo' | '
 }
 
 /** The port and the limits, each a whole number in its range (timeouts given in seconds, kept in ms). */
-function limitFlags(flags: ServeHttpFlags): Pick<ServeHttpConfig, 'port' | 'maxBodyBytes' | 'maxConcurrent' | 'maxConcurrentPerCaller' | 'bodyTimeoutMs' | 'rateLimit' | 'headerTimeoutMs' | 'idleTimeoutMs' | 'shutdownTimeoutMs'> {
+type LimitsConfig = Pick<ServeHttpConfig, 'port' | 'maxBodyBytes' | 'maxConcurrent' | 'maxConcurrentPerCaller' | 'bodyTimeoutMs' | 'rateLimit' | 'headerTimeoutMs' | 'idleTimeoutMs' | 'shutdownTimeoutMs'>;
+
+function limitFlags(flags: ServeHttpFlags): LimitsConfig {
   const maxConcurrent = intFlag(flags['max-concurrent'], '--max-concurrent', 128, 1, 100_000);
   return {
     port: intFlag(flags.port, '--port', 3333, 0, 65535),
@@ -353,7 +355,13 @@ function listenError(err: unknown, config: ServeHttpConfig): unknown {
 }
 
 /** Listens on the checked address; if that fails, the router's connections are closed and the reason said. */
-async function listen(config: ServeHttpConfig, setup: HttpSetup, bindAddress: string, auth: Authenticator | null, builtInAuth: ReturnType<typeof builtInAuthFor> | undefined): Promise<HttpServerHandle> {
+async function listen(
+  config: ServeHttpConfig,
+  setup: HttpSetup,
+  bindAddress: string,
+  auth: Authenticator | null,
+  builtInAuth: ReturnType<typeof builtInAuthFor> | undefined,
+): Promise<HttpServerHandle> {
   try {
     return await startHttpServer(setup.router, {
       host: bindAddress,

@@ -2,7 +2,8 @@
  * Our JSON files beside connections.json (users.json, tokens.json, the sign-in server's state): read and checked
  * against a schema, changed under the folder's lock (read afresh, change, atomic write of a 0600 file in the 0700
  * folder), and read through a cache that a cheap stat keeps true to the file, so a change made by another
- * process (the CLI, another replica) is seen on the next read without a restart.
+ * process (the CLI, another replica) is seen on the next read without a restart. connections.json and keys.enc
+ * use the reading half (readJsonFile); their changes go through the manager, whose lock does more.
  */
 import { stat } from 'node:fs/promises';
 import type { z } from 'zod';
