@@ -4,7 +4,8 @@
  */
 import { CLI } from '../connections/manager.js';
 import { out, UsageError } from './output.js';
-import { allow, parse } from './connections/args.js';
+import { allowFlags, noName } from './argv.js';
+import { parse } from './connections/args.js';
 import { check } from './connections/check.js';
 import { list } from './connections/list.js';
 import { remove, setDefault } from './connections/remove.js';
@@ -24,25 +25,25 @@ export async function connectionsCommand(argv: string[]): Promise<number> {
   const p = parse(argv);
   switch (p.sub) {
     case 'add':
-      allow(p, ['mode', 'keyStdin', 'allowSecret', 'makeDefault']);
+      allowFlags(p, ['mode', 'key-stdin', 'allow-secret-key', 'default']);
       return add(p);
     case 'list':
     case 'ls':
-      allow(p, ['json']);
-      if (p.names.length) throw new UsageError('connections list takes no NAME.');
+      allowFlags(p, ['json']);
+      noName(p);
       return list(p);
     case 'test':
-      allow(p, ['mode', 'json']);
+      allowFlags(p, ['mode', 'json']);
       return check(p);
     case 'rotate':
-      allow(p, ['mode', 'keyStdin', 'allowSecret']);
+      allowFlags(p, ['mode', 'key-stdin', 'allow-secret-key']);
       return rotate(p);
     case 'remove':
     case 'rm':
-      allow(p, ['mode', 'yes']);
+      allowFlags(p, ['mode', 'yes']);
       return remove(p);
     case 'default':
-      allow(p, ['mode']);
+      allowFlags(p, ['mode']);
       return setDefault(p);
     case 'help':
       out(CONNECTIONS_USAGE);

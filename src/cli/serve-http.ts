@@ -7,6 +7,7 @@ import { lookup as dnsLookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
 import { parseArgs } from 'node:util';
 import type { Pin } from '../connections/configured-router.js';
+import { CLI } from '../connections/lookup.js';
 import { resolveHome } from '../connections/paths.js';
 import type { ConnectionRouter } from '../connections/router.js';
 import { logLine } from '../server/log.js';
@@ -22,12 +23,10 @@ import { TOOLS } from '../tools/index.js';
 import { ConnectionManager } from '../connections/manager.js';
 import { restrictedKeyHowTo, toolProbes } from './tool-probes.js';
 import { PACKAGE_VERSION } from '../version.js';
-import { parseMode } from './argv.js';
+import { connectionFlag, parseMode } from './argv.js';
 import { toolSelection } from './setup.js';
 import type { ToolSelection } from '../tools/toolsets.js';
 import { UsageError } from './output.js';
-
-const CLI = 'stripe-readonly-mcp';
 
 export const SERVE_HTTP_USAGE = `Usage:
   ${CLI} serve --http [options]     Streamable HTTP at /mcp (2026-07-28 and 2025-era clients), /healthz for load balancers
@@ -154,47 +153,54 @@ export async function checkListenHost(host: string, noAuth: boolean, lookup: Loo
   return addresses[0]!;
 }
 
-/** Reads `serve --http …`; every mistake is a UsageError saying what to write instead. */
-export function parseServeHttp(argv: string[]): ServeHttpConfig {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    strict: true,
-    options: {
-      http: { type: 'boolean' },
-      host: { type: 'string' },
-      port: { type: 'string' },
-      'allowed-host': { type: 'string', multiple: true },
-      'allowed-origin': { type: 'string', multiple: true },
-      'no-auth': { type: 'boolean' },
-      'no-oauth-server': { type: 'boolean' },
-      'oauth-issuer': { type: 'string' },
-      'oauth-audience': { type: 'string' },
-      'public-url': { type: 'string' },
-      connection: { type: 'string' },
-      mode: { type: 'string' },
-      demo: { type: 'boolean' },
-      tools: { type: 'string', multiple: true },
-      'max-body-bytes': { type: 'string' },
-      'max-concurrent': { type: 'string' },
-      'max-concurrent-per-token': { type: 'string' },
-      'body-timeout': { type: 'string' },
-      'rate-limit': { type: 'string' },
-      'header-timeout': { type: 'string' },
-      'idle-timeout': { type: 'string' },
-      'shutdown-timeout': { type: 'string' },
-    },
-  });
+const SERVE_HTTP_OPTIONS = {
+  http: { type: 'boolean' },
+  host: { type: 'string' },
+  port: { type: 'string' },
+  'allowed-host': { type: 'string', multiple: true },
+  'allowed-origin': { type: 'string', multiple: true },
+  'no-auth': { type: 'boolean' },
+  'no-oauth-server': { type: 'boolean' },
+  'oauth-issuer': { type: 'string' },
+  'oauth-audience': { type: 'string' },
+  'public-url': { type: 'string' },
+  connection: { type: 'string' },
+  mode: { type: 'string' },
+  demo: { type: 'boolean' },
+  tools: { type: 'string', multiple: true },
+  'max-body-bytes': { type: 'string' },
+  'max-concurrent': { type: 'string' },
+  'max-concurrent-per-token': { type: 'string' },
+  'body-timeout': { type: 'string' },
+  'rate-limit': { type: 'string' },
+  'header-timeout': { type: 'string' },
+  'idle-timeout': { type: 'string' },
+  'shutdown-timeout': { type: 'string' },
+} as const;
+
+type ServeHttpFlags = ReturnType<typeof parseArgs<{ args: string[]; allowPositionals: true; strict: true; options: typeof SERVE_HTTP_OPTIONS }>>['values'];
+
+/** The flags as given; `serve` is the only word allowed besides them. */
+function readServeHttpFlags(argv: string[]): ServeHttpFlags {
+  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, strict: true, options: SERVE_HTTP_OPTIONS });
   const extra = positionals[0] === 'serve' ? positionals.slice(1) : positionals;
   if (positionals.length > 0 && positionals[0] !== 'serve') throw new UsageError(`--http goes with serve (got: ${positionals.join(' ')}).`);
   if (extra.length > 0) throw new UsageError(`serve takes no arguments (got: ${extra.join(' ')}).`);
+  return values;
+}
 
-  // [::1] is how a URL writes ::1; the address itself is what we listen on.
-  const host = (values.host ?? '127.0.0.1').trim().replace(/^\[(.*)\]$/, '$1');
+/** --host, as an address to listen on: [::1] is how a URL writes ::1; the address itself is what we listen on. */
+function hostFlag(flags: ServeHttpFlags): string {
+  const host = (flags.host ?? '127.0.0.1').trim().replace(/^\[(.*)\]$/, '$1');
   if (!host) throw new UsageError('--host needs an address, e.g. 127.0.0.1 or 0.0.0.0.');
-  const noAuth = values['no-auth'] === true;
-  const issuer = values['oauth-issuer'];
-  const audience = values['oauth-audience'];
+  return host;
+}
+
+/** --no-auth, --oauth-issuer and --oauth-audience: which of them go together, and where --no-auth may be used. */
+function authFlags(flags: ServeHttpFlags, host: string): Pick<ServeHttpConfig, 'noAuth' | 'oauthIssuer' | 'oauthAudience'> {
+  const noAuth = flags['no-auth'] === true;
+  const issuer = flags['oauth-issuer'];
+  const audience = flags['oauth-audience'];
   // A quick refusal for what is plainly not loopback; names are resolved (and each address checked) at start.
   if (noAuth && !isLoopbackHostname(host)) throw noAuthRefused(host);
   if (noAuth && (issuer || audience)) throw new UsageError('--no-auth turns authentication off; it cannot go with --oauth-issuer/--oauth-audience.');
@@ -209,11 +215,19 @@ export function parseServeHttp(argv: string[]): ServeHttpConfig {
     }
   }
   if (audience !== undefined && audience.trim() === '') throw new UsageError('--oauth-audience needs a value (usually this server\'s public URL, e.g. https://mcp.example.com/mcp).');
+  return { noAuth, oauthIssuer: issuer, oauthAudience: audience };
+}
 
-  let publicUrl = values['public-url'] !== undefined ? httpUrl(values['public-url'], '--public-url') : undefined;
-  if (publicUrl === undefined && audience !== undefined && /^https?:\/\//.test(audience)) publicUrl = httpUrl(audience, '--oauth-audience');
+/** --public-url, else an --oauth-audience that is a URL. */
+function publicUrlFlag(flags: ServeHttpFlags, audience: string | undefined): string | undefined {
+  if (flags['public-url'] !== undefined) return httpUrl(flags['public-url'], '--public-url');
+  if (audience !== undefined && /^https?:\/\//.test(audience)) return httpUrl(audience, '--oauth-audience');
+  return undefined;
+}
 
-  const allowedOrigins = values['allowed-origin'] ?? [];
+/** --allowed-origin and --allowed-host, each checked; the Host names accepted include the listen host's and the public URL's. */
+function networkFlags(flags: ServeHttpFlags, host: string, publicUrl: string | undefined): Pick<ServeHttpConfig, 'allowedHosts' | 'allowedOrigins'> {
+  const allowedOrigins = flags['allowed-origin'] ?? [];
   for (const origin of allowedOrigins) {
     if (/^[a-z][a-z0-9+.-]*:\/\//i.test(origin)) {
       try {
@@ -226,47 +240,63 @@ export function parseServeHttp(argv: string[]): ServeHttpConfig {
     }
   }
   const allowedHosts = [...defaultAllowedHosts(host)];
-  for (const h of values['allowed-host'] ?? []) {
+  for (const h of flags['allowed-host'] ?? []) {
     if (!/^[A-Za-z0-9.[\]:-]+$/.test(h)) throw new UsageError(`--allowed-host "${h}" is not a host name (e.g. mcp.example.com).`);
     allowedHosts.push(normaliseAllowedHost(h));
   }
   if (publicUrl) allowedHosts.push(normaliseAllowedHost(new URL(publicUrl).host));
-  const oauthServer = !noAuth && issuer === undefined && values['no-oauth-server'] !== true;
+  return { allowedHosts: [...new Set(allowedHosts)], allowedOrigins };
+}
+
+/** Whether the built-in sign-in runs; it sends passwords, so never over plain http off this machine. */
+function builtInSignInFlag(flags: ServeHttpFlags, auth: Pick<ServeHttpConfig, 'noAuth' | 'oauthIssuer'>, publicUrl: string | undefined): boolean {
+  const oauthServer = !auth.noAuth && auth.oauthIssuer === undefined && flags['no-oauth-server'] !== true;
   if (oauthServer && publicUrl && new URL(publicUrl).protocol !== 'https:' && !isLoopbackHostname(new URL(publicUrl).hostname)) {
     throw new UsageError(
       `--public-url ${publicUrl} is plain http on the network: the built-in sign-in sends passwords and tokens, so it needs https ` +
         '(put a TLS proxy or tunnel in front and pass its https:// URL), or turn it off with --no-oauth-server.',
     );
   }
+  return oauthServer;
+}
 
-  const demo = values.demo === true;
-  const pin: Pin = { connection: values.connection, mode: parseMode(values.mode) };
-  if (pin.connection !== undefined && pin.connection.trim() === '') throw new UsageError('--connection needs a connection name.');
+/** --demo, --connection, --mode and --tools: what callers may read. */
+function readScopeFlags(flags: ServeHttpFlags): Pick<ServeHttpConfig, 'demo' | 'pin' | 'tools'> {
+  const demo = flags.demo === true;
+  const pin: Pin = { connection: flags.connection, mode: parseMode(flags.mode) };
+  connectionFlag(pin.connection);
   if (demo && (pin.connection || pin.mode)) throw new UsageError('--demo serves the connection "demo" in test mode only: leave out --connection and --mode.');
+  return { demo, pin, tools: toolSelection(flags.tools, TOOLS) };
+}
 
-  const maxConcurrent = intFlag(values['max-concurrent'], '--max-concurrent', 128, 1, 100_000);
+/** The port and the limits, each a whole number in its range (timeouts given in seconds, kept in ms). */
+type LimitsConfig = Pick<ServeHttpConfig, 'port' | 'maxBodyBytes' | 'maxConcurrent' | 'maxConcurrentPerCaller' | 'bodyTimeoutMs' | 'rateLimit' | 'headerTimeoutMs' | 'idleTimeoutMs' | 'shutdownTimeoutMs'>;
+
+function limitFlags(flags: ServeHttpFlags): LimitsConfig {
+  const maxConcurrent = intFlag(flags['max-concurrent'], '--max-concurrent', 128, 1, 100_000);
   return {
-    host,
-    port: intFlag(values.port, '--port', 3333, 0, 65535),
-    allowedHosts: [...new Set(allowedHosts)],
-    allowedOrigins,
-    noAuth,
-    oauthIssuer: issuer,
-    oauthAudience: audience,
-    oauthServer,
-    publicUrl,
-    demo,
-    pin,
-    tools: toolSelection(values.tools, TOOLS),
-    maxBodyBytes: intFlag(values['max-body-bytes'], '--max-body-bytes', 1_048_576, 1024, 64 * 1_048_576),
+    port: intFlag(flags.port, '--port', 3333, 0, 65535),
+    maxBodyBytes: intFlag(flags['max-body-bytes'], '--max-body-bytes', 1_048_576, 1024, 64 * 1_048_576),
     maxConcurrent,
-    maxConcurrentPerCaller: intFlag(values['max-concurrent-per-token'], '--max-concurrent-per-token', defaultPerCallerCap(maxConcurrent), 1, maxConcurrent),
-    bodyTimeoutMs: intFlag(values['body-timeout'], '--body-timeout', 10, 1, 600) * 1000,
-    rateLimit: intFlag(values['rate-limit'], '--rate-limit', 600, 0, 10_000_000),
-    headerTimeoutMs: intFlag(values['header-timeout'], '--header-timeout', 10, 1, 600) * 1000,
-    idleTimeoutMs: intFlag(values['idle-timeout'], '--idle-timeout', 65, 1, 3600) * 1000,
-    shutdownTimeoutMs: intFlag(values['shutdown-timeout'], '--shutdown-timeout', 25, 0, 3600) * 1000,
+    maxConcurrentPerCaller: intFlag(flags['max-concurrent-per-token'], '--max-concurrent-per-token', defaultPerCallerCap(maxConcurrent), 1, maxConcurrent),
+    bodyTimeoutMs: intFlag(flags['body-timeout'], '--body-timeout', 10, 1, 600) * 1000,
+    rateLimit: intFlag(flags['rate-limit'], '--rate-limit', 600, 0, 10_000_000),
+    headerTimeoutMs: intFlag(flags['header-timeout'], '--header-timeout', 10, 1, 600) * 1000,
+    idleTimeoutMs: intFlag(flags['idle-timeout'], '--idle-timeout', 65, 1, 3600) * 1000,
+    shutdownTimeoutMs: intFlag(flags['shutdown-timeout'], '--shutdown-timeout', 25, 0, 3600) * 1000,
   };
+}
+
+/** Reads `serve --http …`; every mistake is a UsageError saying what to write instead. */
+export function parseServeHttp(argv: string[]): ServeHttpConfig {
+  const flags = readServeHttpFlags(argv);
+  const host = hostFlag(flags);
+  const auth = authFlags(flags, host);
+  const publicUrl = publicUrlFlag(flags, auth.oauthAudience);
+  const network = networkFlags(flags, host, publicUrl);
+  const oauthServer = builtInSignInFlag(flags, auth, publicUrl);
+  const scope = readScopeFlags(flags);
+  return { host, ...network, ...auth, oauthServer, publicUrl, ...scope, ...limitFlags(flags) };
 }
 
 const log = (line: string) => logLine(redactTokens(line));
@@ -293,38 +323,47 @@ function builtInAuthFor(config: ServeHttpConfig, setup: HttpSetup, said: (line: 
   };
 }
 
-/** Starts the server as configured; resolves once it listens. The process then runs until a signal. */
-export async function serveHttp(config: ServeHttpConfig, setupFor: (demo: boolean, pin: Pin) => Promise<HttpSetup>): Promise<HttpServerHandle> {
-  let auth: Authenticator | null = null;
-  let authLine: string;
-  if (config.noAuth) {
-    authLine = 'auth OFF (--no-auth, loopback only)';
-  } else {
-    const tokens = TokenVerifierStore.forHome(resolveHome(process.env));
-    let oauth: OAuthResourceServer | undefined;
-    if (config.oauthIssuer && config.oauthAudience) {
-      oauth = new OAuthResourceServer({ issuer: config.oauthIssuer, audience: config.oauthAudience });
-      await oauth.start();
-    }
-    auth = new Authenticator({ tokens, oauth, pin: config.pin });
-    const count = await tokens.count();
-    if (tokens.problem) log(`static tokens: ${tokens.problem}`);
-    authLine = `auth: ${count} static token${count === 1 ? '' : 's'} (${tokens.path})${oauth ? `, OAuth tokens from ${oauth.issuer} for audience ${oauth.audience}` : ''}`;
-    if (count === 0 && !oauth && !config.oauthServer) {
-      log(
-        `no static token exists yet and no --oauth-issuer is set: every request is refused (401) until you create one with ` +
-          `"${CLI} tokens create NAME" (this server picks it up without a restart).`,
-      );
-    }
+/** The authenticator (null with --no-auth) and the line that says what it accepts, logged once the server listens. */
+async function authenticatorFor(config: ServeHttpConfig): Promise<{ auth: Authenticator | null; authLine: string }> {
+  if (config.noAuth) return { auth: null, authLine: 'auth OFF (--no-auth, loopback only)' };
+  const tokens = TokenVerifierStore.forHome(resolveHome(process.env));
+  let oauth: OAuthResourceServer | undefined;
+  if (config.oauthIssuer && config.oauthAudience) {
+    oauth = new OAuthResourceServer({ issuer: config.oauthIssuer, audience: config.oauthAudience });
+    await oauth.start();
   }
+  const auth = new Authenticator({ tokens, oauth, pin: config.pin });
+  const count = await tokens.count();
+  if (tokens.problem) log(`static tokens: ${tokens.problem}`);
+  if (count === 0 && !oauth && !config.oauthServer) {
+    log(
+      `no static token exists yet and no --oauth-issuer is set: every request is refused (401) until you create one with ` +
+        `"${CLI} tokens create NAME" (this server picks it up without a restart).`,
+    );
+  }
+  const authLine = `auth: ${count} static token${count === 1 ? '' : 's'} (${tokens.path})${oauth ? `, OAuth tokens from ${oauth.issuer} for audience ${oauth.audience}` : ''}`;
+  return { auth, authLine };
+}
 
-  const bindAddress = await checkListenHost(config.host, config.noAuth);
-  const setup = await setupFor(config.demo, config.pin);
-  let signInLine: string | undefined;
-  const builtInAuth = config.oauthServer ? builtInAuthFor(config, setup, (line) => (signInLine = line)) : undefined;
-  let handle: HttpServerHandle;
+/** Why the server could not listen, as the flag to change; other errors as they are. */
+function listenError(err: unknown, config: ServeHttpConfig): unknown {
+  const code = (err as NodeJS.ErrnoException).code;
+  if (code === 'EADDRINUSE') return new UsageError(`Port ${config.port} on ${config.host} is already in use: pass another --port.`);
+  if (code === 'EADDRNOTAVAIL') return new UsageError(`${config.host} is not an address of this machine: pass --host 127.0.0.1 (this machine only) or 0.0.0.0 (every interface).`);
+  if (code === 'EACCES') return new UsageError(`Not allowed to listen on port ${config.port}: use a port above 1023, or put a reverse proxy in front.`);
+  return err;
+}
+
+/** Listens on the checked address; if that fails, the router's connections are closed and the reason said. */
+async function listen(
+  config: ServeHttpConfig,
+  setup: HttpSetup,
+  bindAddress: string,
+  auth: Authenticator | null,
+  builtInAuth: ReturnType<typeof builtInAuthFor> | undefined,
+): Promise<HttpServerHandle> {
   try {
-    handle = await startHttpServer(setup.router, {
+    return await startHttpServer(setup.router, {
       host: bindAddress,
       port: config.port,
       allowedHosts: config.allowedHosts,
@@ -345,20 +384,12 @@ export async function serveHttp(config: ServeHttpConfig, setupFor: (demo: boolea
     });
   } catch (err) {
     await setup.close().catch(() => {});
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'EADDRINUSE') throw new UsageError(`Port ${config.port} on ${config.host} is already in use: pass another --port.`);
-    if (code === 'EADDRNOTAVAIL') throw new UsageError(`${config.host} is not an address of this machine: pass --host 127.0.0.1 (this machine only) or 0.0.0.0 (every interface).`);
-    if (code === 'EACCES') throw new UsageError(`Not allowed to listen on port ${config.port}: use a port above 1023, or put a reverse proxy in front.`);
-    throw err;
+    throw listenError(err, config);
   }
+}
 
-  const bound = (handle.server.address() as { address: string } | null)?.address ?? 'unknown';
-  if (config.noAuth && !isLoopbackAddress(bound)) {
-    // Cannot happen after the check above; if it ever did, auth-less on the network must not stay up.
-    await handle.close();
-    await setup.close().catch(() => {});
-    throw noAuthRefused(config.host, [bound]);
-  }
+/** What the running server accepts and what to add, in the log; the last line is the one scripts wait for. */
+function announce(config: ServeHttpConfig, handle: HttpServerHandle, authLine: string, signInLine: string | undefined): void {
   log(authLine);
   if (signInLine) log(signInLine);
   if (config.oauthServer && !config.publicUrl && !isLoopbackHostname(config.host)) {
@@ -372,7 +403,10 @@ export async function serveHttp(config: ServeHttpConfig, setupFor: (demo: boolea
   if (!isLoopbackHostname(config.host)) log('serve TLS in front of this server (a reverse proxy): it speaks plain HTTP.');
   // Last, once everything above is said: scripts and tests wait for this line.
   log(`${PACKAGE_VERSION} serving ${config.tools.names?.size ?? TOOLS.length} read-only tools over HTTP at ${handle.url}${config.demo ? ' on demo data' : ''}${config.tools.asked ? ` (${config.tools.asked})` : ''}`);
+}
 
+/** On SIGTERM/SIGINT: refuse new requests, let those in flight finish (up to --shutdown-timeout), exit; a second signal exits at once. */
+function drainOnSignals(config: ServeHttpConfig, handle: HttpServerHandle, setup: HttpSetup): void {
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) {
@@ -394,6 +428,25 @@ export async function serveHttp(config: ServeHttpConfig, setupFor: (demo: boolea
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
+}
+
+/** Starts the server as configured; resolves once it listens. The process then runs until a signal. */
+export async function serveHttp(config: ServeHttpConfig, setupFor: (demo: boolean, pin: Pin) => Promise<HttpSetup>): Promise<HttpServerHandle> {
+  const { auth, authLine } = await authenticatorFor(config);
+  const bindAddress = await checkListenHost(config.host, config.noAuth);
+  const setup = await setupFor(config.demo, config.pin);
+  let signInLine: string | undefined;
+  const builtInAuth = config.oauthServer ? builtInAuthFor(config, setup, (line) => (signInLine = line)) : undefined;
+  const handle = await listen(config, setup, bindAddress, auth, builtInAuth);
+  const bound = (handle.server.address() as { address: string } | null)?.address ?? 'unknown';
+  if (config.noAuth && !isLoopbackAddress(bound)) {
+    // Cannot happen after the check above; if it ever did, auth-less on the network must not stay up.
+    await handle.close();
+    await setup.close().catch(() => {});
+    throw noAuthRefused(config.host, [bound]);
+  }
+  announce(config, handle, authLine, signInLine);
+  drainOnSignals(config, handle, setup);
   return handle;
 }
 

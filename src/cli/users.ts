@@ -3,16 +3,14 @@
  * server and give ChatGPT or Claude access to what they may read. Passwords never go on the command line: they
  * are typed (hidden) or piped in with --password-stdin. A sign-in link is printed alone on stdout.
  */
-import { parseArgs } from 'node:util';
 import { resolveHome } from '../connections/paths.js';
 import { describeGrants } from '../server/http/access.js';
 import { readIssuer, StateFileStore } from '../server/http/authserver/state.js';
 import { LINK_TTL_MS, UserStore, type UserRecord } from '../server/http/authserver/users.js';
-import { parseMode } from './connections.js';
-import { err, plural, UsageError } from './output.js';
+import { CLI } from '../connections/lookup.js';
+import { allowFlags, connectionFlag, noName, oneName, parseMode, parseSubcommand } from './argv.js';
+import { columns, err, plural, UsageError } from './output.js';
 import { readAllStdin, readHidden } from './prompt.js';
-
-const CLI = 'stripe-readonly-mcp';
 
 export const USERS_USAGE = `Usage:
   ${CLI} users add NAME [--connection NAME] [--mode test|live] [--manage] [--password-stdin]
@@ -50,60 +48,48 @@ async function askPassword(fromStdin: boolean, required: boolean): Promise<strin
   return first;
 }
 
+/** The flags a user's subcommands take; each subcommand allows some of them. */
+const USER_FLAGS = {
+  connection: { type: 'string' },
+  mode: { type: 'string' },
+  manage: { type: 'boolean' },
+  'password-stdin': { type: 'boolean' },
+  json: { type: 'boolean' },
+  url: { type: 'string' },
+} as const;
+
 export async function usersCommand(argv: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    strict: true,
-    options: {
-      connection: { type: 'string' },
-      mode: { type: 'string' },
-      manage: { type: 'boolean' },
-      'password-stdin': { type: 'boolean' },
-      json: { type: 'boolean' },
-      url: { type: 'string' },
-    },
-  });
-  const [sub = 'list', ...names] = positionals;
+  const { args, flags: values } = parseSubcommand('users', argv, USER_FLAGS, { noun: 'a user', example: 'alice' });
   const store = new UserStore(resolveHome(process.env));
-  const only = (allowed: readonly string[]) => {
-    for (const flag of ['connection', 'mode', 'manage', 'password-stdin', 'json', 'url'] as const) {
-      if (values[flag] !== undefined && !allowed.includes(flag)) throw new UsageError(`--${flag} does not go with users ${sub}.\n${USERS_USAGE}`);
-    }
-  };
-  const oneName = () => {
-    if (names.length !== 1) throw new UsageError(`users ${sub} needs one NAME, e.g. ${CLI} users ${sub} alice`);
-    return names[0]!;
-  };
-  switch (sub) {
+  switch (args.sub) {
     case 'add': {
-      only(['connection', 'mode', 'manage', 'password-stdin']);
-      const name = oneName();
+      allowFlags(args, ['connection', 'mode', 'manage', 'password-stdin']);
+      const name = oneName(args);
       const mode = parseMode(values.mode);
-      if (values.connection !== undefined && values.connection.trim() === '') throw new UsageError('--connection needs a connection name.');
+      const connection = connectionFlag(values.connection);
       const password = await askPassword(values['password-stdin'] === true, false);
-      const user = await store.add(name, { connection: values.connection, mode, manageConnections: values.manage === true, password });
+      const user = await store.add(name, { connection, mode, manageConnections: values.manage === true, password });
       err(`User "${name}" added: may read ${grantText(user)}${user.manageConnections ? ', and manage connections' : ''}.`);
       err(password ? 'They sign in with that password.' : `No password set: sign them in with a one-time link (${CLI} users link ${name}).`);
       return 0;
     }
     case 'list':
     case 'ls':
-      only(['json']);
-      if (names.length) throw new UsageError('users list takes no NAME.');
+      allowFlags(args, ['json']);
+      noName(args);
       return listUsers(store, values.json === true);
     case 'remove':
     case 'rm': {
-      only([]);
-      const name = oneName();
+      allowFlags(args, []);
+      const name = oneName(args);
       if (!(await store.remove(name))) return noSuchUser(store, name);
       await new StateFileStore(resolveHome(process.env)).forgetAccount(name);
       err(`User "${name}" removed: their sign-ins, grants and tokens stop working from the next request on.`);
       return 0;
     }
     case 'password': {
-      only(['password-stdin']);
-      const name = oneName();
+      allowFlags(args, ['password-stdin']);
+      const name = oneName(args);
       if (!(await store.get(name))) return noSuchUser(store, name);
       const password = (await askPassword(values['password-stdin'] === true, true))!;
       await store.setPassword(name, password);
@@ -111,13 +97,13 @@ export async function usersCommand(argv: string[]): Promise<number> {
       return 0;
     }
     case 'link':
-      only(['url']);
-      return printLink(store, oneName(), values.url);
+      allowFlags(args, ['url']);
+      return printLink(store, oneName(args), values.url);
     case 'help':
       process.stdout.write(`${USERS_USAGE}\n`);
       return 0;
     default:
-      throw new UsageError(`Unknown users command "${sub}".\n${USERS_USAGE}`);
+      throw new UsageError(`Unknown users command "${args.sub}".\n${USERS_USAGE}`);
   }
 }
 
@@ -133,10 +119,7 @@ async function listUsers(store: UserStore, json: boolean): Promise<number> {
     return 0;
   }
   const rows = users.map((u) => [u.name, grantText(u), u.manageConnections ? 'yes' : 'no', u.password ? 'password' : 'links only', u.createdAt.slice(0, 16).replace('T', ' ')]);
-  const header = ['NAME', 'MAY READ', 'MANAGES', 'SIGN-IN', 'CREATED (UTC)'];
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();
-  process.stdout.write(`${[line(header), ...rows.map(line)].join('\n')}\n`);
+  process.stdout.write(`${columns(['NAME', 'MAY READ', 'MANAGES', 'SIGN-IN', 'CREATED (UTC)'], rows)}\n`);
   err(`${plural(users.length, 'user')} in ${store.path}`);
   return 0;
 }

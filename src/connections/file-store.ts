@@ -2,6 +2,7 @@ import { createCipheriv, createDecipheriv, createHmac, randomBytes, timingSafeEq
 import { z } from 'zod';
 import { SetupError } from '../stripe/errors.js';
 import { atomicWriteFile, ensurePrivateDir, readPrivateFile, type AtomicWriteHooks } from './fsutil.js';
+import { readJsonFile } from './json-store.js';
 import { KeychainStore, masterKeyAccount, probeKeychain, KEYCHAIN_SERVICE } from './keychain.js';
 import type { HomePaths } from './paths.js';
 import type { KeyRef, SecretStore } from './secret-store.js';
@@ -113,17 +114,7 @@ export class FileStore implements SecretStore {
 
   /** The file's header and entries, or undefined when there is no file yet. */
   async readFile(): Promise<KeyFile | undefined> {
-    const text = await readPrivateFile(this.paths.keysFile);
-    if (text === undefined) return undefined;
-    let json: unknown;
-    try {
-      json = JSON.parse(text);
-    } catch (err) {
-      throw this.damaged(`it is not valid JSON (${(err as Error).message})`);
-    }
-    const parsed = fileSchema.safeParse(json);
-    if (!parsed.success) throw this.damaged(parsed.error.issues.map((i) => `${i.path.join('.') || 'file'}: ${i.message}`).join('; '));
-    return parsed.data;
+    return readJsonFile(this.paths.keysFile, fileSchema, ({ kind, detail }) => this.damaged(kind === 'syntax' ? `it is not valid JSON (${detail})` : detail));
   }
 
   private damaged(why: string): SetupError {

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { SetupError } from '../stripe/errors.js';
 import { MODES, type Mode } from '../stripe/keys.js';
-import { atomicWriteFile, ensurePrivateDir, readPrivateFile, type AtomicWriteHooks } from './fsutil.js';
+import { atomicWriteFile, ensurePrivateDir, type AtomicWriteHooks } from './fsutil.js';
+import { readJsonFile, type JsonDamage } from './json-store.js';
 import type { HomePaths } from './paths.js';
 
 /** Names a user gives connections: short, safe in a keychain entry, a file and a command line. */
@@ -67,19 +68,8 @@ export function modesOf(record: ConnectionRecord): Mode[] {
 
 /** connections.json, or an empty set when there is none yet. A damaged file is an error: nothing is overwritten. */
 export async function readMetadata(paths: HomePaths): Promise<Metadata> {
-  const text = await readPrivateFile(paths.connectionsFile);
-  if (text === undefined) return emptyMetadata();
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (err) {
-    throw damaged(paths.connectionsFile, `not valid JSON: ${(err as Error).message}`);
-  }
-  const parsed = metadataSchema.safeParse(json);
-  if (!parsed.success) {
-    throw damaged(paths.connectionsFile, parsed.error.issues.map((i) => `${i.path.join('.') || 'file'}: ${i.message}`).join('; '));
-  }
-  return parsed.data;
+  const damage = ({ kind, detail }: JsonDamage) => damaged(paths.connectionsFile, kind === 'syntax' ? `not valid JSON: ${detail}` : detail);
+  return (await readJsonFile(paths.connectionsFile, metadataSchema, damage)) ?? emptyMetadata();
 }
 
 function damaged(file: string, why: string): SetupError {

@@ -64,6 +64,23 @@ describe('users CLI', () => {
     expect(run(['users', 'remove', 'erin'], home).status).toBe(1);
   }, 60_000);
 
+  it('says what a subcommand takes in the words of tokens and connections, and changes nothing', () => {
+    const home = join(mkdtempSync(join(tmpdir(), 'srm-users-')), 'home');
+    const cases: Array<[string[], RegExp]> = [
+      [['users', 'remove'], /users remove needs a user NAME, e\.g\. stripe-readonly-mcp users remove alice/],
+      [['users', 'link', 'a', 'b'], /users link takes one NAME \(got 2 arguments\)/],
+      [['users', 'list', 'a'], /users list takes no NAME/],
+      [['users', 'remove', 'erin', '--manage'], /users remove does not take --manage \(it takes no flags\)/],
+      [['users', 'password', 'erin', '--url', 'https://x.example'], /users password does not take --url \(it takes --password-stdin\)/],
+    ];
+    for (const [args, message] of cases) {
+      const r = run(args, home);
+      expect(r.status, args.join(' ')).toBe(2);
+      expect(r.stderr).toMatch(message);
+    }
+    expect(() => statSync(join(home, 'users.json'))).toThrow();
+  }, 60_000);
+
   it('the stdio server starts and serves without loading oidc-provider; serve --http does load it', async () => {
     const home = join(mkdtempSync(join(tmpdir(), 'srm-users-')), 'home');
     const stdio = spawnSync(process.execPath, ['--import', REFUSE_OIDC, BIN, '--demo'], {

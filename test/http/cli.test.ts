@@ -145,10 +145,13 @@ describe('tokens', () => {
   });
 
   it('explains bad use', async () => {
-    expect((await runCli(['tokens', 'create'], { env: env() })).stderr).toMatch(/tokens create needs one NAME/);
+    expect((await runCli(['tokens', 'create'], { env: env() })).stderr).toMatch(/tokens create needs a token NAME, e\.g\. stripe-readonly-mcp tokens create alice/);
+    expect((await runCli(['tokens', 'create', 'a', 'b'], { env: env() })).stderr).toMatch(/tokens create takes one NAME \(got 2 arguments\)/);
+    expect((await runCli(['tokens', 'list', 'a'], { env: env() })).stderr).toMatch(/tokens list takes no NAME/);
     expect((await runCli(['tokens', 'create', 'x', '--mode', 'prod'], { env: env() })).stderr).toMatch(/--mode must be test or live/);
     expect((await runCli(['tokens', 'create', '-bad-'], { env: env() })).code).not.toBe(0);
-    expect((await runCli(['tokens', 'revoke', 'x', '--mode', 'test'], { env: env() })).stderr).toMatch(/--mode does not go with tokens revoke/);
+    expect((await runCli(['tokens', 'revoke', 'x', '--mode', 'test'], { env: env() })).stderr).toMatch(/tokens revoke does not take --mode \(it takes no flags\)/);
+    expect((await runCli(['tokens', 'list', '--mode', 'test'], { env: env() })).stderr).toMatch(/tokens list does not take --mode \(it takes --json\)/);
   });
 });
 

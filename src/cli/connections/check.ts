@@ -7,7 +7,8 @@ import { testKey } from '../../connections/key-test.js';
 import { SetupError } from '../../stripe/errors.js';
 import { keyHint, type Mode } from '../../stripe/keys.js';
 import { err, out, plural } from '../output.js';
-import { oneName, type Parsed } from './args.js';
+import { oneName } from '../argv.js';
+import type { Parsed } from './args.js';
 import { accountText, storeText } from './text.js';
 import { toolProbes } from '../tool-probes.js';
 

@@ -4,7 +4,8 @@ import { ConnectionManager, noSuchMode } from '../../connections/manager.js';
 import { modesOf } from '../../connections/metadata.js';
 import { out } from '../output.js';
 import { confirm } from '../prompt.js';
-import { oneName, type Parsed } from './args.js';
+import { oneName } from '../argv.js';
+import type { Parsed } from './args.js';
 import { describeConnection } from './text.js';
 
 export async function remove(p: Parsed): Promise<number> {

@@ -4,7 +4,8 @@ import { checkConnectionName, modesOf } from '../../connections/metadata.js';
 import { SetupError } from '../../stripe/errors.js';
 import { err, out, UsageError } from '../output.js';
 import { readKey } from '../prompt.js';
-import { oneName, type Parsed } from './args.js';
+import { oneName } from '../argv.js';
+import type { Parsed } from './args.js';
 import { accountText, storeText } from './text.js';
 import { restrictedKeyHowTo } from '../tool-probes.js';
 

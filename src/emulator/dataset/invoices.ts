@@ -99,31 +99,9 @@ export function invoiceShape(f: InvoiceSeed = {}, ids: IdSource = BUILDER_IDS): 
 }
 
 /** Every field of an invoice, in one literal (the generator makes thousands; one shape keeps them fast). */
-function invoiceLiteral(x: InvoiceFacts, cus: Stripe.Customer | null, customerId: string): Stripe.Invoice {
-  const paid = x.status === 'paid';
-  const finalized = x.status !== 'draft';
+/** What the invoice says of its customer: copied from the customer when the invoice is made, as Stripe does. */
+function invoiceCustomerFields(cus: Stripe.Customer | null, customerId: string) {
   return {
-    id: x.id,
-    object: 'invoice',
-    account_country: 'US',
-    account_name: 'Northwind Cloud',
-    account_tax_ids: null,
-    amount_due: x.amountDue,
-    amount_overpaid: 0,
-    amount_paid: paid ? x.amountDue : 0,
-    amount_remaining: paid ? 0 : x.amountDue,
-    amount_shipping: 0,
-    application: null,
-    attempt_count: paid ? 1 : 0,
-    attempted: paid,
-    auto_advance: false,
-    automatic_tax: { disabled_reason: null, enabled: false, liability: null, provider: null, status: null },
-    automatically_finalizes_at: null,
-    billing_reason: x.subId ? 'subscription_cycle' : 'manual',
-    collection_method: 'charge_automatically',
-    created: x.created,
-    currency: x.lines[0]?.currency ?? 'usd',
-    custom_fields: null,
     customer: customerId,
     customer_account: null,
     customer_address: cus ? (cus.address ?? null) : null,
@@ -133,14 +111,63 @@ function invoiceLiteral(x: InvoiceFacts, cus: Stripe.Customer | null, customerId
     customer_shipping: null,
     customer_tax_exempt: 'none',
     customer_tax_ids: [],
+  } satisfies Partial<Stripe.Invoice>;
+}
+
+/** The amounts and the status, which follow from whether the invoice is paid, open, void or a draft. */
+function invoiceAmountsAndStatus(x: InvoiceFacts) {
+  const paid = x.status === 'paid';
+  const finalized = x.status !== 'draft';
+  return {
+    amount_due: x.amountDue,
+    amount_overpaid: 0,
+    amount_paid: paid ? x.amountDue : 0,
+    amount_remaining: paid ? 0 : x.amountDue,
+    amount_shipping: 0,
+    attempt_count: paid ? 1 : 0,
+    attempted: paid,
+    effective_at: finalized ? x.created : null,
+    ending_balance: finalized ? 0 : null,
+    starting_balance: 0,
+    status: x.status,
+    status_transitions: {
+      finalized_at: finalized ? x.created : null,
+      marked_uncollectible_at: x.status === 'uncollectible' ? x.created : null,
+      paid_at: paid ? x.created : null,
+      voided_at: x.status === 'void' ? x.created : null,
+    },
+    subtotal: x.subtotal,
+    subtotal_excluding_tax: x.subtotal,
+    total: x.total,
+    total_discount_amounts: [],
+    total_excluding_tax: x.total,
+    total_pretax_credit_amounts: [],
+    total_taxes: [],
+  } satisfies Partial<Stripe.Invoice>;
+}
+
+function invoiceLiteral(x: InvoiceFacts, cus: Stripe.Customer | null, customerId: string): Stripe.Invoice {
+  return {
+    id: x.id,
+    object: 'invoice',
+    account_country: 'US',
+    account_name: 'Northwind Cloud',
+    account_tax_ids: null,
+    application: null,
+    auto_advance: false,
+    automatic_tax: { disabled_reason: null, enabled: false, liability: null, provider: null, status: null },
+    automatically_finalizes_at: null,
+    billing_reason: x.subId ? 'subscription_cycle' : 'manual',
+    collection_method: 'charge_automatically',
+    created: x.created,
+    currency: x.lines[0]?.currency ?? 'usd',
+    custom_fields: null,
     default_payment_method: null,
     default_source: null,
     default_tax_rates: [],
     description: null,
     discounts: [],
     due_date: null,
-    effective_at: finalized ? x.created : null,
-    ending_balance: finalized ? 0 : null,
     footer: null,
     from_invoice: null,
     hosted_invoice_url: null,
@@ -164,24 +191,11 @@ function invoiceLiteral(x: InvoiceFacts, cus: Stripe.Customer | null, customerId
     rendering: { amount_tax_display: null, pdf: { page_size: 'auto' }, template: null, template_version: null },
     shipping_cost: null,
     shipping_details: null,
-    starting_balance: 0,
     statement_descriptor: null,
-    status: x.status,
-    status_transitions: {
-      finalized_at: finalized ? x.created : null,
-      marked_uncollectible_at: x.status === 'uncollectible' ? x.created : null,
-      paid_at: paid ? x.created : null,
-      voided_at: x.status === 'void' ? x.created : null,
-    },
-    subtotal: x.subtotal,
-    subtotal_excluding_tax: x.subtotal,
     test_clock: null,
-    total: x.total,
-    total_discount_amounts: [],
-    total_excluding_tax: x.total,
-    total_pretax_credit_amounts: [],
-    total_taxes: [],
     webhooks_delivered_at: x.created,
+    ...invoiceCustomerFields(cus, customerId),
+    ...invoiceAmountsAndStatus(x),
   };
 }
 

@@ -8,8 +8,7 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { atomicWriteFile, ensurePrivateDir, readPrivateFile } from '../../connections/fsutil.js';
-import { withLock } from '../../connections/lock.js';
+import { damagedFile, LockedJsonStore } from '../../connections/json-store.js';
 import { CONNECTION_NAME } from '../../connections/metadata.js';
 import type { HomePaths } from '../../connections/paths.js';
 import { SetupError } from '../../stripe/errors.js';
@@ -63,20 +62,15 @@ export function redactTokens(text: string): string {
   return text.replace(ANY_TOKEN, (t) => tokenHint(t));
 }
 
-async function readTokens(path: string): Promise<TokensFile> {
-  const text = await readPrivateFile(path);
-  if (text === undefined) return { version: 1, tokens: [] };
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    throw new SetupError(`${path} is not valid JSON. Fix it, or move it away and create the tokens again (stripe-readonly-mcp tokens create NAME).`);
-  }
-  const parsed = tokensFile.safeParse(json);
-  if (!parsed.success) {
-    throw new SetupError(`${path} is not a tokens file this version understands (${parsed.error.issues[0]?.path.join('.') || 'top level'}: ${parsed.error.issues[0]?.message}).`);
-  }
-  return parsed.data;
+function tokensStore(paths: HomePaths): LockedJsonStore<TokensFile> {
+  const path = tokensPath(paths);
+  return new LockedJsonStore({
+    home: paths,
+    path,
+    schema: tokensFile,
+    empty: () => ({ version: 1, tokens: [] }),
+    damaged: damagedFile(path, 'a tokens file', 'Fix it, or move it away and create the tokens again (stripe-readonly-mcp tokens create NAME).'),
+  });
 }
 
 export interface CreatedToken {
@@ -87,13 +81,15 @@ export interface CreatedToken {
 /** The CLI side: create, list, revoke, each under the folder's lock so concurrent commands never lose a change. */
 export class TokenAdmin {
   readonly path: string;
+  private readonly store: LockedJsonStore<TokensFile>;
 
-  constructor(private readonly paths: HomePaths) {
-    this.path = tokensPath(paths);
+  constructor(paths: HomePaths) {
+    this.store = tokensStore(paths);
+    this.path = this.store.path;
   }
 
   async list(): Promise<TokenRecord[]> {
-    return (await readTokens(this.path)).tokens;
+    return (await this.store.read()).tokens;
   }
 
   async create(name: string, grant: { connection?: string | undefined; mode?: Mode | undefined }): Promise<CreatedToken> {
@@ -107,9 +103,7 @@ export class TokenAdmin {
     if (grant.connection !== undefined && !CONNECTION_NAME.test(grant.connection)) {
       throw new SetupError(`"${grant.connection}" is not a connection name (1–40 letters, digits, "-", "_" or ".").`);
     }
-    await ensurePrivateDir(this.paths.dir);
-    return withLock(this.paths.lockFile, async () => {
-      const file = await readTokens(this.path);
+    return this.store.change((file) => {
       if (file.tokens.some((t) => t.name === name)) {
         throw new SetupError(`There is already a token named "${name}". Revoke it first (stripe-readonly-mcp tokens revoke ${name}) or choose another name.`);
       }
@@ -123,7 +117,6 @@ export class TokenAdmin {
         createdAt: new Date().toISOString(),
       };
       file.tokens.push(record);
-      await atomicWriteFile(this.path, `${JSON.stringify(file, null, 2)}\n`);
       return { token, record };
     });
   }
@@ -131,12 +124,10 @@ export class TokenAdmin {
   /** Removes the token; true when there was one by that name. */
   async revoke(name: string): Promise<boolean> {
     if (!(await this.exists())) return false;
-    return withLock(this.paths.lockFile, async () => {
-      const file = await readTokens(this.path);
-      const kept = file.tokens.filter((t) => t.name !== name);
-      if (kept.length === file.tokens.length) return false;
-      await atomicWriteFile(this.path, `${JSON.stringify({ ...file, tokens: kept }, null, 2)}\n`);
-      return true;
+    return this.store.change((file) => {
+      const before = file.tokens.length;
+      file.tokens = file.tokens.filter((t) => t.name !== name);
+      return file.tokens.length !== before;
     });
   }
 
@@ -156,16 +147,20 @@ export class TokenAdmin {
  * share one stat.
  */
 export class TokenVerifierStore {
+  readonly path: string;
+  private readonly store: LockedJsonStore<TokensFile>;
   private byHash = new Map<string, TokenRecord>();
-  private signature = '';
-  private pending: Promise<void> | undefined;
+  private indexed: TokensFile | undefined;
   /** Why the file could not be read (the server then accepts no static token until it can). */
   problem: string | undefined;
 
-  constructor(readonly path: string) {}
+  constructor(paths: HomePaths) {
+    this.store = tokensStore(paths);
+    this.path = this.store.path;
+  }
 
   static forHome(paths: HomePaths): TokenVerifierStore {
-    return new TokenVerifierStore(tokensPath(paths));
+    return new TokenVerifierStore(paths);
   }
 
   /** How many tokens are valid right now. */
@@ -184,32 +179,20 @@ export class TokenVerifierStore {
     return record;
   }
 
-  private refresh(): Promise<void> {
-    this.pending ??= this.reload().finally(() => {
-      this.pending = undefined;
-    });
-    return this.pending;
-  }
-
-  private async reload(): Promise<void> {
-    let signature: string;
+  private async refresh(): Promise<void> {
+    let file: TokensFile;
     try {
-      const info = await stat(this.path);
-      signature = `${info.ino}:${info.size}:${info.mtimeMs}:${info.mode}`;
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
-      signature = 'absent';
-    }
-    if (signature === this.signature) return;
-    try {
-      const file = await readTokens(this.path);
-      this.byHash = new Map(file.tokens.map((t) => [t.sha256, t]));
-      this.problem = undefined;
+      file = await this.store.readCached();
     } catch (err) {
       // Fail closed: a file we cannot read (bad JSON, loose permissions) accepts no token at all.
       this.byHash = new Map();
+      this.indexed = undefined;
       this.problem = (err as Error).message;
+      return;
     }
-    this.signature = signature;
+    this.problem = undefined;
+    if (file === this.indexed) return;
+    this.byHash = new Map(file.tokens.map((t) => [t.sha256, t]));
+    this.indexed = file;
   }
 }

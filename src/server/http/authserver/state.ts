@@ -8,13 +8,10 @@
  * of these (a new Adapter) or sticky sessions; see the README.
  */
 import { createHash, generateKeyPairSync, randomBytes, randomUUID } from 'node:crypto';
-import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { atomicWriteFile, ensurePrivateDir, readPrivateFile } from '../../../connections/fsutil.js';
-import { withLock } from '../../../connections/lock.js';
+import { damagedFile, LockedJsonStore, readJsonFile } from '../../../connections/json-store.js';
 import type { HomePaths } from '../../../connections/paths.js';
-import { SetupError } from '../../../stripe/errors.js';
 
 const serverFile = z.object({
   version: z.literal(1),
@@ -28,23 +25,12 @@ export type AuthServerState = z.infer<typeof serverFile>;
 export const serverStatePath = (paths: HomePaths) => join(paths.dir, 'authserver.json');
 export const oauthStatePath = (paths: HomePaths) => join(paths.dir, 'oauth-state.json');
 
-function parseJson<T>(path: string, text: string, schema: z.ZodType<T>): T {
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    throw new SetupError(`${path} is not valid JSON. Move it away to start the sign-in server afresh (clients will register again).`);
-  }
-  const parsed = schema.safeParse(json);
-  if (!parsed.success) throw new SetupError(`${path} is not a file this version understands (${parsed.error.issues[0]?.path.join('.') || 'top level'}: ${parsed.error.issues[0]?.message}).`);
-  return parsed.data;
-}
+const damaged = (path: string) => damagedFile(path, 'a file', 'Move it away to start the sign-in server afresh (clients will register again).');
 
 /** The issuer the server last ran as (for `users link`), or undefined. */
 export async function readIssuer(paths: HomePaths): Promise<string | undefined> {
-  const text = await readPrivateFile(serverStatePath(paths));
-  if (text === undefined) return undefined;
-  return parseJson(serverStatePath(paths), text, serverFile).issuer ?? undefined;
+  const path = serverStatePath(paths);
+  return (await readJsonFile(path, serverFile, damaged(path)))?.issuer ?? undefined;
 }
 
 function newSigningKey(): Record<string, unknown> {
@@ -52,17 +38,13 @@ function newSigningKey(): Record<string, unknown> {
   return { ...privateKey.export({ format: 'jwk' }), kid: randomUUID(), alg: 'RS256', use: 'sig' };
 }
 
-/** Reads the keys (made on first start) and records the issuer. */
+/** Reads the keys (made on first start) and records the issuer (the file is written only when that changes it). */
 export async function loadServerState(paths: HomePaths, issuer: string): Promise<AuthServerState> {
-  await ensurePrivateDir(paths.dir);
   const path = serverStatePath(paths);
-  return withLock(paths.lockFile, async () => {
-    const text = await readPrivateFile(path);
-    const state: AuthServerState = text !== undefined ? parseJson(path, text, serverFile) : { version: 1, issuer, signingKeys: [newSigningKey()], cookieKeys: [randomBytes(32).toString('base64url')] };
-    if (text === undefined || state.issuer !== issuer) {
-      state.issuer = issuer;
-      await atomicWriteFile(path, `${JSON.stringify(state, null, 2)}\n`);
-    }
+  const newState = (): AuthServerState => ({ version: 1, issuer, signingKeys: [newSigningKey()], cookieKeys: [randomBytes(32).toString('base64url')] });
+  const store = new LockedJsonStore({ home: paths, path, schema: serverFile, empty: newState, damaged: damaged(path) });
+  return store.change((state) => {
+    state.issuer = issuer;
     return state;
   });
 }
@@ -95,40 +77,26 @@ export interface Adapter {
 /** The state file, read through a stat-keyed cache and changed under the lock (read, change, atomic write). */
 export class StateFileStore {
   readonly path: string;
-  private cache: { signature: string; file: StateFile } | undefined;
+  private readonly store: LockedJsonStore<StateFile>;
 
-  constructor(private readonly paths: HomePaths) {
+  constructor(paths: HomePaths) {
     this.path = oauthStatePath(paths);
+    // On one line: only the server reads it, and it grows with every client and grant.
+    this.store = new LockedJsonStore({ home: paths, path: this.path, schema: stateFile, empty: () => ({ version: 1, models: {} }), damaged: damaged(this.path), indent: 0 });
   }
 
-  async read(): Promise<StateFile> {
-    let signature: string;
-    try {
-      const info = await stat(this.path);
-      signature = `${info.ino}:${info.size}:${info.mtimeMs}`;
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
-      return { version: 1, models: {} };
-    }
-    if (this.cache?.signature === signature) return this.cache.file;
-    const text = await readPrivateFile(this.path);
-    const file = text === undefined ? { version: 1 as const, models: {} } : parseJson(this.path, text, stateFile);
-    this.cache = { signature, file };
-    return file;
+  read(): Promise<StateFile> {
+    return this.store.readCached();
   }
 
+  /** Changes the file as it is on disk now; expired records are dropped on the way. */
   async change(fn: (file: StateFile) => void): Promise<void> {
-    await ensurePrivateDir(this.paths.dir);
-    await withLock(this.paths.lockFile, async () => {
-      this.cache = undefined;
-      const file = structuredClone(await this.read());
+    await this.store.change((file) => {
       const now = Date.now();
       for (const records of Object.values(file.models)) {
         for (const [id, r] of Object.entries(records)) if (r.expiresAt !== null && r.expiresAt <= now) delete records[id];
       }
       fn(file);
-      await atomicWriteFile(this.path, `${JSON.stringify(file)}\n`);
-      this.cache = undefined;
     });
   }
 

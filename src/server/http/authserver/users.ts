@@ -5,11 +5,9 @@
  * cheaply); one-time sign-in links are stored as SHA-256 of a random 32-byte secret, consumed on first use.
  */
 import { createHash, randomBytes, scrypt as scryptCb, timingSafeEqual, type ScryptOptions } from 'node:crypto';
-import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { atomicWriteFile, ensurePrivateDir, readPrivateFile } from '../../../connections/fsutil.js';
-import { withLock } from '../../../connections/lock.js';
+import { damagedFile, LockedJsonStore } from '../../../connections/json-store.js';
 import { CONNECTION_NAME } from '../../../connections/metadata.js';
 import type { HomePaths } from '../../../connections/paths.js';
 import { SetupError } from '../../../stripe/errors.js';
@@ -70,22 +68,6 @@ export async function verifyPassword(password: string, stored: string | null | u
 
 const sha256 = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex');
 
-async function readUsers(path: string): Promise<UsersFile> {
-  const text = await readPrivateFile(path);
-  if (text === undefined) return { version: 1, users: [] };
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    throw new SetupError(`${path} is not valid JSON. Fix it, or move it away and add the users again (stripe-readonly-mcp users add NAME).`);
-  }
-  const parsed = usersFile.safeParse(json);
-  if (!parsed.success) {
-    throw new SetupError(`${path} is not a users file this version understands (${parsed.error.issues[0]?.path.join('.') || 'top level'}: ${parsed.error.issues[0]?.message}).`);
-  }
-  return parsed.data;
-}
-
 export interface NewUser {
   connection?: string | undefined;
   mode?: Mode | undefined;
@@ -106,18 +88,25 @@ export function checkPassword(password: string): void {
  */
 export class UserStore {
   readonly path: string;
-  private cache: { signature: string; file: UsersFile } | undefined;
+  private readonly store: LockedJsonStore<UsersFile>;
 
-  constructor(private readonly paths: HomePaths) {
+  constructor(paths: HomePaths) {
     this.path = usersPath(paths);
+    this.store = new LockedJsonStore({
+      home: paths,
+      path: this.path,
+      schema: usersFile,
+      empty: () => ({ version: 1, users: [] }),
+      damaged: damagedFile(this.path, 'a users file', 'Fix it, or move it away and add the users again (stripe-readonly-mcp users add NAME).'),
+    });
   }
 
   async list(): Promise<UserRecord[]> {
-    return (await this.load()).users;
+    return (await this.store.readCached()).users;
   }
 
   async get(name: string): Promise<UserRecord | undefined> {
-    return (await this.load()).users.find((u) => u.name === name);
+    return (await this.store.readCached()).users.find((u) => u.name === name);
   }
 
   async add(name: string, user: NewUser): Promise<UserRecord> {
@@ -133,7 +122,7 @@ export class UserStore {
     if (user.password !== undefined) checkPassword(user.password);
     const password = user.password === undefined ? null : await hashPassword(user.password);
     const grants: Grant[] = (user.mode ? [user.mode] : [...MODES]).map((mode) => ({ mode, connection: user.connection ?? null }));
-    return this.change(async (file) => {
+    return this.store.change(async (file) => {
       if (file.users.some((u) => u.name === name)) {
         throw new SetupError(`There is already a user named "${name}". Remove it first (stripe-readonly-mcp users remove ${name}) or choose another name.`);
       }
@@ -144,7 +133,7 @@ export class UserStore {
   }
 
   async remove(name: string): Promise<boolean> {
-    return this.change(async (file) => {
+    return this.store.change(async (file) => {
       const before = file.users.length;
       file.users = file.users.filter((u) => u.name !== name);
       return file.users.length !== before;
@@ -154,7 +143,7 @@ export class UserStore {
   async setPassword(name: string, password: string): Promise<boolean> {
     checkPassword(password);
     const hash = await hashPassword(password);
-    return this.change(async (file) => {
+    return this.store.change(async (file) => {
       const user = file.users.find((u) => u.name === name);
       if (user) user.password = hash;
       return user !== undefined;
@@ -165,7 +154,7 @@ export class UserStore {
   async createLink(name: string, now = Date.now()): Promise<{ secret: string; expiresAt: number } | undefined> {
     const secret = `${LINK_PREFIX}${randomBytes(32).toString('base64url')}`;
     const expiresAt = now + LINK_TTL_MS;
-    const made = await this.change(async (file) => {
+    const made = await this.store.change(async (file) => {
       const user = file.users.find((u) => u.name === name);
       if (!user) return false;
       user.links = [...user.links.filter((l) => l.expiresAt > now), { sha256: sha256(secret), expiresAt }];
@@ -178,7 +167,7 @@ export class UserStore {
   async peekLink(secret: string, now = Date.now()): Promise<UserRecord | undefined> {
     if (!secret.startsWith(LINK_PREFIX)) return undefined;
     const digest = sha256(secret);
-    return (await this.load()).users.find((u) => u.links.some((l) => l.sha256 === digest && l.expiresAt > now));
+    return (await this.store.readCached()).users.find((u) => u.links.some((l) => l.sha256 === digest && l.expiresAt > now));
   }
 
   /** Uses a link up: the person it signs in, once; undefined when unknown, used or expired. */
@@ -186,37 +175,11 @@ export class UserStore {
     if (!secret.startsWith(LINK_PREFIX)) return undefined;
     const digest = sha256(secret);
     if (!(await this.peekLink(secret, now))) return undefined;
-    return this.change(async (file) => {
+    return this.store.change(async (file) => {
       const user = file.users.find((u) => u.links.some((l) => l.sha256 === digest && l.expiresAt > now));
       if (!user) return undefined;
       user.links = user.links.filter((l) => l.sha256 !== digest && l.expiresAt > now);
       return user;
     });
-  }
-
-  private async change<T>(fn: (file: UsersFile) => Promise<T>): Promise<T> {
-    await ensurePrivateDir(this.paths.dir);
-    return withLock(this.paths.lockFile, async () => {
-      const file = await readUsers(this.path);
-      const result = await fn(file);
-      await atomicWriteFile(this.path, `${JSON.stringify(file, null, 2)}\n`);
-      this.cache = undefined;
-      return result;
-    });
-  }
-
-  private async load(): Promise<UsersFile> {
-    let signature: string;
-    try {
-      const info = await stat(this.path);
-      signature = `${info.ino}:${info.size}:${info.mtimeMs}:${info.mode}`;
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
-      return { version: 1, users: [] };
-    }
-    if (this.cache?.signature === signature) return this.cache.file;
-    const file = await readUsers(this.path);
-    this.cache = { signature, file };
-    return file;
   }
 }

@@ -1,0 +1,83 @@
+/**
+ * The locked JSON store under users.json, tokens.json and the sign-in server's state: private files, changes
+ * that never lose one another (the folder lock), a cache that sees another process's change, a damaged or
+ * loose file refused and never overwritten, and no write when a change changes nothing.
+ */
+import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { z } from 'zod';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { damagedFile, LockedJsonStore } from '../../src/connections/json-store.js';
+import { resolveHome, type HomePaths } from '../../src/connections/paths.js';
+
+const posix = process.platform !== 'win32';
+const schema = z.object({ version: z.literal(1), names: z.array(z.string()) });
+type File = z.infer<typeof schema>;
+
+let root: string;
+let paths: HomePaths;
+beforeEach(() => {
+  root = mkdtempSync(join(tmpdir(), 'srm-json-store-'));
+  paths = resolveHome({ STRIPE_MCP_HOME: join(root, 'home') });
+});
+afterEach(() => rmSync(root, { recursive: true, force: true }));
+
+function store(): LockedJsonStore<File> {
+  const path = join(paths.dir, 'names.json');
+  return new LockedJsonStore({ home: paths, path, schema, empty: () => ({ version: 1, names: [] }), damaged: damagedFile(path, 'a names file', 'Move it away.') });
+}
+
+describe('LockedJsonStore', () => {
+  it.runIf(posix)('makes a 0700 folder and a 0600 file, and leaves no temporary file behind', async () => {
+    await store().change((f) => f.names.push('a'));
+    expect(statSync(paths.dir).mode & 0o777).toBe(0o700);
+    expect(statSync(store().path).mode & 0o777).toBe(0o600);
+    expect(readdirSync(paths.dir).filter((n) => n.endsWith('.tmp'))).toEqual([]);
+    expect(JSON.parse(readFileSync(store().path, 'utf8'))).toEqual({ version: 1, names: ['a'] });
+  });
+
+  it('keeps every change when many are made at once by separate stores (each re-reads under the lock)', async () => {
+    await Promise.all(Array.from({ length: 10 }, (_, i) => store().change((f) => f.names.push(`n${i}`))));
+    expect((await store().read()).names.sort()).toEqual(Array.from({ length: 10 }, (_, i) => `n${i}`).sort());
+  });
+
+  it('a cached reader sees a change made by another store, and its own change at once', async () => {
+    const reader = store();
+    expect((await reader.readCached()).names).toEqual([]);
+    await store().change((f) => f.names.push('other'));
+    expect((await reader.readCached()).names).toEqual(['other']);
+    await reader.change((f) => f.names.push('mine'));
+    expect((await reader.readCached()).names).toEqual(['other', 'mine']);
+  });
+
+  it('does not write when a change changes nothing', async () => {
+    const s = store();
+    await s.change((f) => f.names.push('a'));
+    const before = statSync(s.path);
+    expect(await s.change((f) => f.names.includes('a'))).toBe(true);
+    const after = statSync(s.path);
+    expect([after.ino, after.mtimeMs]).toEqual([before.ino, before.mtimeMs]);
+  });
+
+  it('refuses a damaged file with the store\'s words and never overwrites it', async () => {
+    const s = store();
+    await s.change((f) => f.names.push('a'));
+    writeFileSync(s.path, '{"version":1,', { mode: 0o600 });
+    await expect(s.readCached()).rejects.toThrow(`${s.path} is not valid JSON. Move it away.`);
+    await expect(s.change((f) => f.names.push('b'))).rejects.toThrow(/not valid JSON/);
+    writeFileSync(s.path, '{"version":2,"names":[]}', { mode: 0o600 });
+    await expect(s.readCached()).rejects.toThrow(`${s.path} is not a names file this version understands (version: `);
+    expect(readFileSync(s.path, 'utf8')).toBe('{"version":2,"names":[]}');
+  });
+
+  it.runIf(posix)('refuses a file others can read, and reads it again once its mode is fixed', async () => {
+    const s = store();
+    await s.change((f) => f.names.push('a'));
+    expect((await s.readCached()).names).toEqual(['a']);
+    chmodSync(s.path, 0o644);
+    await expect(s.readCached()).rejects.toThrow(/permissions \(644\).*chmod 600/);
+    chmodSync(s.path, 0o600);
+    expect((await s.readCached()).names).toEqual(['a']);
+  });
+});
