@@ -68,6 +68,20 @@ function publicJwk(privateJwk: Record<string, unknown>): Jwk {
   return { ...pub, kid: privateJwk.kid as string, alg: 'RS256', use: 'sig' };
 }
 
+/** RFC 8414 metadata as the resource server's 401 and its own discovery point to it: code with PKCE S256 only. */
+function authServerMetadata(issuer: string): OAuthMetadata {
+  return {
+    issuer,
+    authorization_endpoint: `${issuer}${OAUTH_PREFIX}/authorize`,
+    token_endpoint: `${issuer}${OAUTH_PREFIX}/token`,
+    registration_endpoint: `${issuer}${OAUTH_PREFIX}/register`,
+    revocation_endpoint: `${issuer}${OAUTH_PREFIX}/revoke`,
+    jwks_uri: `${issuer}${OAUTH_PREFIX}/jwks`,
+    response_types_supported: ['code'],
+    code_challenge_methods_supported: ['S256'],
+  } as OAuthMetadata;
+}
+
 export async function startBuiltInAuth(options: BuiltInAuthOptions, connectionsPage?: (parts: ConnectionsParts) => Promise<ConnectionsHandler>): Promise<BuiltInAuthServer> {
   const resourceUrl = new URL(options.resource);
   const issuer = resourceUrl.origin;
@@ -90,16 +104,7 @@ export async function startBuiltInAuth(options: BuiltInAuthOptions, connectionsP
     log: options.log,
   });
 
-  const metadata = {
-    issuer,
-    authorization_endpoint: `${issuer}${OAUTH_PREFIX}/authorize`,
-    token_endpoint: `${issuer}${OAUTH_PREFIX}/token`,
-    registration_endpoint: `${issuer}${OAUTH_PREFIX}/register`,
-    revocation_endpoint: `${issuer}${OAUTH_PREFIX}/revoke`,
-    jwks_uri: `${issuer}${OAUTH_PREFIX}/jwks`,
-    response_types_supported: ['code'],
-    code_challenge_methods_supported: ['S256'],
-  } as OAuthMetadata;
+  const metadata = authServerMetadata(issuer);
   const resourceServer = OAuthResourceServer.local({
     issuer,
     audience: resourceUrl.href,
