@@ -15,7 +15,7 @@ import { resolveHome } from '../../src/connections/paths.js';
 import { canaryKey } from '../helpers/spawn.js';
 import { CHECKED_TOOLS } from '../../src/cli/tool-probes.js';
 import { READ_PERMISSION_LABELS } from '../../src/stripe/permissions.js';
-import { cliEnv, expectNoKey, expectNoKeyInResult, makeHome, runCli, storeEnv, type CliResult } from '../connections/helpers.js';
+import { addConnection, cliEnv, expectNoKey, expectNoKeyInResult, makeHome, runCli, storeEnv, type CliResult } from '../connections/helpers.js';
 
 /** What every checked tool needs at Read (the declarations'), and nothing optional. */
 const ALL_READ: string[] = [...new Set(CHECKED_TOOLS.flatMap((t) => t.permissions.needs))];
@@ -71,15 +71,9 @@ function home() {
     runCli(args, { env: cliEnv(tmp.home, options.apiBase ?? emulator.url, options.env), ...(options.input !== undefined ? { input: options.input } : {}) });
   const add = (name: string, key: string, flags: string[] = [], apiBase?: string) =>
     cli(['connections', 'add', name, '--key-stdin', ...flags], { input: `${key}\n`, ...(apiBase ? { apiBase } : {}) });
-  /**
-   * Set-up for a test of another command: the connection is added in this process by the same ConnectionManager.add
-   * `connections add` runs (verified with the emulator, saved in the encrypted file). The CLI's own add is tested
-   * run by run in "connections add"; a CLI run only for set-up cost about half a second of CPU.
-   */
+  // Set-up for tests of other commands, in this process (addConnection); the CLI's own add is tested run by run below.
+  const seed = (name: string, key: string) => addConnection(tmp.home, emulator.url, name, key);
   const manager = () => new ConnectionManager(storeEnv(tmp.home, emulator.url));
-  const seed = async (name: string, key: string) => {
-    await manager().add({ name, key, allowSecret: false, makeDefault: false });
-  };
   const paths = resolveHome({ STRIPE_MCP_HOME: tmp.home });
   const metadataText = () => (existsSync(paths.connectionsFile) ? readFileSync(paths.connectionsFile, 'utf8') : '');
   const storedKey = async (name: string, mode: 'test' | 'live') => {

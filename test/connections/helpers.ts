@@ -5,6 +5,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'vitest';
+import { ConnectionManager } from '../../src/connections/manager.js';
 import { BIN, cleanEnv } from '../helpers/spawn.js';
 
 /** A fresh private STRIPE_MCP_HOME (its parent is made 0700 by mkdtemp). */
@@ -155,4 +156,14 @@ export function cliEnv(home: string, apiBase: string, extra: Record<string, stri
 /** The same settings as an env object for in-process use (ConnectionManager, ConfiguredRouter, FileStore). */
 export function storeEnv(home: string, apiBase?: string): NodeJS.ProcessEnv {
   return { STRIPE_MCP_HOME: home, STRIPE_MCP_KEYSTORE: 'file', STRIPE_MCP_MASTER_KEY: masterKeyFor(home), ...(apiBase ? { STRIPE_API_BASE: apiBase } : {}) };
+}
+
+/**
+ * Set-up for tests of other commands than `connections add`: the connection is added in this process by the same
+ * ConnectionManager.add the command runs (verified with Stripe at `apiBase`, saved in the encrypted file of `home`).
+ * A run of the built CLI only for set-up costs about half a second of CPU; `connections add` itself is tested
+ * through the CLI in test/cli/connections-cli.test.ts.
+ */
+export async function addConnection(home: string, apiBase: string, name: string, key: string): Promise<void> {
+  await new ConnectionManager(storeEnv(home, apiBase)).add({ name, key, allowSecret: false, makeDefault: false });
 }
