@@ -9,12 +9,13 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator, type EmulatorHandle } from '../../src/emulator/index.js';
 import { FileStore } from '../../src/connections/file-store.js';
+import { ConnectionManager } from '../../src/connections/manager.js';
 import { readMetadata } from '../../src/connections/metadata.js';
 import { resolveHome } from '../../src/connections/paths.js';
 import { canaryKey } from '../helpers/spawn.js';
 import { CHECKED_TOOLS } from '../../src/cli/tool-probes.js';
 import { READ_PERMISSION_LABELS } from '../../src/stripe/permissions.js';
-import { cliEnv, expectNoKey, expectNoKeyInResult, makeHome, runCli, storeEnv, type CliResult } from '../connections/helpers.js';
+import { addConnection, cliEnv, expectNoKey, expectNoKeyInResult, makeHome, runCli, storeEnv, type CliResult } from '../connections/helpers.js';
 
 /** What every checked tool needs at Read (the declarations'), and nothing optional. */
 const ALL_READ: string[] = [...new Set(CHECKED_TOOLS.flatMap((t) => t.permissions.needs))];
@@ -70,6 +71,9 @@ function home() {
     runCli(args, { env: cliEnv(tmp.home, options.apiBase ?? emulator.url, options.env), ...(options.input !== undefined ? { input: options.input } : {}) });
   const add = (name: string, key: string, flags: string[] = [], apiBase?: string) =>
     cli(['connections', 'add', name, '--key-stdin', ...flags], { input: `${key}\n`, ...(apiBase ? { apiBase } : {}) });
+  // Set-up for tests of other commands, in this process (addConnection); the CLI's own add is tested run by run below.
+  const seed = (name: string, key: string) => addConnection(tmp.home, emulator.url, name, key);
+  const manager = () => new ConnectionManager(storeEnv(tmp.home, emulator.url));
   const paths = resolveHome({ STRIPE_MCP_HOME: tmp.home });
   const metadataText = () => (existsSync(paths.connectionsFile) ? readFileSync(paths.connectionsFile, 'utf8') : '');
   const storedKey = async (name: string, mode: 'test' | 'live') => {
@@ -78,7 +82,7 @@ function home() {
     if (!record) return undefined;
     return new FileStore(paths, { env: storeEnv(tmp.home) }).get({ connection: name, mode, keyId: record.keyId });
   };
-  return { ...tmp, cli, add, paths, metadataText, storedKey };
+  return { ...tmp, cli, add, seed, manager, paths, metadataText, storedKey };
 }
 
 function expectFailure(r: CliResult, message: RegExp, code = 1) {
@@ -133,12 +137,12 @@ describe('connections add', () => {
   it('a name whose mode is already taken is refused, and nothing changes', async () => {
     const h = home();
     try {
-      expect((await h.add('acme', canaryKey())).code).toBe(0);
+      await h.seed('acme', canaryKey());
       // Both slots taken: refused before the key is even asked for.
-      await h.add('acme', canaryKey('live'));
+      await h.seed('acme', canaryKey('live'));
       const full = await h.cli(['connections', 'add', 'acme']);
       expectFailure(full, /Connection "acme" already has a test key \(rk_test_…\w{4}\) and a live key \(rk_live_…\w{4}\).*connections rotate acme --mode test\|live/);
-      await h.cli(['connections', 'remove', 'acme', '--mode', 'live']);
+      await h.manager().remove({ name: 'acme', mode: 'live' });
       const before = h.metadataText();
       const keysBefore = readFileSync(h.paths.keysFile, 'utf8');
       const key = canaryKey();
@@ -259,8 +263,8 @@ describe('connections add', () => {
   it('--default makes the connection and its mode the default', async () => {
     const h = home();
     try {
-      await h.add('acme', canaryKey());
-      await h.add('beta', canaryKey());
+      await h.seed('acme', canaryKey());
+      await h.seed('beta', canaryKey());
       expect((await readMetadata(h.paths)).default).toBe('acme');
       const r = await h.add('beta', canaryKey('live'), ['--default']);
       expect(r.stdout).toMatch(/"beta" has test and live \(default mode\) and is the default connection/);
@@ -297,9 +301,9 @@ describe('connections list', () => {
       const test = canaryKey();
       const live = canaryKey('live');
       const env = canaryKey();
-      await h.add('acme', test);
-      await h.add('acme', live);
-      await h.add('beta', keys.noAccount);
+      await h.seed('acme', test);
+      await h.seed('acme', live);
+      await h.seed('beta', keys.noAccount);
       const r = await h.cli(['connections', 'list']);
       expect(r.code).toBe(0);
       expect(r.stdout).toMatch(new RegExp(`acme  \\(default connection\\)\\n  test\\*  rk_test_…${test.slice(-4)} +restricted  encrypted file  Northwind Cloud \\(acct_\\w+\\), default currency USD; verified 20`));
@@ -329,8 +333,8 @@ describe('connections test', () => {
     const h = home();
     try {
       const key = canaryKey();
-      await h.add('acme', key);
-      await h.add('acme', canaryKey('live'));
+      await h.seed('acme', key);
+      await h.seed('acme', canaryKey('live'));
       const r = await h.cli(['connections', 'test', 'acme']);
       expect(r.code, r.stderr).toBe(0);
       expect(r.stdout).toMatch(/Connection "acme", test mode: rk_test_…\w{4} \(restricted key\) in the encrypted file\n  Verified: Stripe accepts the key\. Account: Northwind Cloud/);
@@ -352,7 +356,7 @@ describe('connections test', () => {
   it('names the exact Dashboard permission for every tool the key cannot serve', async () => {
     const h = home();
     try {
-      await h.add('acme', keys.partial);
+      await h.seed('acme', keys.partial);
       const r = await h.cli(['connections', 'test', 'acme']);
       expect(r.code, r.stderr).toBe(0);
       // Tools of one resource each (not search, whose choice of resource decides): served when the key has every
@@ -382,7 +386,7 @@ describe('connections test', () => {
   it('lists the optional permissions: Coupons missing with what it changes, while get_mrr and get_churn are still served', async () => {
     const h = home();
     try {
-      await h.add('acme', keys.noCoupons); // every tool's Read but Coupons: list_coupons alone is not served
+      await h.seed('acme', keys.noCoupons); // every tool's Read but Coupons: list_coupons alone is not served
       const r = await h.cli(['connections', 'test', 'acme']);
       expect(r.code, r.stderr).toBe(0);
       const checked = CHECKED_TOOLS.length;
@@ -398,12 +402,12 @@ describe('connections test', () => {
     } finally {
       h.cleanup();
     }
-  }, 60_000); // three CLI runs, slow when the machine is loaded
+  }, 60_000); // two CLI runs that probe every tool, slow when the machine is loaded
 
   it('a key revoked since it was added fails with what to do; unknown names and modes are clear', async () => {
     const h = home();
     try {
-      expect((await h.add('acme', keys.becomesRevoked)).code).toBe(0);
+      await h.seed('acme', keys.becomesRevoked);
       const r = await h.cli(['connections', 'test', 'acme'], { apiBase: afterRevoke.url });
       expectFailure(r, /Failed: Stripe did not accept the API key.*has not been deleted or rolled/);
       expectNoKeyInResult(keys.becomesRevoked, r);
@@ -440,7 +444,7 @@ describe('connections rotate', () => {
     try {
       const old = canaryKey();
       const fresh = canaryKey();
-      await h.add('acme', old);
+      await h.seed('acme', old);
       const oldId = (await readMetadata(h.paths)).connections.acme!.test!.keyId;
       const r = await h.cli(['connections', 'rotate', 'acme', '--mode', 'test', '--key-stdin'], { input: fresh });
       expect(r.code, r.stderr).toBe(0);
@@ -466,7 +470,7 @@ describe('connections rotate', () => {
     const h = home();
     try {
       const old = canaryKey();
-      await h.add('acme', old);
+      await h.seed('acme', old);
       const before = h.metadataText();
       const cases: Array<[string, string[], RegExp, number]> = [
         [keys.revoked, ['--mode', 'test'], /Stripe did not accept the API key/, 1],
@@ -495,9 +499,9 @@ describe('connections remove and default', () => {
     const h = home();
     try {
       const live = canaryKey('live');
-      await h.add('acme', canaryKey());
-      await h.add('acme', live);
-      await h.add('beta', canaryKey());
+      await h.seed('acme', canaryKey());
+      await h.seed('acme', live);
+      await h.seed('beta', canaryKey());
       const one = await h.cli(['connections', 'remove', 'acme', '--mode', 'live']);
       expect(one.code, one.stderr).toBe(0);
       expect(one.stdout).toMatch(new RegExp(`Removed the live key rk_live_…${live.slice(-4)} \\(encrypted file\\) of "acme"`));
@@ -518,7 +522,7 @@ describe('connections remove and default', () => {
   it('names that or modes that do not exist are clear errors', async () => {
     const h = home();
     try {
-      await h.add('acme', canaryKey());
+      await h.seed('acme', canaryKey());
       expectFailure(await h.cli(['connections', 'remove', 'ghost']), /There is no connection named "ghost"\. Configured: acme\.$/m);
       expectFailure(await h.cli(['connections', 'remove', 'acme', '--mode', 'live']), /Connection "acme" has no live key \(it has: test\), so there is nothing to remove/);
       expectFailure(await h.cli(['connections', 'default', 'ghost']), /There is no connection named "ghost"/);
@@ -532,9 +536,9 @@ describe('connections remove and default', () => {
   it('default sets the connection (and mode) a call uses when it names none', async () => {
     const h = home();
     try {
-      await h.add('acme', canaryKey());
-      await h.add('beta', canaryKey());
-      await h.add('beta', canaryKey('live'));
+      await h.seed('acme', canaryKey());
+      await h.seed('beta', canaryKey());
+      await h.seed('beta', canaryKey('live'));
       const r = await h.cli(['connections', 'default', 'beta', '--mode', 'live']);
       expect(r.code, r.stderr).toBe(0);
       expect(r.stdout).toMatch(/"beta" is now the default connection; calls that name no mode read live data/);
@@ -550,8 +554,8 @@ describe('call with stored connections', () => {
   it('routes by --connection/--mode and refuses the other mode when pinned', async () => {
     const h = home();
     try {
-      await h.add('acme', canaryKey());
-      await h.add('acme', canaryKey('live'));
+      await h.seed('acme', canaryKey());
+      await h.seed('acme', canaryKey('live'));
       const live = await h.cli(['call', 'list_customers', '{"limit":1}', '--mode', 'live', '--json']);
       expect(JSON.parse(live.stdout)).toMatchObject({ connection: 'acme', mode: 'live', count: 1 });
       const refused = await h.cli(['call', 'list_customers', '{"mode":"live"}', '--connection', 'acme', '--mode', 'test']);

@@ -10,7 +10,7 @@ import { resolveHome } from '../../src/connections/paths.js';
 import { TOOLS } from '../../src/tools/index.js';
 import { startEmulator, type EmulatorHandle } from '../../src/emulator/index.js';
 import { BIN, canaryKey, cleanEnv } from '../helpers/spawn.js';
-import { cliEnv, descendantsOf, expectNoKey, expectNoKeyInResult, makeHome, runCli, secretPart } from '../connections/helpers.js';
+import { addConnection, cliEnv, descendantsOf, expectNoKey, expectNoKeyInResult, makeHome, runCli, secretPart } from '../connections/helpers.js';
 
 const posix = process.platform !== 'win32';
 let emulator: EmulatorHandle;
@@ -26,8 +26,8 @@ beforeAll(async () => {
   emulator = await startEmulator();
   revokedThere = await startEmulator({ keys: { [liveKey]: { mode: 'live', revoked: true } } });
   tmp = makeHome();
-  expect((await cli(['connections', 'add', 'acme', '--key-stdin'], { input: testKey })).code).toBe(0);
-  expect((await cli(['connections', 'add', 'acme', '--key-stdin'], { input: liveKey })).code).toBe(0);
+  await addConnection(tmp.home, emulator.url, 'acme', testKey);
+  await addConnection(tmp.home, emulator.url, 'acme', liveKey);
 });
 afterAll(async () => {
   await emulator?.close();

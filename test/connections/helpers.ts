@@ -5,6 +5,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'vitest';
+import { ConnectionManager } from '../../src/connections/manager.js';
 import { BIN, cleanEnv } from '../helpers/spawn.js';
 
 /** A fresh private STRIPE_MCP_HOME (its parent is made 0700 by mkdtemp). */
@@ -45,37 +46,56 @@ function readCmdline(pid: number): string | undefined {
   }
 }
 
-/** Every process whose parent chain reaches `root` (Linux /proc), with its command line. */
-export function descendantsOf(root: number): string[] {
-  const parents = new Map<number, number>();
-  let pids: string[] = [];
+/** The pids in /proc now (Linux); none elsewhere. */
+function livePids(): number[] {
   try {
-    pids = readdirSync('/proc').filter((d) => /^\d+$/.test(d));
+    return readdirSync('/proc').filter((d) => /^\d+$/.test(d)).map(Number);
   } catch {
     return [];
   }
-  for (const pid of pids) {
-    try {
-      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      parents.set(Number(pid), ppid);
-    } catch {
-      // gone
-    }
+}
+
+function parentOf(pid: number): number | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+  } catch {
+    return undefined; // gone
   }
-  const found: string[] = [];
-  for (const pid of parents.keys()) {
-    let p: number | undefined = parents.get(pid);
+}
+
+/**
+ * Samples the processes under `root` (Linux /proc) while it runs. A process's parent is read once, when its pid is
+ * first seen: a parent never changes but by reparenting to init, and pids are not reused within one CLI run. Reading
+ * every process's stat on every sample cost the test worker about 60 ms of CPU per run of the CLI.
+ */
+export function descendantSampler(root: number): { sample: () => void; commandLines: () => string[] } {
+  const parents = new Map<number, number | undefined>();
+  const seen = new Set<string>();
+  const isUnderRoot = (pid: number) => {
+    let p = parents.get(pid);
     for (let depth = 0; p !== undefined && p > 1 && depth < 20; depth++) {
-      if (p === root) {
-        const cmd = readCmdline(pid);
-        if (cmd !== undefined) found.push(cmd);
-        break;
-      }
+      if (p === root) return true;
       p = parents.get(p);
     }
-  }
-  return found;
+    return false;
+  };
+  const sample = () => {
+    for (const pid of livePids()) {
+      if (!parents.has(pid)) parents.set(pid, parentOf(pid));
+      if (!isUnderRoot(pid)) continue;
+      const cmd = readCmdline(pid); // read again each time: a child may exec after it was first seen
+      if (cmd !== undefined) seen.add(cmd);
+    }
+  };
+  return { sample, commandLines: () => [...seen] };
+}
+
+/** Every process whose parent chain reaches `root` (Linux /proc), with its command line. */
+export function descendantsOf(root: number): string[] {
+  const sampler = descendantSampler(root);
+  sampler.sample();
+  return sampler.commandLines();
 }
 
 /** Runs the built CLI as a user would, in a clean environment (no STRIPE_* from the developer's shell). */
@@ -85,10 +105,8 @@ export function runCli(args: string[], options: CliOptions = {}): Promise<CliRes
     const argv = (child.pid && readCmdline(child.pid)) || '';
     let stdout = '';
     let stderr = '';
-    const descendants = new Set<string>();
-    const sampler = setInterval(() => {
-      if (child.pid) for (const cmd of descendantsOf(child.pid)) descendants.add(cmd);
-    }, 20);
+    const descendants = child.pid ? descendantSampler(child.pid) : undefined;
+    const sampler = setInterval(() => descendants?.sample(), 20);
     child.stdout.on('data', (c) => (stdout += c));
     child.stderr.on('data', (c) => (stderr += c));
     child.on('error', reject);
@@ -99,7 +117,7 @@ export function runCli(args: string[], options: CliOptions = {}): Promise<CliRes
     child.on('close', (code, signal) => {
       clearInterval(sampler);
       if (killer) clearTimeout(killer);
-      resolve({ code, signal, stdout, stderr, argv, descendants: [...descendants] });
+      resolve({ code, signal, stdout, stderr, argv, descendants: descendants?.commandLines() ?? [] });
     });
   });
 }
@@ -138,4 +156,14 @@ export function cliEnv(home: string, apiBase: string, extra: Record<string, stri
 /** The same settings as an env object for in-process use (ConnectionManager, ConfiguredRouter, FileStore). */
 export function storeEnv(home: string, apiBase?: string): NodeJS.ProcessEnv {
   return { STRIPE_MCP_HOME: home, STRIPE_MCP_KEYSTORE: 'file', STRIPE_MCP_MASTER_KEY: masterKeyFor(home), ...(apiBase ? { STRIPE_API_BASE: apiBase } : {}) };
+}
+
+/**
+ * Set-up for tests of other commands than `connections add`: the connection is added in this process by the same
+ * ConnectionManager.add the command runs (verified with Stripe at `apiBase`, saved in the encrypted file of `home`).
+ * A run of the built CLI only for set-up costs about half a second of CPU; `connections add` itself is tested
+ * through the CLI in test/cli/connections-cli.test.ts.
+ */
+export async function addConnection(home: string, apiBase: string, name: string, key: string): Promise<void> {
+  await new ConnectionManager(storeEnv(home, apiBase)).add({ name, key, allowSecret: false, makeDefault: false });
 }

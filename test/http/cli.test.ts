@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator, type EmulatorHandle } from '../../src/emulator/index.js';
 import { BIN, canaryKey, cleanEnv } from '../helpers/spawn.js';
-import { cliEnv, makeHome, runCli } from '../connections/helpers.js';
+import { addConnection, cliEnv, makeHome, runCli } from '../connections/helpers.js';
 import { bearer, connectClient, initializeBody, MCP_POST_HEADERS, rawRequest, textOf } from './helpers.js';
 
 const posix = process.platform !== 'win32';
@@ -55,10 +55,7 @@ const env = () => cliEnv(tmp.home, emulator.url);
 beforeAll(async () => {
   emulator = await startEmulator();
   tmp = makeHome();
-  for (const key of [testKey, liveKey]) {
-    const r = await runCli(['connections', 'add', 'acme', '--key-stdin'], { env: env(), input: key });
-    expect(r.code, r.stderr).toBe(0);
-  }
+  for (const key of [testKey, liveKey]) await addConnection(tmp.home, emulator.url, 'acme', key);
 });
 afterAll(async () => {
   await emulator?.close();

@@ -53,9 +53,13 @@ describe('--no-auth and what the host resolves to', () => {
   });
 });
 
-/** Starts `serve --http --no-auth --demo --host HOST` and waits for the URL it prints. */
-function serve(host: string): Promise<{ child: ChildProcessWithoutNullStreams; url: string; stderr: () => string }> {
-  const child = spawn(process.execPath, [BIN, 'serve', '--http', '--no-auth', '--demo', '--port', '0', '--host', host], { env: cleanEnv() });
+/**
+ * Starts `serve --http --no-auth --host HOST` on the emulator's data (STRIPE_API_KEY; one emulator for every host,
+ * where --demo would generate the dataset again in each server) and waits for the URL it prints.
+ */
+function serve(host: string, emulator: EmulatorHandle): Promise<{ child: ChildProcessWithoutNullStreams; url: string; stderr: () => string }> {
+  const env = cleanEnv({ STRIPE_API_KEY: emulator.keys.test, STRIPE_API_BASE: emulator.url });
+  const child = spawn(process.execPath, [BIN, 'serve', '--http', '--no-auth', '--port', '0', '--host', host], { env });
   let stderr = '';
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`no URL printed:\n${stderr}`)), 20_000);
@@ -75,8 +79,14 @@ function serve(host: string): Promise<{ child: ChildProcessWithoutNullStreams; u
 }
 
 describe('the URL serve --http prints', () => {
+  let emulator: EmulatorHandle;
+  beforeAll(async () => {
+    emulator = await startEmulator();
+  });
+  afterAll(async () => emulator?.close());
+
   it.each(['[::1]', '::1', '127.0.0.2', '::ffff:127.0.0.1', 'localhost'])('--host %s: the printed URL is served (its Host is accepted)', async (host) => {
-    const served = await serve(host);
+    const served = await serve(host, emulator);
     try {
       const client = await connectClient('v2', served.url);
       const result = await client.callTool({ name: 'get_balance', arguments: {} });
