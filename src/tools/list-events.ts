@@ -28,7 +28,7 @@ export const listEvents = defineTool({
   title: 'List events',
   description: [
     'Lists what changed in the account, newest first (Stripe keeps 30 days of events): type (e.g. invoice.paid), the object_type and object_id it concerns, changed fields, created (ISO 8601 UTC).',
-    'Filters: type (one name or a group: customer.*), types (≤ 20 names), object_id (read while paging), created_after / created_before. Counts: group_by type.',
+    'Filters: type (one name or a group: customer.*), types (≤ 20 names), object_id (read while paging), created_after / created_before. Counts: aggregate (group_by type).',
     'Example: {"type":"customer.subscription.*","created_after":"7d"}.',
   ].join(' '),
   input: z.strictObject({

@@ -190,7 +190,7 @@ export const search = defineTool({
               hasMore,
               sizeArg: args.max_results !== undefined ? 'max_results' : 'limit',
               narrow: 'add clauses to the query to narrow it',
-              aggregate: 'For totals or rankings use the aggregate tool: it covers every match.',
+              aggregate: 'For totals or rankings use the aggregate tool over the list\'s own filters (it reads every match; it takes no search query).',
               continues: nextPage ? 'next_page' : null,
             }),
           }

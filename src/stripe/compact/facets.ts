@@ -1,6 +1,6 @@
 /**
  * What a list tool can count and sum, declared next to each resource's compact projection and named like its
- * fields, so `group_by: ["status"]` and `metrics: ["sum:amount"]` mean what the listed objects show.
+ * fields, so the aggregate tool's `group_by: ["status"]` and `metrics: ["sum:amount"]` mean what the listed objects show.
  * Accessors read Stripe's raw objects (money stays in integer minor units: sums are exact and cheap).
  */
 

@@ -121,6 +121,8 @@ describe('a client ID metadata document', () => {
     ['a client_id on loopback', 'https://localhost/oauth/client-metadata.json', REDIRECT, 'only from public host names, and localhost is not one'],
     ['a client_id on a private address', 'https://10.1.2.3/oauth/client-metadata.json', REDIRECT, 'only from public host names, and 10.1.2.3 is not one'],
     ['a client_id on an IPv6 loopback address', 'https://[::1]:8443/oauth/client-metadata.json', REDIRECT, 'only from public host names, and [::1]:8443 is not one'],
+    ['a client_id on localhost. (a trailing dot)', 'https://localhost./oauth/client-metadata.json', REDIRECT, 'only from public host names, and localhost. is not one'],
+    ['a client_id on a .internal name with a trailing dot', 'https://metadata.internal./oauth/client-metadata.json', REDIRECT, 'only from public host names, and metadata.internal. is not one'],
     ['a client_id on a .internal name', 'https://metadata.internal/oauth/client-metadata.json', REDIRECT, 'only from public host names, and metadata.internal is not one'],
   ])('refuses %s on our page, never redirecting', async (_what, clientId, redirectUri, message) => {
     const before = fetched.length;

@@ -13,7 +13,7 @@ import { UserStore } from '../../../src/server/http/authserver/users.js';
 import { connectionsPages } from '../../../src/server/http/web/connections-page.js';
 import { storeEnv } from '../../connections/helpers.js';
 import { startHttpHarness, type HttpHarness } from '../helpers.js';
-import { authorize, authorizeUrl, Browser, discover, exchangeCode, formOf, pkce, register } from './connector.js';
+import { authorize, authorizeUrl, Browser, discover, exchangeCode, formOf, pkce, REDIRECT_URI, register } from './connector.js';
 
 const OWNER = { name: 'olive', password: 'olive-manages-connections' };
 const READER = { name: 'rex', password: 'rex-only-reads-things' };
@@ -95,5 +95,20 @@ describe('/connections behind sign-in', () => {
     const after = await browser.follow('/connections');
     expect(after.url).toContain('/oauth/signin?next=%2Fconnections');
     expect((await browser.follow('/oauth/signout')).url).toContain('/oauth/signin');
+  });
+
+  it('after sign-out, an app authorizing again from that browser meets the sign-in page, not a silent code for the last person', async () => {
+    const d = await discover(h.url);
+    const client = await register(d, { client_name: 'Shared-browser app' });
+    const browser = new Browser(h.url);
+    const scope = { scope: 'stripe.test.read:acme' };
+    await authorize(browser, authorizeUrl(d, client.client_id, pkce().challenge, scope), OWNER, { connection: 'acme', mode: 'test' });
+    const confirm = await browser.follow('/oauth/signout');
+    const form = formOf(confirm.body);
+    expect((await browser.post(form.action, form.fields)).url).toContain('/oauth/signin');
+
+    const again = await browser.follow(authorizeUrl(d, client.client_id, pkce().challenge, scope));
+    expect(again.url.startsWith(REDIRECT_URI), `redirected to the app: ${again.url}`).toBe(false);
+    expect(again.body).toContain('name="password"');
   });
 });

@@ -90,7 +90,7 @@ export async function startBuiltInAuth(options: BuiltInAuthOptions, connectionsP
   const users = new UserStore(options.paths);
   const sessions = new WebSessions(users, resourceUrl.protocol === 'https:');
   useSessions(sessions);
-  const provider = await createProvider({ issuer, resource: resourceUrl.href, state, store, users, connectionNames: options.connectionNames, log: options.log, documentFetch: options.documentFetch });
+  const provider = await createProvider({ issuer, resource: resourceUrl.href, state, store, users, connectionNames: options.connectionNames, log: options.log, signedInAs: (req) => sessions.userName(req), documentFetch: options.documentFetch });
   const callback = provider.callback();
   const pages = new AuthPages({
     provider,

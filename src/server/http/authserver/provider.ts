@@ -33,8 +33,21 @@ export interface ProviderOptions {
   /** Connection names now (for the scopes a client may register with). */
   connectionNames: () => string[];
   log: (line: string) => void;
+  /** Who is signed in on this browser (our web session), if anyone: an earlier grant is reused only for them. */
+  signedInAs: (req: IncomingMessage) => string | undefined;
   /** In-process tests only: see BuiltInAuthOptions.documentFetch. */
   documentFetch?: DocumentFetch | undefined;
+}
+
+/** What loadExistingGrant reads of oidc-provider's request context. */
+interface ExistingGrantContext {
+  req: IncomingMessage;
+  oidc: {
+    session?: { accountId?: string; grantIdFor(clientId: string): string | undefined };
+    result?: { consent?: { grantId?: string } };
+    client: { clientId: string };
+    provider: { Grant: { find(id: string): Promise<unknown> } };
+  };
 }
 
 /** How the authorization server's outgoing requests are made (oidc-provider's `fetch` option). */
@@ -59,7 +72,8 @@ export function documentRefusal(clientId: string): string | undefined {
   }
   const where = url.host.slice(0, 100);
   if (url.protocol !== 'https:') return `client ID metadata documents are fetched over https only, and this client_id is ${url.protocol.slice(0, 10)}//${where}`;
-  const host = url.hostname.replace(/^\[|\]$/g, '');
+  // A trailing dot names the same host (localhost. is localhost), so it goes before the checks.
+  const host = url.hostname.replace(/^\[|\]$/g, '').replace(/\.+$/, '');
   const local = isLoopbackHostname(host) || isIP(host) !== 0 || !host.includes('.') || host.endsWith('.local') || host.endsWith('.internal');
   return local ? `this server fetches client ID metadata documents only from public host names, and ${where} is not one` : undefined;
 }
@@ -160,6 +174,16 @@ export async function createProvider(options: ProviderOptions): Promise<Provider
     clientDefaults: { grant_types: ['authorization_code', 'refresh_token'], response_types: ['code'], token_endpoint_auth_method: 'none', id_token_signed_response_alg: 'RS256' },
     // Exact redirect_uri matching, and it must be sent (no "the only one registered" shortcut).
     allowOmittingSingleRegisteredRedirectUri: false,
+    // oidc-provider's default reuses the grant its own session remembers for the client, and then answers an
+    // authorization with a code and no page at all. That session outlives our sign-out (a shared browser would hand
+    // the last person's access to whoever connects the same app next), so a grant is reused only while the person
+    // it belongs to is still signed in here; otherwise the interaction runs, and with it our sign-in.
+    loadExistingGrant: async (ctx: ExistingGrantContext) => {
+      const accountId = ctx.oidc.session?.accountId;
+      if (!accountId || options.signedInAs(ctx.req) !== accountId) return undefined;
+      const grantId = ctx.oidc.result?.consent?.grantId ?? ctx.oidc.session?.grantIdFor(ctx.oidc.client.clientId);
+      return grantId ? ctx.oidc.provider.Grant.find(grantId) : undefined;
+    },
     issueRefreshToken: async (_ctx: unknown, client: { grantTypeAllowed(g: string): boolean }) => client.grantTypeAllowed('refresh_token'),
     rotateRefreshToken: true,
     // A connector keeps its access after the person's browser session ends (until the refresh token expires or is revoked).

@@ -78,11 +78,10 @@ export const STYLESHEET_HASH = `sha256-${createHash('sha256').update(STYLESHEET)
 export interface LayoutOptions {
   title: string;
   body: Html;
-  /** Shown in the header (the signed-in person), with an optional sign-out form made by the caller. */
+  /** Shown in the header: the signed-in person. */
   user?: string | undefined;
   /** Where the header's "Sign out" link goes (a page with the sign-out form), beside the signed-in person. */
   signOut?: string | undefined;
-  headerExtra?: Html | undefined;
 }
 
 /** A whole page: no script, the one hashed stylesheet, readable on a phone (viewport meta, one column). */
@@ -97,7 +96,7 @@ export function layout(options: LayoutOptions): Html {
 <style>${trusted(STYLESHEET)}</style>
 </head>
 <body>
-<header><strong>stripe-readonly-mcp</strong>${options.user ? html`<span class="who">Signed in as ${options.user}${options.signOut ? html` · <a href="${options.signOut}">Sign out</a>` : ''}</span>` : ''}${options.headerExtra}</header>
+<header><strong>stripe-readonly-mcp</strong>${options.user ? html`<span class="who">Signed in as ${options.user}${options.signOut ? html` · <a href="${options.signOut}">Sign out</a>` : ''}</span>` : ''}</header>
 <main>
 ${options.body}
 </main>
