@@ -71,8 +71,8 @@ export class LockedJsonStore<T> {
   }
 
   /**
-   * The file through the cache: re-read only when its stat changed. A file that could not be read gives the
-   * same error until it changes (it is read again then). Concurrent callers share one stat. The value is
+   * The file through the cache: re-read only when its stat changed. A damaged or refused file gives the
+   * same error until it changes (it is read again then); any other failed read is tried again on the next call. Concurrent callers share one stat. The value is
    * shared too: change it only through change().
    */
   readCached(): Promise<T> {
@@ -129,6 +129,9 @@ export class LockedJsonStore<T> {
       try {
         outcome = { ok: true, value: signature === 'absent' ? this.options.empty() : await this.read() };
       } catch (error) {
+        // A damaged or refused file stays refused until it changes; a passing failure of the read itself (EIO,
+        // EMFILE) is not remembered, so the next request reads again.
+        if (!(error instanceof SetupError)) throw error;
         outcome = { ok: false, error };
       }
       cached = this.cached = { signature, outcome };

@@ -51,6 +51,23 @@ describe('LockedJsonStore', () => {
     expect((await reader.readCached()).names).toEqual(['other', 'mine']);
   });
 
+  it('a read that failed for a passing reason is tried again on the next call; a damaged file stays refused until it changes', async () => {
+    const path = join(paths.dir, 'names.json');
+    await store().change((file) => void file.names.push('ann'));
+    // The first read fails as a passing I/O failure would (an error that is not the file's damage), the next passes.
+    let reads = 0;
+    const flaky = schema.refine(() => reads++ > 0, 'not yet');
+    const passing = new LockedJsonStore({ home: paths, path, schema: flaky, empty: () => ({ version: 1 as const, names: [] }), damaged: () => new Error('EIO: i/o error, read') });
+    await expect(passing.readCached()).rejects.toThrow('EIO');
+    expect((await passing.readCached()).names).toEqual(['ann']);
+
+    const damaged = new LockedJsonStore({ home: paths, path, schema: schema.refine(() => reads++ > 1000, 'never'), empty: () => ({ version: 1 as const, names: [] }), damaged: damagedFile(path, 'a names file', 'Move it away.') });
+    await expect(damaged.readCached()).rejects.toThrow('is not a names file');
+    const before = reads;
+    await expect(damaged.readCached()).rejects.toThrow('is not a names file');
+    expect(reads).toBe(before); // remembered against the file's stat: not parsed again
+  });
+
   it('does not write when a change changes nothing', async () => {
     const s = store();
     await s.change((f) => f.names.push('a'));
