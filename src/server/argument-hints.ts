@@ -28,7 +28,7 @@ export function closestName(word: string, candidates: readonly string[]): string
 }
 
 /** The aggregate tool's arguments: given to a list tool, the hint says where they go instead. */
-const AGGREGATION_ARGUMENTS = new Set(['group_by', 'metrics', 'order_by', 'order', 'top', 'date_field', 'timezone']);
+export const AGGREGATION_ARGUMENTS: ReadonlySet<string> = new Set(['group_by', 'metrics', 'order_by', 'order', 'top', 'date_field', 'timezone']);
 
 /**
  * `"state" is not an argument of list_charges (did you mean "status"?). Its arguments: …`. `aggregatedAs`: the

@@ -5,10 +5,10 @@
  * when given group_by / metrics), so listing is never done twice.
  */
 import { z } from 'zod';
-import { unknownArgumentMessage } from '../server/argument-hints.js';
+import { AGGREGATION_ARGUMENTS, unknownArgumentMessage } from '../server/argument-hints.js';
 import { ToolInputError } from '../stripe/errors.js';
 import type { OptionalPermission, ReadPermission } from '../stripe/permissions.js';
-import { DEFAULT_LIMIT, dateInput, aggregateOutput } from './common.js';
+import { DEFAULT_LIMIT, dateInput, aggregateOutput, timeZoneInput } from './common.js';
 import { defineTool, type AnyTool } from './define-tool.js';
 import { aggregationSchema, facetsLine, MAX_TOP } from './engine/aggregate.js';
 import { dateFieldsOf, resolveDateWords } from './engine/date-words.js';
@@ -24,7 +24,6 @@ const RESOURCE_NAMES = [...RESOURCES.keys()] as [string, ...string[]];
 /** Paging and detail: a list tool's arguments that are not filters, since an aggregation covers every match. */
 const PAGING = { limit: true, max_results: true, cursor: true, detail: true } as const;
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 const facetsOf = (tool: AnyTool) => tool.aggregates!.facets as Parameters<typeof aggregationSchema>[0];
 
 /** Each resource's filters, checked by its list tool's own schema: a wrong one is named with the filters it has. */
@@ -33,11 +32,16 @@ const filterSchemas = new Map(
     const shape = (tool.input as z.ZodObject).omit(PAGING).shape;
     const names = Object.keys(shape);
     const schema = z.strictObject(shape, {
-      error: (issue) => (issue.code === 'unrecognized_keys' ? `${unknownArgumentMessage(issue.keys, resource, names, 'filter')}${pagingNote(issue.keys)}` : undefined),
+      error: (issue) => (issue.code === 'unrecognized_keys' ? `${unknownArgumentMessage(issue.keys, resource, names, 'filter')}${pagingNote(issue.keys)}${misplacedNote(issue.keys)}` : undefined),
     });
     return [resource, { schema, aggregation: aggregationSchema(facetsOf(tool), resource), dates: dateFieldsOf(tool.input, dateInput) }] as const;
   }),
 );
+
+function misplacedNote(keys: readonly string[]): string {
+  const misplaced = keys.filter((key) => AGGREGATION_ARGUMENTS.has(key));
+  return misplaced.length ? ` ${misplaced.join(', ')} ${misplaced.length === 1 ? 'is an argument' : 'are arguments'} of aggregate itself: put ${misplaced.length === 1 ? 'it' : 'them'} beside resource, not inside filters.` : '';
+}
 
 function pagingNote(keys: readonly string[]): string {
   return keys.some((key) => Object.hasOwn(PAGING, key)) ? ' Paging and detail do not apply: an aggregation always covers every match (use top to keep the first rows).' : '';
@@ -76,7 +80,7 @@ export const aggregate = defineTool({
       .describe(`By resource, its keys (and day…year), then its money fields for metrics: ${[...RESOURCES].map(([resource, tool]) => facetsLine(facetsOf(tool), resource)).join('. ')}`),
     metrics: z.array(z.string()).optional(),
     date_field: z.string().optional(),
-    timezone: z.string().refine((v) => v.length >= 1 && v.length <= 64, 'must be an IANA time zone such as Europe/Paris').default('UTC'),
+    timezone: timeZoneInput,
     order_by: z.string().refine((v) => v.length >= 1 && v.length <= 64, 'must be a metric or a group_by key').optional(),
     order: z.enum(['asc', 'desc']).optional(),
     top: z.number().int().min(1).max(MAX_TOP).optional(),

@@ -221,6 +221,7 @@ describe('aggregation arguments', () => {
     const cases: Array<[Record<string, unknown>, RegExp]> = [
       [{ filters: { cursor: 'ch_123' }, group_by: ['customer'] }, /"cursor" is not a filter of charges\. Its filters: customer, payment_intent, status, .*Paging and detail do not apply/],
       [{ filters: { max_results: 500 }, group_by: ['customer'] }, /"max_results" is not a filter of charges.*an aggregation always covers every match/],
+      [{ filters: { status: 'failed', group_by: ['decline_code'] } }, /"group_by" is not a filter of charges.*group_by is an argument of aggregate itself: put it beside resource, not inside filters/],
       [{ metrics: ['count'], top: 3 }, /give group_by too/],
       [{ group_by: ['status'], metrics: ['count'], order_by: 'sum:amount' }, /order_by/],
       [{ group_by: ['day', 'month'] }, /at most one time bucket/],
@@ -257,6 +258,22 @@ describe('aggregation arguments', () => {
     const fees = txns.filter((t) => t.type === 'stripe_fee');
     expect(r.structured.aggregate.metrics).toEqual(['count', 'sum:amount', 'sum:fee', 'sum:net']);
     expect(r.structured.aggregate.totals.reduce((n: number, row: { count: number }) => n + row.count, 0)).toBe(fees.length);
+  });
+});
+
+describe("date words in aggregate's filters", () => {
+  it("resolve in the aggregate's timezone against the server's clock: this_month in Paris starts at 23:00 UTC the day before", async () => {
+    const paris = await startHarness({ now: () => Date.parse('2026-03-10T12:00:00Z') });
+    try {
+      const r = await paris.call('aggregate', { resource: 'charges', filters: { created_after: 'this_month', created_before: 'today' }, timezone: 'Europe/Paris', group_by: ['day'] });
+      expect(r.isError, r.text).toBe(false);
+      // 2026-03-01T00:00 and 2026-03-11T00:00 in Paris (UTC+1 in winter); *_before takes the end of its period.
+      expect(r.structured.filters).toMatchObject({ created_after: '2026-02-28T23:00:00Z', created_before: '2026-03-10T23:00:00Z' });
+      const utc = await paris.call('aggregate', { resource: 'charges', filters: { created_after: 'this_month' }, group_by: ['day'] });
+      expect(utc.structured.filters).toMatchObject({ created_after: '2026-03-01T00:00:00Z' });
+    } finally {
+      await paris.close();
+    }
   });
 });
 
