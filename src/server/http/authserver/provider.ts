@@ -141,6 +141,21 @@ function features(options: ProviderOptions, errors: Record<'InvalidTarget' | 'In
   };
 }
 
+/**
+ * oidc-provider's default reuses the grant its own session remembers for the client, and then answers an
+ * authorization with a code and no page at all. That session outlives our sign-out (a shared browser would hand the
+ * last person's access to whoever connects the same app next), so a grant is reused only while the person it belongs
+ * to is still signed in here; otherwise the interaction runs, and with it our sign-in.
+ */
+function existingGrantWhileSignedIn(signedInAs: ProviderOptions['signedInAs']) {
+  return async (ctx: ExistingGrantContext) => {
+    const accountId = ctx.oidc.session?.accountId;
+    if (!accountId || signedInAs(ctx.req) !== accountId) return undefined;
+    const grantId = ctx.oidc.result?.consent?.grantId ?? ctx.oidc.session?.grantIdFor(ctx.oidc.client.clientId);
+    return grantId ? ctx.oidc.provider.Grant.find(grantId) : undefined;
+  };
+}
+
 export async function createProvider(options: ProviderOptions): Promise<Provider> {
   // Loaded here only: `serve --http` with the built-in sign-in is the only path that needs it.
   const { default: ProviderClass, errors } = await import('oidc-provider');
@@ -174,16 +189,7 @@ export async function createProvider(options: ProviderOptions): Promise<Provider
     clientDefaults: { grant_types: ['authorization_code', 'refresh_token'], response_types: ['code'], token_endpoint_auth_method: 'none', id_token_signed_response_alg: 'RS256' },
     // Exact redirect_uri matching, and it must be sent (no "the only one registered" shortcut).
     allowOmittingSingleRegisteredRedirectUri: false,
-    // oidc-provider's default reuses the grant its own session remembers for the client, and then answers an
-    // authorization with a code and no page at all. That session outlives our sign-out (a shared browser would hand
-    // the last person's access to whoever connects the same app next), so a grant is reused only while the person
-    // it belongs to is still signed in here; otherwise the interaction runs, and with it our sign-in.
-    loadExistingGrant: async (ctx: ExistingGrantContext) => {
-      const accountId = ctx.oidc.session?.accountId;
-      if (!accountId || options.signedInAs(ctx.req) !== accountId) return undefined;
-      const grantId = ctx.oidc.result?.consent?.grantId ?? ctx.oidc.session?.grantIdFor(ctx.oidc.client.clientId);
-      return grantId ? ctx.oidc.provider.Grant.find(grantId) : undefined;
-    },
+    loadExistingGrant: existingGrantWhileSignedIn(options.signedInAs),
     issueRefreshToken: async (_ctx: unknown, client: { grantTypeAllowed(g: string): boolean }) => client.grantTypeAllowed('refresh_token'),
     rotateRefreshToken: true,
     // A connector keeps its access after the person's browser session ends (until the refresh token expires or is revoked).
