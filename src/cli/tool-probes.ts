@@ -27,6 +27,15 @@ export function minimalArguments(tool: AnyTool, resource?: string): Record<strin
   return undefined;
 }
 
+/**
+ * A list tool's permissions as `connections test` shows them: with what aggregating its objects may use (names of
+ * grouped rows), since aggregate itself is not probed and that is the list's own resource, aggregated.
+ */
+function shownPermissions(tool: AnyTool): AnyTool['permissions'] {
+  const aggregated = tool.aggregates?.mayUse ?? [];
+  return aggregated.length ? { ...tool.permissions, mayUse: [...tool.permissions.mayUse, ...aggregated] } : tool.permissions;
+}
+
 /** One probe per checked tool; search once per resource it can search. */
 export function toolProbes(tools: readonly AnyTool[] = CHECKED_TOOLS): ToolProbe[] {
   return tools.flatMap((tool) => {
@@ -34,7 +43,7 @@ export function toolProbes(tools: readonly AnyTool[] = CHECKED_TOOLS): ToolProbe
     return resources.map((resource) => ({
       tool: tool.name,
       ...(resource ? { resource } : {}),
-      permissions: tool.permissions,
+      permissions: shownPermissions(tool),
       args: minimalArguments(tool, resource),
       run: (args: Record<string, unknown>, ctx: Parameters<ToolProbe['run']>[1]) => tool.handler(args, ctx),
     }));

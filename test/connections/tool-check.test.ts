@@ -44,4 +44,16 @@ describe('connections test: optional permissions', () => {
     expect(await customersStatus(keys.chargesAndCustomers, byCustomer)).toBe('ok');
     expect(await customersStatus(keys.chargesOnly, byCustomer)).toBe('missing');
   });
+
+  it("a list tool's line names what aggregating it may use, with what the other checks learnt of it", async () => {
+    const tools = ['list_charges', 'list_customers'].map((name) => TOOLS.find((t) => t.name === name)!);
+    const customersFor = async (key: string) => {
+      const stripe = await createStripeClient({ apiKey: key, mode: 'test', apiBase: emulator.url });
+      const probes = toolProbes(tools);
+      const summaries = summarise(await checkTools(stripe, 'acme', 'test', probes), probes);
+      return summaries.find((s) => s.tool === 'list_charges')!.optional.find((o) => o.stripePermission === 'rak_customer_read');
+    };
+    expect(await customersFor(keys.chargesAndCustomers)).toMatchObject({ status: 'ok', without: expect.stringMatching(/grouped by customer show ids/) });
+    expect((await customersFor(keys.chargesOnly))?.status).toBe('missing');
+  });
 });
