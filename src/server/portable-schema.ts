@@ -8,7 +8,7 @@
  *   which means the same and is not flagged as an untyped schema (a record of anything, like the aggregate tool's
  *   `filters`, is then `{"type":"object"}`);
  * - output schemas are what clients validate `structuredContent` against, not documentation: no descriptions, no
- *   optional fields at the top (an absent one checks nothing), and the objects of a list (`data`) as objects with an
+ *   enums (types only), no optional fields at the top (an absent one checks nothing), and the objects of a list (`data`) as objects with an
  *   id (their fields differ per detail and tool; the server itself checks every answer against the full schema,
  *   src/server/tool-runner.ts).
  * Each published schema accepts everything the zod schema accepts, so a client's validation of an answer the
@@ -24,6 +24,12 @@ const LISTED_OBJECT: JsonSchema = { type: 'object', properties: { id: { type: 's
 
 const SAFE_INTEGER_BOUND = Number.MAX_SAFE_INTEGER;
 
+/**
+ * What an output schema leaves out: it documents nothing (descriptions), and a value's type is all a client needs to
+ * check (an enum such as every tool's mode ["test","live"] cost 24 bytes a tool, and grows with each value added).
+ */
+const OUTPUT_ONLY_DOCUMENTS = new Set(['description', 'propertyNames', 'enum']);
+
 /** How deep an output schema keeps its structure: below this, objects and arrays say only their type. */
 const OUTPUT_DEPTH = 0;
 
@@ -31,7 +37,7 @@ function portableNode(node: JsonSchema, output: boolean, depth = 0): JsonSchema 
   if (output && depth > OUTPUT_DEPTH && (node.type === 'object' || node.type === 'array')) return { type: node.type };
   let out: JsonSchema = {};
   for (const [key, value] of Object.entries(node)) {
-    if (key === '$schema' || (output && (key === 'description' || key === 'propertyNames' || (key === 'additionalProperties' && value === false)))) continue;
+    if (key === '$schema' || (output && (OUTPUT_ONLY_DOCUMENTS.has(key) || (key === 'additionalProperties' && value === false)))) continue;
     // Property names are strings in any JSON object: zod's `propertyNames: {type: "string"}` on a record says nothing.
     if (key === 'propertyNames' && isObject(value) && value.type === 'string' && Object.keys(value).length === 1) continue;
     // zod writes the safe-integer range on every int: it says nothing a client needs.

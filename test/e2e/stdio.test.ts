@@ -144,6 +144,10 @@ describe('--demo', () => {
       const live = await client.callTool({ name: 'list_customers', arguments: { mode: 'live' } });
       expect(live.isError).toBe(true);
       expect(text(live)).toMatch(/no live-mode key/);
+      // Issue 13's budget for the whole tools/list answer, with a connection configured (its name is an enum in
+      // every tool's input): every conversation pays for it.
+      const { tools } = await client.listTools();
+      expect(Buffer.byteLength(JSON.stringify({ tools }))).toBeLessThanOrEqual(40_000);
     } finally {
       await client.close();
     }
