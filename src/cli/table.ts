@@ -131,7 +131,8 @@ export function withCurrencyInAmount(rows: Array<Record<string, unknown>>): Arra
   });
 }
 
-const FAILURE_FIELDS = ['failure_code', 'failure_message', 'decline_code', 'last_payment_error'];
+// The bank's reason first: failure_code is mostly card_declined, which decline_code says more precisely.
+const FAILURE_FIELDS = ['decline_code', 'failure_message', 'failure_code', 'last_payment_error'];
 
 /**
  * The columns a list's question is about, first: the id, the fields its filters name (created_after → created),
@@ -149,6 +150,9 @@ export function leadColumns(filters: Record<string, unknown> | undefined): strin
   return [...new Set(lead)];
 }
 
+/** A list's columns that claim their room before any other, in this order: which object, when, how much. */
+const LIST_KEEP = ['id', 'created', 'amount'];
+
 const n = (value: unknown) => (typeof value === 'number' ? value.toLocaleString('en-US') : String(value ?? '?'));
 
 type Structured = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -164,7 +168,7 @@ export function renderResult(structured: Structured, width: number | null = term
   if (Array.isArray(structured.data)) {
     const count = structured.count ?? structured.data.length;
     lines.push(`${where} · ${count} ${nounFor(structured.resource ?? structured.object, count)}${structured.has_more ? ' (more available)' : ''}`);
-    lines.push(renderTable(withCurrencyInAmount(structured.data), { width, lead: leadColumns(structured.filters), keep: ['id', 'created'], collapseConstant: true }));
+    lines.push(renderTable(withCurrencyInAmount(structured.data), { width, lead: leadColumns(structured.filters), keep: LIST_KEEP, collapseConstant: true }));
     if (structured.note) lines.push(structured.note);
     if (structured.has_more && (structured.next_cursor || structured.next_page)) {
       lines.push(structured.next_cursor ? `next page: add "cursor":"${structured.next_cursor}"` : `next page: add "page":"${structured.next_page}"`);
