@@ -32,14 +32,14 @@ const CONTEXT = [
 const bytes = (value) => Buffer.byteLength(typeof value === 'string' ? value : JSON.stringify(value), 'utf8');
 const fmt = (n) => n.toLocaleString('en-US');
 
-/** Lists the tools as a fresh install serves them: no Stripe variables, an empty config folder. */
-async function listTools() {
+/** Lists the tools as a fresh install serves them (no Stripe variables, an empty config folder), or with `extraArgs`. */
+async function listTools(extraArgs = []) {
   const home = mkdtempSync(join(tmpdir(), 'catalogue-bench-'));
   const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('STRIPE_')));
   Object.assign(env, { STRIPE_MCP_HOME: home });
   const client = new Client({ name: 'catalogue-bench', version: '1.0.0' });
   try {
-    await client.connect(new StdioClientTransport({ command: process.execPath, args: [BIN], env, stderr: 'ignore' }));
+    await client.connect(new StdioClientTransport({ command: process.execPath, args: [BIN, ...extraArgs], env, stderr: 'ignore' }));
     const instructions = client.getInstructions() ?? '';
     // The raw answer, as a client stores it (listTools() would validate and could add defaults).
     const answer = await client.request({ method: 'tools/list', params: {} });
@@ -64,6 +64,10 @@ const modelTokens = countTokens(visible);
 const listBytes = bytes(answer);
 const outputBytes = tools.reduce((n, t) => n + (t.outputSchema ? bytes(t.outputSchema) : 0), 0);
 const portability = schemaPortability(tools);
+// With a connection configured (the demo's), its name is an enum in every tool's input: what a user with a key pays.
+const demo = (await listTools(['--demo'])).answer;
+const demoListBytes = bytes(demo);
+const demoModelBytes = bytes(instructions) + demo.tools.reduce((n, t) => n + bytes({ name: t.name, description: t.description ?? '', inputSchema: t.inputSchema }), 0);
 
 /**
  * Where the model-visible bytes go: the arguments every list tool repeats (paging and dates), the aggregation
@@ -121,6 +125,7 @@ const lines = [
   row('Model-visible catalogue (instructions + name, description, input schema)', `${fmt(modelBytes)} bytes, ${fmt(modelTokens)} tokens`, `≤ ${fmt(GOALS.modelBytes)} bytes`, modelBytes <= GOALS.modelBytes),
   row('… of which the server\'s instructions', `${fmt(bytes(instructions))} bytes`, '—'),
   row('Whole tools/list answer', `${fmt(listBytes)} bytes`, `≤ ${fmt(GOALS.listBytes)} bytes`, listBytes <= GOALS.listBytes),
+  row('The same two with one connection configured (--demo)', `${fmt(demoModelBytes)} and ${fmt(demoListBytes)} bytes`, `≤ ${fmt(GOALS.listBytes)} bytes (tools/list)`, demoListBytes <= GOALS.listBytes),
   row('… of which output schemas', `${fmt(outputBytes)} bytes (${Math.round((outputBytes / listBytes) * 100)}%)`, '—'),
   row('Type arrays (e.g. ["string","null"]), any schema', String(portability.typeArrays), '0', portability.typeArrays === 0),
   row('anyOf / oneOf in input schemas', String(portability.inputUnions), '0', portability.inputUnions === 0),
