@@ -33,7 +33,7 @@ import { SearchSyntaxError, compileSearch } from './search-query.js';
 import type { SearchResource } from '../stripe/search-query.js';
 import { Store, countMatches, scan } from './store.js';
 import { deletedStub, handledByRules, implicitListPredicates, includedField, served } from './list-rules.js';
-import type { Dataset, EmulatorHandle, EmulatorKeySpec, EmulatorOptions, FaultSpec, Mode, RecordedRequest } from './types.js';
+import type { Dataset, DatasetSize, EmulatorHandle, EmulatorKeySpec, EmulatorOptions, FaultSpec, Mode, RecordedRequest } from './types.js';
 
 export const EMULATOR_API_VERSION = '2026-10-28.endive';
 /** Well-known keys the emulator always accepts (deliberately not shaped like real keys). */
@@ -590,6 +590,29 @@ interface EmulatorState {
   accountId: string;
 }
 
+/**
+ * The generated business is a function of seed, anchor, mode and size alone, and nothing changes it once made (the
+ * emulator answers with copies; it serves GET only), so emulators in one process share it: a test file starts its own
+ * emulator, and generating one (about 15,000 objects) costs 0.2–0.3 s of CPU each time. Its lists are frozen, so code
+ * that tried to add to one would fail loudly instead of changing what another emulator serves. A few are kept: an
+ * anchor is a day, so a long-running process sees a new one daily.
+ */
+const GENERATED_STORES = new Map<string, Store>();
+const GENERATED_STORES_KEPT = 6;
+
+function generatedStore(seed: number, anchor: Date, mode: Mode, size: Partial<DatasetSize> | undefined): Store {
+  const key = JSON.stringify([seed, anchor.getTime(), mode, size ?? {}]);
+  let store = GENERATED_STORES.get(key);
+  if (!store) {
+    const ds = generateDataset({ seed, anchor, mode, ...(size ? { size } : {}) });
+    for (const value of Object.values(ds)) if (Array.isArray(value)) Object.freeze(value);
+    store = new Store(ds);
+    if (GENERATED_STORES.size >= GENERATED_STORES_KEPT) GENERATED_STORES.delete(GENERATED_STORES.keys().next().value!);
+    GENERATED_STORES.set(key, store);
+  }
+  return store;
+}
+
 /** Each mode's store, built on first use: the hand-written objects given for it, else the generated business. */
 function storesOf(options: EmulatorOptions): (mode: Mode) => Store {
   const seed = options.seed ?? 42;
@@ -599,11 +622,9 @@ function storesOf(options: EmulatorOptions): (mode: Mode) => Store {
     let s = stores[mode];
     if (!s) {
       const objects = options.objects?.[mode];
-      s = new Store(
-        objects
-          ? seededDataset(objects, { mode, seed, now: Math.floor(anchor.getTime() / 1000), account: defaultAccount(seed, anchor) })
-          : generateDataset({ seed, anchor, mode, ...(options.size ? { size: options.size } : {}) }),
-      );
+      s = objects
+        ? new Store(seededDataset(objects, { mode, seed, now: Math.floor(anchor.getTime() / 1000), account: defaultAccount(seed, anchor) }))
+        : generatedStore(seed, anchor, mode, options.size);
       stores[mode] = s;
     }
     return s;
