@@ -1,6 +1,6 @@
 // Argument checks every command makes, the stdio server's start included: light on purpose (no connection store).
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { CLI } from '../connections/lookup.js';
+import { CLI } from '../program-name.js';
 import { MODES, type Mode } from '../stripe/keys.js';
 import { UsageError } from './output.js';
 

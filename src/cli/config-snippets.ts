@@ -8,7 +8,7 @@ import { parseMode, refuseKeysOnArgv } from './connections.js';
 import { out, UsageError } from './output.js';
 import { SetupError } from '../stripe/errors.js';
 import type { Mode } from '../stripe/keys.js';
-import { TOOLS } from '../tools/index.js';
+import { BUILT_IN_TOOLS } from '../server/built-in-tools.js';
 import { toolSelection } from './setup.js';
 
 export const CLIENTS = ['claude', 'cursor', 'vscode', 'claude-code'] as const;
@@ -167,7 +167,7 @@ export async function configCommand(argv: string[]): Promise<number> {
   const connection = values.connection;
   // Checked here as the server will check it, so a snippet never carries a --tools value the server refuses.
   const tools = values.tools?.flatMap((t) => t.split(',').map((w) => w.trim())).filter(Boolean).join(',');
-  if (values.tools !== undefined) toolSelection(values.tools, TOOLS, {});
+  if (values.tools !== undefined) toolSelection(values.tools, BUILT_IN_TOOLS.tools, {});
   const manager = new ConnectionManager();
   const metadata = await manager.read();
   const names = Object.keys(metadata.connections);

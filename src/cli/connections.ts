@@ -2,49 +2,39 @@
  * The `connections` command: add, list, test, rotate, remove and choose the default of named connections. One file
  * per part of it in ./connections/; the argument rules (no key ever on argv) are shared with the other commands.
  */
-import { CLI } from '../connections/manager.js';
 import { out, UsageError } from './output.js';
 import { allowFlags, noName } from './argv.js';
 import { parse } from './connections/args.js';
-import { check } from './connections/check.js';
-import { list } from './connections/list.js';
-import { remove, setDefault } from './connections/remove.js';
-import { add, rotate } from './connections/save.js';
+import { CONNECTIONS_USAGE } from './connections/usage.js';
 
 export { argumentHoldsKey, KEY_ON_ARGV, parseMode, refuseKeysOnArgv } from './connections/args.js';
+export { CONNECTIONS_USAGE };
 
-export const CONNECTIONS_USAGE = `Usage:
-  ${CLI} connections add NAME [--mode test|live] [--key-stdin] [--allow-secret-key] [--default]
-  ${CLI} connections list [--json]
-  ${CLI} connections test NAME [--mode test|live]
-  ${CLI} connections rotate NAME --mode test|live [--key-stdin] [--allow-secret-key]
-  ${CLI} connections remove NAME [--mode test|live] [--yes]
-  ${CLI} connections default NAME [--mode test|live]`;
-
+// Each part loads when run: only `test`, `add` and `rotate` need the tools' permissions (and so the tools' code).
 export async function connectionsCommand(argv: string[]): Promise<number> {
   const p = parse(argv);
   switch (p.sub) {
     case 'add':
       allowFlags(p, ['mode', 'key-stdin', 'allow-secret-key', 'default']);
-      return add(p);
+      return (await import('./connections/save.js')).add(p);
     case 'list':
     case 'ls':
       allowFlags(p, ['json']);
       noName(p);
-      return list(p);
+      return (await import('./connections/list.js')).list(p);
     case 'test':
       allowFlags(p, ['mode', 'json']);
-      return check(p);
+      return (await import('./connections/check.js')).check(p);
     case 'rotate':
       allowFlags(p, ['mode', 'key-stdin', 'allow-secret-key']);
-      return rotate(p);
+      return (await import('./connections/save.js')).rotate(p);
     case 'remove':
     case 'rm':
       allowFlags(p, ['mode', 'yes']);
-      return remove(p);
+      return (await import('./connections/remove.js')).remove(p);
     case 'default':
       allowFlags(p, ['mode']);
-      return setDefault(p);
+      return (await import('./connections/remove.js')).setDefault(p);
     case 'help':
       out(CONNECTIONS_USAGE);
       return 0;

@@ -1,85 +1,14 @@
 import { parseArgs } from 'node:util';
 import type { Pin } from '../connections/configured-router.js';
-import { parseToolArguments, runTool } from '../server/tool-runner.js';
-import { describeError, ToolInputError } from '../stripe/errors.js';
-import { DateInputError } from '../stripe/time.js';
-import { describePermissions } from '../stripe/permissions.js';
-import { TOOLS } from '../tools/index.js';
 import { PACKAGE_VERSION } from '../version.js';
-import { configCommand } from './config-snippets.js';
-import { connectionsCommand, CONNECTIONS_USAGE, refuseKeysOnArgv } from './connections.js';
-import { doctorCommand } from './doctor.js';
+import { refuseKeysOnArgv } from './argv.js';
+import { CONNECTIONS_USAGE } from './connections/usage.js';
 import { HELP } from './help.js';
 import { UsageError } from './output.js';
-import { serve } from './serve-stdio.js';
 import { modePin, pinFrom, setupFor } from './setup.js';
-import { renderResult } from './table.js';
-import { describeTool } from './tool-help.js';
-import { closestName } from '../server/argument-hints.js';
-import type { AnyTool } from '../tools/define-tool.js';
 
-/** The tool of that name, or a usage error naming the tools and the closest one. */
-function toolNamed(toolName: string): AnyTool {
-  const tool = TOOLS.find((t) => t.name === toolName);
-  if (tool) return tool;
-  const near = closestName(toolName, TOOLS.map((t) => t.name));
-  throw new UsageError(`There is no tool "${toolName}"${near ? ` (did you mean "${near}"?)` : ''}. Tools: ${TOOLS.map((t) => t.name).join(', ')}`);
-}
-
-async function call(toolName: string | undefined, json: string | undefined, demo: boolean, asJson: boolean, pin: Pin): Promise<number> {
-  if (!toolName) throw new UsageError(`call needs a tool name. Tools: ${TOOLS.map((t) => t.name).join(', ')}`);
-  const tool = toolNamed(toolName);
-  let raw: unknown = {};
-  if (json !== undefined) {
-    try {
-      raw = JSON.parse(json);
-    } catch {
-      throw new UsageError(`The arguments must be one JSON object, e.g. '{"limit":5}'. Got: ${json}`);
-    }
-  }
-  const setup = await setupFor(demo, pin, false);
-  try {
-    let args: Record<string, unknown>;
-    try {
-      args = parseToolArguments(tool, raw, setup.router.connectionNames());
-    } catch (err) {
-      process.stderr.write(`${describeError(err, { tool: tool.name, permissions: tool.permissions })}\n`);
-      return 2;
-    }
-    // Arguments the schema accepts but the tool refuses (e.g. a filter that aggregate's resource lacks) are usage errors too: exit 2.
-    let badInput = false;
-    const watched: AnyTool = {
-      ...tool,
-      handler: (a, ctx) =>
-        tool.handler(a, ctx).catch((err: unknown) => {
-          badInput = err instanceof ToolInputError || err instanceof DateInputError;
-          throw err;
-        }),
-    };
-    const result = await runTool(watched, args, { router: setup.router, signal: new AbortController().signal });
-    if (result.isError) {
-      const text = result.content.map((c) => (c.type === 'text' ? c.text : '')).join('\n');
-      process.stderr.write(`${text}\n`);
-      return badInput ? 2 : 1;
-    }
-    const structured = result.structuredContent as Record<string, unknown>;
-    process.stdout.write(`${asJson ? JSON.stringify(structured, null, 2) : renderResult(structured)}\n`);
-    return 0;
-  } finally {
-    await setup.close();
-  }
-}
-
-function listTools(names: string[]): void {
-  if (names.length > 0) {
-    const tools = names.map((name) => toolNamed(name));
-    process.stdout.write(`${tools.map(describeTool).join('\n\n')}\n`);
-    return;
-  }
-  for (const tool of TOOLS) {
-    process.stdout.write(`${tool.name.padEnd(26)} ${tool.title}  (${describePermissions(tool.permissions)})\n`);
-  }
-}
+// Each command loads its own modules when run: a run of the CLI for one command (`connections list`, `config`,
+// `--version`) no longer pays for the tools' schemas, the tool runner or the table renderer of another.
 
 async function emulator(portText: string | undefined, seedText: string | undefined): Promise<void> {
   const port = portText === undefined ? 12111 : Number(portText);
@@ -107,9 +36,9 @@ interface Subcommand {
 const loadServeHttp = () => import('./serve-http.js');
 
 const SUBCOMMANDS: Record<string, () => Promise<Subcommand>> = {
-  connections: async () => ({ run: connectionsCommand, usage: CONNECTIONS_USAGE }),
-  doctor: async () => ({ run: doctorCommand, usage: 'Usage:\n  stripe-readonly-mcp doctor [--offline]' }),
-  config: async () => ({ run: configCommand, usage: 'Usage:\n  stripe-readonly-mcp config claude|cursor|vscode|claude-code [--connection NAME] [--mode test|live] [--tools LIST]' }),
+  connections: async () => ({ run: (await import('./connections.js')).connectionsCommand, usage: CONNECTIONS_USAGE }),
+  doctor: async () => ({ run: (await import('./doctor.js')).doctorCommand, usage: 'Usage:\n  stripe-readonly-mcp doctor [--offline]' }),
+  config: async () => ({ run: (await import('./config-snippets.js')).configCommand, usage: 'Usage:\n  stripe-readonly-mcp config claude|cursor|vscode|claude-code [--connection NAME] [--mode test|live] [--tools LIST]' }),
   tokens: async () => {
     const { tokensCommand, TOKENS_USAGE } = await import('./tokens.js');
     return { run: tokensCommand, usage: TOKENS_USAGE };
@@ -174,13 +103,13 @@ export async function main(argv: string[]): Promise<number | undefined> {
   switch (command) {
     case 'serve':
       if (rest.length > 0) throw new UsageError(`serve takes no arguments (got: ${rest.join(' ')})`);
-      await serve(values.demo === true, pin, values.tools);
+      await (await import('./serve-stdio.js')).serve(values.demo === true, pin, values.tools);
       return undefined; // keeps running
     case 'call':
       if (rest.length > 2) throw new UsageError(`call takes a tool name and one JSON argument (got also: ${rest.slice(2).join(' ')}); quote the JSON.`);
-      return call(rest[0], rest[1], values.demo === true, values.json === true, pin);
+      return (await import('./call.js')).call(rest[0], rest[1], values.demo === true, values.json === true, pin);
     case 'tools':
-      listTools(rest);
+      (await import('./call.js')).listTools(rest);
       return 0;
     case 'emulator':
       await emulator(values.port, values.seed);

@@ -3,41 +3,14 @@
  * The tools are listed from the build's catalogue (src/server/built-in-tools.ts) and loaded on the first call;
  * the demo's emulator starts on the first call; the rest of the CLI (src/cli/main.ts) is never loaded.
  */
-import { parseArgs } from 'node:util';
 import { serveStdio } from '@modelcontextprotocol/server/stdio';
 import type { Pin } from '../connections/configured-router.js';
 import { BUILT_IN_TOOLS } from '../server/built-in-tools.js';
 import { createMcpServer } from '../server/create-server.js';
 import { logLine } from '../server/log.js';
 import { PACKAGE_VERSION } from '../version.js';
-import { refuseKeysOnArgv } from './argv.js';
+import type { StdioServeArgs } from './serve-args.js';
 import { modePin, pinFrom, setupFor, toolSelection } from './setup.js';
-
-export interface StdioServeArgs {
-  demo: boolean;
-  connection: string | undefined;
-  mode: string | undefined;
-  tools: string[] | undefined;
-}
-
-/** `serve` (or no command) with only serve's own flags; undefined for anything else, which main.ts reads. */
-export function stdioServeArgs(argv: string[]): StdioServeArgs | undefined {
-  refuseKeysOnArgv(argv);
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      strict: true,
-      options: { demo: { type: 'boolean' }, connection: { type: 'string' }, mode: { type: 'string' }, tools: { type: 'string', multiple: true } },
-    });
-  } catch {
-    return undefined; // main.ts says what is wrong
-  }
-  const { values, positionals } = parsed;
-  if (positionals.length > 1 || (positionals.length === 1 && positionals[0] !== 'serve')) return undefined;
-  return { demo: values.demo === true, connection: values.connection, mode: values.mode, tools: values.tools };
-}
 
 /** Serves until the client closes stdin (or a signal). */
 export async function serve(demo: boolean, pin: Pin, toolsFlag: string[] | undefined): Promise<void> {

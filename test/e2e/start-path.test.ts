@@ -2,7 +2,9 @@
  * The stdio server's start path: what `stripe-readonly-mcp` (serve over stdio) loads before its first tools/list
  * answer. An MCP client starts it at every launch and waits for that answer, so the tools' code, `stripe`, the
  * emulator, the HTTP/OAuth side and the connection commands load only when used. Read from the build's metafile
- * (scripts/build.mjs): every file dist/cli.js imports statically, and every source file inside those.
+ * (scripts/build.mjs): dist/cli.js and the serve chunk, every file they import statically, and every source file
+ * inside those. Any other command (`connections list`, `config`, `--version`) goes through main.ts and loads
+ * neither the server nor the tools unless it uses them.
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
@@ -15,11 +17,17 @@ interface Metafile {
 // Written by the build that test/global-setup.ts runs before every test run.
 const meta = JSON.parse(readFileSync(new URL('../../dist/metafile.json', import.meta.url), 'utf8')) as Metafile;
 
-/** The output files loaded at start (static imports from dist/cli.js) and the packages they import from node_modules. */
-function startPath(): { files: string[]; sources: string[]; packages: string[] } {
+/** The output file that holds a source file. */
+const outputOf = (source: string): string => Object.entries(meta.outputs).find(([, o]) => Object.keys(o.inputs).includes(source))![0];
+
+/**
+ * The output files loaded at start and the packages they import from node_modules: dist/cli.js, which reads the
+ * arguments, then the serve chunk it imports for `serve` (src/cli/index.ts), each with its static imports.
+ */
+function startPath(entries = ['dist/cli.js', outputOf('src/cli/serve-stdio.ts')]): { files: string[]; sources: string[]; packages: string[] } {
   const files = new Set<string>();
   const packages = new Set<string>();
-  const queue = ['dist/cli.js'];
+  const queue = [...entries];
   while (queue.length) {
     const file = queue.pop()!;
     if (files.has(file)) continue;
@@ -59,5 +67,15 @@ describe('the stdio start path', () => {
     expect(lazy.length).toBe(1);
     const [lazyFile] = lazy[0]!;
     expect(startPath().files).not.toContain(lazyFile);
+  });
+});
+
+describe('the other commands', () => {
+  it('load neither the MCP server, nor the tools, nor stripe: a run of `connections list`, `config` or `--version` takes half the CPU it did', () => {
+    for (const command of ['src/cli/main.ts', 'src/cli/connections/list.ts', 'src/cli/config-snippets.ts', 'src/cli/doctor.ts']) {
+      const { sources } = startPath(['dist/cli.js', outputOf('src/cli/main.ts'), outputOf(command)]);
+      expect(sources, command).toContain(command);
+      expect(sources.filter((s) => /node_modules\/(@modelcontextprotocol|stripe)\//.test(s) || /^src\/tools\/(?!toolsets\.ts$|engine\/)[^/]+\.ts$/.test(s)), command).toEqual([]);
+    }
   });
 });
