@@ -11,6 +11,7 @@ import { build } from 'esbuild';
 import { rm, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { listToolsPlugin } from './list-tools-plugin.mjs';
 
 /**
  * Packages bundled into dist/ (their code on the start path, or light). `stripe` too, in a chunk of its own loaded on
@@ -61,7 +62,7 @@ const result = await build({
   format: 'esm',
   platform: 'node',
   target: 'node20',
-  plugins: [trimBundled, externalUnlessBundled],
+  plugins: [listToolsPlugin, trimBundled, externalUnlessBundled],
   minify: true,
   // Bundled CommonJS (inside the SDK's dependencies) calls require() for Node's own modules.
   banner: { js: "import { createRequire as __srmCreateRequire } from 'node:module'; const require = __srmCreateRequire(import.meta.url);" },

@@ -16,6 +16,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { build } from 'esbuild';
+import { listToolsPlugin } from './list-tools-plugin.mjs';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const { values, positionals } = parseArgs({ options: { out: { type: 'string' }, 'server-json': { type: 'boolean' } }, allowPositionals: true });
@@ -101,6 +102,7 @@ try {
     format: 'esm',
     platform: 'node',
     packages: 'external',
+    plugins: [listToolsPlugin],
     logLevel: 'warning',
   });
   const { TOOLS, toolSchemaSnapshot } = await import(pathToFileURL(join(work, 'catalogue.mjs')).href);
@@ -118,6 +120,7 @@ try {
     // back to the keys in its environment. CommonJS dependencies (stripe) call require() for Node's modules:
     banner: { js: "import { createRequire as __srmCreateRequire } from 'node:module'; const require = __srmCreateRequire(import.meta.url);" },
     legalComments: 'none',
+    plugins: [listToolsPlugin],
     logLevel: 'warning',
   });
   // schema-cache.ts reads the snapshot from beside the module; version.ts reads ../package.json.

@@ -71,6 +71,10 @@ export const aggregate = defineTool({
     "Each resource's group_by keys and money fields (for metrics) are in group_by's description.",
     'Example: {"resource":"charges","filters":{"status":"failed","created_after":"30d"},"group_by":["decline_code"],"metrics":["count","sum:amount"]} or {"resource":"balance_transactions","group_by":["month"],"metrics":["sum:fee"]}.',
   ].join(' '),
+  readme: {
+    filters:
+      "`resource` (a list: `charges`, `balance_transactions`, … as the list tools' names say), `filters` (that list tool's filters, e.g. `{\"status\":\"failed\",\"created_after\":\"7d\"}` for charges), `group_by`, `metrics`, `order_by`, `order`, `top`, `date_field`, `timezone`: see [Totals, rankings and time series](#totals-rankings-and-time-series)",
+  },
   input: z.strictObject({
     resource: z.enum(RESOURCE_NAMES),
     filters: z.record(z.string(), z.unknown()).optional(),

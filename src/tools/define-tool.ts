@@ -79,18 +79,39 @@ export interface ToolDefinition<Input extends z.ZodObject = z.ZodObject, Output 
   aggregates?: { facets: Facets<any>; mayUse: readonly OptionalPermission[] };
   /** The tool's own arguments; `connection` and `mode` are added by the server for every tool. */
   input: Input;
+  /**
+   * What the README's Filters table says that the arguments do not (scripts/readme-tables.ts writes the table,
+   * `npm run readme`). By default a tool's row is its own arguments, each with its description (an id hint such as
+   * "cus_…" left out) or, without one, its values if at most three.
+   */
+  readme?: {
+    /** The whole row, for a tool whose arguments need more than a note each; it must name every argument. */
+    filters?: string;
+    /** An argument's note in place of its description ('' for none). */
+    notes?: { [K in keyof z.input<Input>]?: string };
+    /** Filters Stripe's list endpoint does not take, so the tool applies them to each page it reads. */
+    appliedWhilePaging?: ReadonlyArray<keyof z.input<Input> & string>;
+    /** Said after the filters. */
+    also?: string;
+  };
   /** The result's shape; `connection` and `mode` are added by the server. */
   output: Output;
   /** Small and never catching: the server's one wrapper turns every failure into an `isError` result. */
   handler: (args: z.output<Input>, ctx: ToolContext) => Promise<z.input<Output>>;
 }
 
-/** Does nothing at run time: it lets TypeScript infer the handler's types from the schemas. */
+/** Every tool defineTool made: how the list tools' discovery (./lists/index.ts) tells a tool from a file's other exports. */
+const DEFINED_TOOLS = new WeakSet<object>();
+
+/** Lets TypeScript infer the handler's types from the schemas, and marks the definition as a tool. */
 export function defineTool<Input extends z.ZodObject, Output extends z.ZodObject>(
   definition: ToolDefinition<Input, Output>,
 ): ToolDefinition<Input, Output> {
+  DEFINED_TOOLS.add(definition);
   return definition;
 }
+
+export const isDefinedTool = (value: unknown): value is AnyTool => typeof value === 'object' && value !== null && DEFINED_TOOLS.has(value);
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type AnyTool = ToolDefinition<any, any>;

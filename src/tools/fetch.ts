@@ -55,6 +55,9 @@ export function defineFetch(kinds: readonly KnownKind[]) {
       `Opens any id a tool returns (${prefixes.join(', ')}); an unprefixed id is tried as a ${customIdKinds.map((k) => k.label).join(', then as a ')}. To find objects: search or the list tools.`,
       'Example: {"id":"cus_NffrFeUfNV2Hib"}.',
     ].join(' '),
+    readme: {
+      filters: `\`id\` of any object the other tools return (${prefixes.map((p) => `\`${p}\``).join(', ')}; an id without a prefix as a ${customLabels}) → \`{id, title, text, url, metadata}\`: a readable summary and a Stripe Dashboard link (\`test/\` in test mode)`,
+    },
     input: z.strictObject({
       id: z.string().trim().min(1).refine((v) => v.length <= 255 && STRIPE_ID.test(v), 'must be a Stripe object id such as cus_…, ch_… or a custom product id (no spaces)'),
     }),

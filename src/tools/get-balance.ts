@@ -15,6 +15,7 @@ export const getBalance = defineTool({
     'History: list_balance_transactions; bank transfers: list_payouts.',
     'Example: {} or {"detail":"full"}.',
   ].join(' '),
+  readme: { filters: 'none: available and pending per currency, plus connect-reserved and instant-available where Stripe has them' },
   input: z.strictObject({
     detail: detailInput,
   }),

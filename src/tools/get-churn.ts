@@ -34,6 +34,7 @@ export const getChurn = defineTool({
     'Window: month or start/end, default the last 30 days. Lists up to 100 churned subscriptions with reason and feedback.',
     'Example: {"month":"2026-05"}.',
   ].join(' '),
+  readme: { filters: '`month` (`2026-05`) and `timezone`, or `start` / `end`; default the last 30 days' },
   input: z.strictObject({
     month: checked((v) => /^\d{4}-(0[1-9]|1[0-2])$/.test(v), 'must be a month as YYYY-MM, e.g. 2026-05')
       .optional()

@@ -17,6 +17,7 @@ export const getMrrBridge = defineTool({
   title: 'Get MRR bridge',
   description:
     'Where MRR growth came from, per month and currency: starting, new, expansion, contraction, churned, reactivation, ending and net new MRR, with ARR, ARPU and paying customers; net and gross revenue retention over the range. Past months use what invoices billed (upgrades, downgrades). Example: {"months":6}.',
+  readme: { filters: '`months` (1–24, default 3) up to `end_month` (`2026-05`; default the last complete month, the current one runs to now), `timezone`' },
   input: z.strictObject({
     months: z.number().int().min(1).max(24).default(3).describe('Months (1–24)'),
     end_month: z

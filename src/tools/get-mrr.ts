@@ -26,6 +26,9 @@ export const getMrr = defineTool({
     'Per currency, never converted, with subscription and customer counts; optionally per product, price or plan; history_months or month_ends add past month-ends.',
     'Example: {"group_by":"plan","history_months":3}.',
   ].join(' '),
+  readme: {
+    filters: '`group_by` (none, product, price, plan = product + billing interval), `history_months` (0–36) or `month_ends` (`["2026-05", …]`), `timezone` (where months end), `customer`',
+  },
   input: z.strictObject({
     group_by: z
       .enum(MRR_GROUPS)

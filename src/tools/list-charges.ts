@@ -21,6 +21,7 @@ export const listCharges = defineTool({
     LISTS_AS_INSTRUCTED,
     'Example: {"status":"failed","created_after":"7d"}.',
   ].join(' '),
+  readme: { appliedWhilePaging: ['status', 'refunded', 'disputed'] },
   input: z.strictObject({
     customer: idFilter('cus_…'),
     payment_intent: idFilter('pi_…'),

@@ -34,6 +34,7 @@ export const listDisputes = defineTool({
     LISTS_AS_INSTRUCTED,
     'Example: {"status":"needs_response"}.',
   ].join(' '),
+  readme: { appliedWhilePaging: ['status'] },
   input: z.strictObject({
     charge: idFilter('ch_…'),
     payment_intent: idFilter('pi_…'),

@@ -31,6 +31,11 @@ export const listEvents = defineTool({
     'Filters: type (one name or a group: customer.*), types (≤ 20 names), object_id (read while paging), created_after / created_before. Counts: aggregate (group_by type).',
     'Example: {"type":"customer.subscription.*","created_after":"7d"}.',
   ].join(' '),
+  readme: {
+    notes: { type: 'a name or a group: `customer.*`', types: 'up to 20 names', object_id: '' },
+    appliedWhilePaging: ['object_id'],
+    also: 'Stripe keeps events for 30 days',
+  },
   input: z.strictObject({
     type: z.string().max(200).regex(EVENT_PATTERN, 'must be an event name such as invoice.paid, or a group such as customer.*').optional().describe('An event name, or a group ending in .* (customer.subscription.*)'),
     types: z.array(z.string().max(200).regex(EVENT_NAME, 'must be an event name such as invoice.paid (no wildcard: use type)')).min(1).max(20).optional().describe('Up to 20 event names (no wildcards)'),

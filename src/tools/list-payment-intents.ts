@@ -32,6 +32,7 @@ export const listPaymentIntents = defineTool({
     LISTS_AS_INSTRUCTED,
     'Example: {"status":"failed","created_after":"7d"}.',
   ].join(' '),
+  readme: { appliedWhilePaging: ['status'], notes: { status: "Stripe's statuses, or `failed` = a `last_payment_error` is set" } },
   input: z.strictObject({
     customer: idFilter('cus_…'),
     status: z.enum(STATUSES).optional().describe('failed: an attempt failed, not yet succeeded'),

@@ -22,6 +22,7 @@ export const listPromotionCodes = defineTool({
     'Filters: code (exact, any case), coupon, customer (cus_…), active, created_after / created_before.',
     'Example: {"code":"FALL20"} or {"coupon":"SUMMER25","active":true}.',
   ].join(' '),
+  readme: { notes: { customer: 'only codes restricted to this customer' } },
   input: z.strictObject({
     code: z.string().min(1).max(500).optional().describe('The code customers type, any case'),
     coupon: z.string().min(1).max(255).optional().describe('Only codes of this coupon id'),

@@ -29,6 +29,7 @@ export const listSubscriptions = defineTool({
     LISTS_AS_INSTRUCTED,
     'Example: {"status":"past_due"}.',
   ].join(' '),
+  readme: { notes: { status: 'any Stripe status, `all`, `ended`; without it Stripe leaves out canceled ones' } },
   input: z.strictObject({
     customer: idFilter('cus_…'),
     price: idFilter('price_…: with an item on it'),

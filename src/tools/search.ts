@@ -90,6 +90,10 @@ export const search = defineTool({
     'Without resource: plain text (name, email, number, amount, id) across resources, answering [{id, title, url}] for fetch. Results can lag a minute.',
     'Example: {"resource":"charges","query":"status:\'failed\' AND amount>5000"}.',
   ].join(' '),
+  readme: {
+    filters:
+      "`resource` (customers, charges, invoices, payment_intents, prices, products, subscriptions), `query` in [Stripe's Search Query Language](https://docs.stripe.com/search#search-query-language), `page` (the previous `next_page`), `limit` or `max_results` (up to 10,000), `include_total_count`. Without `resource`, `query` is plain text (a name, email, invoice number, amount or id) looked up across customers, invoices, charges, payment intents and products, answered as `results: [{id, title, url}]` — the shape ChatGPT's deep research expects",
+  },
   input: z.strictObject({
     resource: z.enum(SEARCH_RESOURCES).optional(),
     query: z

@@ -14,51 +14,33 @@ import type { Dataset } from '../../src/emulator/index.js';
 import { StaticRouter } from '../../src/connections/router.js';
 import { createMcpServer } from '../../src/server/create-server.js';
 import { describeError } from '../../src/stripe/errors.js';
-import { declaredPermissions, READ_PERMISSION_LABELS, type ReadPermission, type ToolPermissions } from '../../src/stripe/permissions.js';
+import { declaredPermissions, READ_PERMISSION_LABELS, type ReadPermission } from '../../src/stripe/permissions.js';
 import { defineTool, type AnyTool } from '../../src/tools/define-tool.js';
 import { OBJECT_KINDS, TOOLS } from '../../src/tools/index.js';
 import { minimalArguments } from '../../src/cli/tool-probes.js';
 import { SEARCH_RESOURCES } from '../../src/tools/search.js';
+import { renderFiltersTable, withGeneratedTables } from '../../scripts/readme-tables.js';
 import { startHarness, type Harness } from '../helpers/harness.js';
 
 const label = (p: ReadPermission) => READ_PERMISSION_LABELS[p];
-const named = (p: ReadPermission) => `${label(p)} (\`${p}\`)`;
-const unique = <T>(xs: T[]) => [...new Set(xs)];
-
-/** The README's key table, rendered from the declarations. */
-function renderKeyTable(tools: readonly AnyTool[]): string {
-  const needs = (p: ToolPermissions) => {
-    const parts = p.needs.map(named);
-    if (p.byChoice) {
-      parts.push(`${p.byChoice.of}: ${unique(Object.values(p.byChoice.permissions)).map(label).join(', ')}`);
-      if (p.byChoice.otherwise) parts.push(`${p.byChoice.otherwise.of}: ${p.byChoice.otherwise.permissions.map(label).join(', ')}`);
-    }
-    return parts.join('; ');
-  };
-  const optional = (p: ToolPermissions) => p.mayUse.map((o) => `${named(o.permission)}: without it, ${o.without}`).join('; ');
-  return [
-    '| Tool | Set to Read | Optional, Read if you want it (what it changes) |',
-    '| --- | --- | --- |',
-    ...tools.map((t) => `| \`${t.name}\` | ${needs(t.permissions)} | ${optional(t.permissions)} |`),
-  ].join('\n');
-}
 
 describe('the declarations', () => {
-  it("are the README's key table, exactly", () => {
+  it("are the README's key and Filters tables, exactly (npm run readme writes them)", () => {
     const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
-    const table = renderKeyTable(TOOLS);
-    expect(readme.includes(table), `README.md must contain this table (rendered from TOOLS):\n\n${table}\n`).toBe(true);
+    expect(readme, 'README.md is not what the declarations say: run npm run readme').toBe(withGeneratedTables(readme, TOOLS));
   });
 
-  it('are the README\'s tool table: one row per tool, in order, and fetch names exactly the declared id prefixes', () => {
-    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
-    const section = readme.slice(readme.indexOf('| Tool | Filters'));
-    const table = section.split('\n');
-    const rows = table.slice(2, table.findIndex((line) => !line.startsWith('|')));
+  it('make the Filters table one row per tool, in order, and fetch names exactly the declared id prefixes', () => {
+    const rows = renderFiltersTable(TOOLS).split('\n').slice(2);
     expect(rows.map((row) => /^\| `([a-z_]+)`/.exec(row)?.[1])).toEqual(TOOLS.map((t) => t.name));
     const fetchRow = rows.find((row) => row.startsWith('| `fetch`'))!;
     const prefixes = [...fetchRow.matchAll(/`([a-z]+_)`/g)].map((m) => m[1]);
     expect(prefixes).toEqual(OBJECT_KINDS.flatMap((k) => k.idPrefixes));
+  });
+
+  it("name every argument in a tool's own Filters row, or npm run readme refuses", () => {
+    const tool = TOOLS.find((t) => t.name === 'get_churn')!;
+    expect(() => renderFiltersTable([{ ...tool, readme: { filters: '`month` and `timezone`' } }])).toThrow("get_churn's readme.filters must name every argument; it leaves out start, end");
   });
 
   it('are what the emulator serves: each kind under its own id prefixes, behind the permission its tool declares', () => {

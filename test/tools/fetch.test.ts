@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectDashboardAdvice, startHarness, startRestrictedHarness, type Harness } from '../helpers/harness.js';
 import { major } from '../helpers/expected.js';
 import type { Dataset } from '../../src/emulator/types.js';
+import { OBJECT_KINDS } from '../../src/tools/lists/index.js';
 
 let h: Harness;
 let data: Dataset;
@@ -57,7 +58,7 @@ describe('fetch', () => {
   it('explains ids it cannot open and ids that do not exist', async () => {
     const unknownKind = await h.call('fetch', { id: 'acct_1234567890' });
     expect(unknownKind.isError).toBe(true);
-    expect(unknownKind.text).toMatch(/Supported prefixes: cus_, ch_/);
+    expect(unknownKind.text).toContain(`Supported prefixes: ${OBJECT_KINDS.flatMap((k) => k.idPrefixes).join(', ')}.`);
     const missing = await h.call('fetch', { id: 'cus_doesnotexist00' });
     expect(missing.isError).toBe(true);
     expect(missing.text).toMatch(/Not found/);

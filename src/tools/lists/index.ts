@@ -1,41 +1,28 @@
 /**
  * The tools that list one kind of Stripe object, each declaring that kind beside its name (`returns`). Adding one
- * means its file, its import and one entry here: fetch, plain-text search, Dashboard links, errors, `connections test` and the
- * README's tables follow from the declaration (test/tools/declarations.test.ts holds them to it). A folder of its
- * own so that fetch and the plain-text search can read the kinds without importing the whole catalogue.
+ * means adding its file, src/tools/list-<kind>.ts, exporting one tool made by defineTool: it is found by its name
+ * (./discover.ts), and fetch, plain-text search, Dashboard links, errors, `connections test`, the catalogue and the
+ * README's tables (`npm run readme`) follow from its declaration (test/tools/declarations.test.ts holds them to it).
+ * A folder of its own so that fetch and the plain-text search can read the kinds without importing the whole
+ * catalogue.
  */
-import { declaredKinds, type AnyTool } from '../define-tool.js';
-import { listCustomers } from '../list-customers.js';
-import { listCharges } from '../list-charges.js';
-import { listPaymentIntents } from '../list-payment-intents.js';
-import { listInvoices } from '../list-invoices.js';
-import { listSubscriptions } from '../list-subscriptions.js';
-import { listProducts } from '../list-products.js';
-import { listPrices } from '../list-prices.js';
-import { listRefunds } from '../list-refunds.js';
-import { listDisputes } from '../list-disputes.js';
-import { listPayouts } from '../list-payouts.js';
-import { listBalanceTransactions } from '../list-balance-transactions.js';
-import { listCoupons } from '../list-coupons.js';
-import { listPromotionCodes } from '../list-promotion-codes.js';
-import { listEvents } from '../list-events.js';
+import { declaredKinds, isDefinedTool, type AnyTool } from '../define-tool.js';
+import { LIST_TOOL_MODULES, type ListToolModule } from './discover.js';
 
-export const LIST_TOOLS = [
-  listCustomers,
-  listCharges,
-  listPaymentIntents,
-  listInvoices,
-  listSubscriptions,
-  listProducts,
-  listPrices,
-  listRefunds,
-  listDisputes,
-  listPayouts,
-  listBalanceTransactions,
-  listCoupons,
-  listPromotionCodes,
-  listEvents,
-] as const satisfies readonly AnyTool[];
+/** The one tool a list tool's file exports; a file with none or several is a mistake to say at once. */
+export function listToolOf({ file, exports }: ListToolModule): AnyTool {
+  const tools = Object.values(exports).filter(isDefinedTool);
+  if (tools.length !== 1) {
+    throw new Error(`src/tools/${file} must export exactly one tool made by defineTool (every src/tools/list-*.ts is a list tool), but exports ${tools.length}`);
+  }
+  return tools[0]!;
+}
+
+/** In their files' name order (./discover.ts). */
+export const LIST_TOOLS: readonly AnyTool[] = LIST_TOOL_MODULES.map(listToolOf);
+
+/** Which file each list tool came from, in LIST_TOOLS' order (a test holds it to the folder). */
+export const LIST_TOOL_FILES: readonly string[] = LIST_TOOL_MODULES.map((m) => m.file);
 
 /** Every object kind a tool returns, in the tools' order: what fetch and the plain-text search can open. */
 export const OBJECT_KINDS = declaredKinds(LIST_TOOLS);

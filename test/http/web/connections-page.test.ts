@@ -128,7 +128,7 @@ describe('connections page', () => {
       [{ name: 'beta', key: '' }, /No key was given/],
       [{ name: 'beta', key: `${keys.rotated} ${keys.partial}` }, /spaces or line breaks/],
       [{ name: 'beta', key: `pk_test_${randomBytes(12).toString('hex')}` }, /publishable key \(pk_…\)/],
-      [{ name: 'beta', key: keys.secret }, /secret key \(sk_…\): it can change anything.*set these to Read: Customers.*tick "Store a secret key \(sk_…\) anyway" and paste it again\./],
+      [{ name: 'beta', key: keys.secret }, /secret key \(sk_…\): it can change anything.*set these to Read: .*Customers.*tick "Store a secret key \(sk_…\) anyway" and paste it again\./],
       [{ name: 'beta', key: keys.revoked }, /Stripe did not accept the API key: Invalid API Key provided.*Nothing was saved\./],
       [{ name: 'beta', mode: 'live', key: keys.rotated }, /This form adds the live key, but this is a test-mode key \(rk_test_…\w{4}\)/],
       [{ name: 'acme', key: keys.rotated }, /Connection "acme" already has a test key \(rk_test_…\w{4}\)\. Nothing was changed\. To replace it: use Rotate on the test key of "acme" below;/],
