@@ -17,5 +17,9 @@ export default defineConfig({
     // own that another file could see: each starts its own emulator and server, and restores what it changes in
     // process.env.
     isolate: false,
+    // A larger young generation for the workers: test files allocate a lot (datasets, pages of JSON, MCP messages),
+    // and with V8's default 16 MB semi-space the scavenger ran far more often. Measured on test/tools, emulator and
+    // server: about 8 % less CPU.
+    execArgv: ['--max-semi-space-size=32'],
   },
 });
