@@ -169,8 +169,8 @@ ratio cannot fall below (echo + direct) ÷ direct. What is ours is the last cont
 into both text and structured content, and output validation, against a server that does none of it.
 
 How the cold start beats a one-tool server (issue 13): what the start loads is one bundled, minified file set
-(scripts/build.mjs; the SDK and zod inside, zod's non-English messages and the SDK's Ajv validator left out, 0.47 MB
-in ten files against the floor's SDK, Ajv and zod in about a hundred modules from node_modules). tools/list is answered
+(scripts/build.mjs; the SDK and zod inside, zod's non-English messages and the SDK's Ajv validator left out, 0.51 MB
+in 27 files against the floor's SDK, Ajv and zod in about a hundred modules from node_modules). tools/list is answered
 from the build's catalogue (dist/tool-schemas.json: names, descriptions, JSON Schemas); the tools' modules and zod
 schemas, \`stripe\` and the emulator load on the first call (test/e2e/start-path.test.ts holds the start to that).
 --demo starts its emulator, whose dataset takes a few hundred milliseconds to generate, on that first call too: the
