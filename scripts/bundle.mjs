@@ -13,9 +13,10 @@ import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { build } from 'esbuild';
+import { importSource } from './import-source.mjs';
 import { listToolsPlugin } from './list-tools-plugin.mjs';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -91,21 +92,7 @@ mkdirSync(join(ROOT, 'build'), { recursive: true });
 const work = mkdtempSync(join(ROOT, 'build', 'bundle-'));
 try {
   // The tool catalogue and the tools' JSON Schemas, from source (as scripts/build.mjs does for dist/).
-  await build({
-    stdin: {
-      contents: "export { TOOLS } from './src/tools/index.ts'; export { toolSchemaSnapshot } from './src/server/schema-snapshot.ts';",
-      resolveDir: ROOT,
-      loader: 'ts',
-    },
-    outfile: join(work, 'catalogue.mjs'),
-    bundle: true,
-    format: 'esm',
-    platform: 'node',
-    packages: 'external',
-    plugins: [listToolsPlugin],
-    logLevel: 'warning',
-  });
-  const { TOOLS, toolSchemaSnapshot } = await import(pathToFileURL(join(work, 'catalogue.mjs')).href);
+  const { TOOLS, toolSchemaSnapshot } = await importSource("export { TOOLS } from './src/tools/index.ts'; export { toolSchemaSnapshot } from './src/server/schema-snapshot.ts';");
 
   const stage = join(work, 'bundle');
   mkdirSync(join(stage, 'server'), { recursive: true });
