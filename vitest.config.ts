@@ -14,8 +14,8 @@ export default defineConfig({
     // Each worker keeps the modules it loaded (src/, stripe, zod, the MCP SDK) from one test file to the next
     // instead of loading them again for every file: about 40 % less CPU for the in-process files (measured
     // 83 s → 47 s of CPU for test/tools, unit, emulator and server). Test files hold no module state of their
-    // own that another file could see: each starts its own emulator and server, and restores what it changes in
-    // process.env.
+    // own that another file could see: each starts its own emulator and server (the emulators share the generated
+    // datasets, which nothing changes: src/emulator/server.ts), and restores what it changes in process.env.
     isolate: false,
     // A larger young generation for the workers: test files allocate a lot (datasets, pages of JSON, MCP messages),
     // and with V8's default 16 MB semi-space the scavenger ran far more often. Measured on test/tools, emulator and

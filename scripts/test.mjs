@@ -4,8 +4,9 @@
 // come first, tsc takes what they leave. Arguments go to vitest (`npm test -- test/cli`); tsc checks everything.
 import { spawn } from 'node:child_process';
 import { setPriority } from 'node:os';
+import { fileURLToPath } from 'node:url';
 
-const bin = (path) => new URL(`../node_modules/${path}`, import.meta.url).pathname;
+const bin = (path) => fileURLToPath(new URL(`../node_modules/${path}`, import.meta.url));
 
 /** Resolves with the exit code (1 for a signal). */
 const exitOf = (child) => new Promise((resolve) => child.on('close', (code) => resolve(code ?? 1)));
@@ -23,6 +24,15 @@ let typeErrors = '';
 tsc.stdout.on('data', (chunk) => (typeErrors += chunk));
 tsc.stderr.on('data', (chunk) => (typeErrors += chunk));
 const vitest = spawn(process.execPath, [bin('vitest/vitest.mjs'), 'run', ...process.argv.slice(2)], { stdio: 'inherit' });
+
+// Stopped by a signal (a CI time-out kills this process, not its group): both stop too, none is left running.
+for (const signal of ['SIGINT', 'SIGTERM']) {
+  process.on(signal, () => {
+    tsc.kill(signal);
+    vitest.kill(signal);
+    process.exit(signal === 'SIGINT' ? 130 : 143);
+  });
+}
 
 const [tscCode, vitestCode] = await Promise.all([exitOf(tsc), exitOf(vitest)]);
 if (tscCode !== 0) {

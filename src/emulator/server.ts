@@ -591,8 +591,8 @@ interface EmulatorState {
 }
 
 /**
- * The generated business is a function of seed, anchor, mode and size alone, and nothing changes it once made (the
- * emulator answers with copies; it serves GET only), so emulators in one process share it: a test file starts its own
+ * The generated business is a function of seed, anchor, mode and size alone, and nothing changes it once made (it serves
+ * GET only, and builds expanded objects as new ones), so emulators in one process share it: a test file starts its own
  * emulator, and generating one (about 15,000 objects) costs 0.2–0.3 s of CPU each time. Its lists are frozen, so code
  * that tried to add to one would fail loudly instead of changing what another emulator serves. A few are kept: an
  * anchor is a day, so a long-running process sees a new one daily.

@@ -225,6 +225,7 @@ export interface EmulatorHandle {
   requests: RecordedRequest[];
   injectFault(f: FaultSpec): void;
   setLatency(ms: number): void;
+  /** The objects served, for reading: a generated dataset is shared by every emulator in the process (server.ts), so never change it. */
   dataset(mode: Mode): Dataset;
   close(): Promise<void>;
 }

@@ -71,6 +71,12 @@ export interface ToolDefinition<Input extends z.ZodObject = z.ZodObject, Output 
    */
   returns?: ObjectKind;
   /**
+   * For a list tool: where it stands among the list tools, lower first (ties, and tools without one, by file name).
+   * The order is what tools/list shows, the order in which fetch tries an id without a prefix (the likeliest kind
+   * first: one Stripe call, not three), and the README's. Declared here so that a new list tool places itself.
+   */
+  listOrder?: number;
+  /**
    * For a list tool: what the `aggregate` tool (src/tools/aggregate.ts) groups and sums over its objects, which
    * makes the list one of that tool's resources, and the optional permissions aggregating them may use (names of
    * grouped rows). The list tool's own handler answers the aggregation, given the aggregation arguments.

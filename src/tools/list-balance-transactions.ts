@@ -24,6 +24,7 @@ export const listBalanceTransactions = defineTool({
   toolset: 'balance',
   aggregates: { facets: balanceTransactionFacets, mayUse: [] },
   permissions: { needs: ['rak_balance_transaction_source_read'], mayUse: [] },
+  listOrder: 110,
   returns: {
     object: 'balance_transaction', label: 'balance transaction', idPrefixes: ['txn_'], dashboardPath: 'balance/history',
     retrieve: (stripe, id) => stripe.balanceTransactions.retrieve(id), compact: compactBalanceTransaction,

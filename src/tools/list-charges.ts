@@ -11,6 +11,7 @@ export const listCharges = defineTool({
   toolset: 'payments',
   aggregates: { facets: chargeFacets, mayUse: [{ permission: 'rak_customer_read', without: 'rows grouped by customer show ids, not names and emails' }] },
   permissions: { needs: ['rak_charge_read'], mayUse: [] },
+  listOrder: 20,
   returns: {
     object: 'charge', label: 'charge', idPrefixes: ['ch_', 'py_'], dashboardPath: 'payments',
     retrieve: (stripe, id) => stripe.charges.retrieve(id), compact: compactCharge, title: amountTitle('Charge'),

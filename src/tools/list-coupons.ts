@@ -10,6 +10,7 @@ export const listCoupons = defineTool({
   toolset: 'billing',
   aggregates: { facets: couponFacets, mayUse: [] },
   permissions: { needs: ['rak_coupon_read'], mayUse: [] },
+  listOrder: 120,
   returns: {
     object: 'coupon', label: 'coupon', idPrefixes: [], customIds: true, dashboardPath: 'coupons',
     retrieve: (stripe, id) => stripe.coupons.retrieve(id), compact: compactCoupon,

@@ -10,6 +10,7 @@ export const listCustomers = defineTool({
   toolset: 'billing',
   aggregates: { facets: customerFacets, mayUse: [] },
   permissions: { needs: ['rak_customer_read'], mayUse: [] },
+  listOrder: 10,
   returns: {
     object: 'customer', label: 'customer', idPrefixes: ['cus_'], dashboardPath: 'customers',
     retrieve: (stripe, id) => stripe.customers.retrieve(id) as Promise<Stripe.Customer>,

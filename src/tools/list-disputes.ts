@@ -24,6 +24,7 @@ export const listDisputes = defineTool({
   toolset: 'payments',
   aggregates: { facets: disputeFacets, mayUse: [] },
   permissions: { needs: ['rak_dispute_read'], mayUse: [] },
+  listOrder: 90,
   returns: {
     object: 'dispute', label: 'dispute', idPrefixes: ['dp_', 'du_'], dashboardPath: 'disputes',
     retrieve: (stripe, id) => stripe.disputes.retrieve(id), compact: compactDispute, title: amountTitle('Dispute'),

@@ -20,6 +20,7 @@ export const listEvents = defineTool({
   toolset: 'events',
   aggregates: { facets: eventFacets, mayUse: [] },
   permissions: { needs: ['rak_event_read'], mayUse: [] },
+  listOrder: 140,
   returns: {
     object: 'event', label: 'event', idPrefixes: ['evt_'], dashboardPath: 'events',
     retrieve: (stripe, id) => stripe.events.retrieve(id), compact: compactEvent,

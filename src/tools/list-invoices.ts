@@ -9,6 +9,7 @@ export const listInvoices = defineTool({
   toolset: 'billing',
   aggregates: { facets: invoiceFacets, mayUse: [{ permission: 'rak_customer_read', without: 'rows grouped by customer show ids, not names and emails' }] },
   permissions: { needs: ['rak_invoice_read'], mayUse: [] },
+  listOrder: 40,
   returns: {
     object: 'invoice', label: 'invoice', idPrefixes: ['in_'], dashboardPath: 'invoices',
     retrieve: (stripe, id) => stripe.invoices.retrieve(id), compact: compactInvoice,

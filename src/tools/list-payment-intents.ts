@@ -22,6 +22,7 @@ export const listPaymentIntents = defineTool({
   toolset: 'payments',
   aggregates: { facets: paymentIntentFacets, mayUse: [{ permission: 'rak_customer_read', without: 'rows grouped by customer show ids, not names and emails' }] },
   permissions: { needs: ['rak_payment_intent_read'], mayUse: [] },
+  listOrder: 30,
   returns: {
     object: 'payment_intent', label: 'payment intent', idPrefixes: ['pi_'], dashboardPath: 'payments',
     retrieve: (stripe, id) => stripe.paymentIntents.retrieve(id), compact: compactPaymentIntent, title: amountTitle('Payment'),

@@ -12,6 +12,7 @@ export const listPayouts = defineTool({
   toolset: 'balance',
   aggregates: { facets: payoutFacets, mayUse: [] },
   permissions: { needs: ['rak_payout_read'], mayUse: [] },
+  listOrder: 100,
   returns: {
     object: 'payout', label: 'payout', idPrefixes: ['po_'], dashboardPath: 'payouts',
     retrieve: (stripe, id) => stripe.payouts.retrieve(id), compact: compactPayout, title: amountTitle('Payout'),

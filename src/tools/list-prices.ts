@@ -11,6 +11,7 @@ export const listPrices = defineTool({
   toolset: 'billing',
   aggregates: { facets: priceFacets, mayUse: [{ permission: 'rak_product_read', without: 'rows grouped by product show product ids, not names' }] },
   permissions: { needs: ['rak_plan_read'], mayUse: [] },
+  listOrder: 70,
   returns: {
     object: 'price', aliases: ['plan'], label: 'price', idPrefixes: ['price_', 'plan_'], customIds: true, dashboardPath: 'prices',
     retrieve: (stripe, id) => stripe.prices.retrieve(id), compact: compactPrice,

@@ -9,6 +9,7 @@ export const listProducts = defineTool({
   toolset: 'billing',
   aggregates: { facets: productFacets, mayUse: [] },
   permissions: { needs: ['rak_product_read'], mayUse: [] },
+  listOrder: 60,
   returns: {
     object: 'product', label: 'product', idPrefixes: ['prod_'], customIds: true, dashboardPath: 'products',
     retrieve: (stripe, id) => stripe.products.retrieve(id), compact: compactProduct,

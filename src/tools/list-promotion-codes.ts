@@ -11,6 +11,7 @@ export const listPromotionCodes = defineTool({
   toolset: 'billing',
   aggregates: { facets: promotionCodeFacets, mayUse: [] },
   permissions: { needs: ['rak_promotion_code_read'], mayUse: [] },
+  listOrder: 130,
   returns: {
     object: 'promotion_code', label: 'promotion code', idPrefixes: ['promo_'], dashboardPath: 'promotion_codes',
     retrieve: (stripe, id) => stripe.promotionCodes.retrieve(id), compact: compactPromotionCode,

@@ -10,6 +10,7 @@ export const listRefunds = defineTool({
   toolset: 'payments',
   aggregates: { facets: refundFacets, mayUse: [{ permission: 'rak_customer_read', without: 'rows grouped by customer show ids, not names and emails' }] },
   permissions: { needs: ['rak_refund_read'], mayUse: [] },
+  listOrder: 80,
   returns: {
     object: 'refund', label: 'refund', idPrefixes: ['re_', 'pyr_'], dashboardPath: 'refunds',
     retrieve: (stripe, id) => stripe.refunds.retrieve(id), compact: compactRefund, title: amountTitle('Refund'),

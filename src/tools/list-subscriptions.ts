@@ -17,6 +17,7 @@ export const listSubscriptions = defineTool({
     ],
   },
   permissions: { needs: ['rak_subscription_read'], mayUse: [] },
+  listOrder: 50,
   returns: {
     object: 'subscription', label: 'subscription', idPrefixes: ['sub_'], dashboardPath: 'subscriptions',
     retrieve: (stripe, id) => stripe.subscriptions.retrieve(id, { expand: ['discounts'] }), compact: compactSubscription,

@@ -167,7 +167,7 @@ describe('connections add', () => {
         ['', [], /No key was given \(the input was empty\)/],
         ['   \n', [], /No key was given/],
         [`pk_test_${canaryKey().slice(8)}`, [], /publishable key \(pk_…\), which cannot read account data.*Create restricted key/],
-        [secret, [], /secret key \(sk_…\): it can change anything.*Create restricted key.*set these to Read: .*Charges, .*Customers.*--allow-secret-key/],
+        [secret, [], /secret key \(sk_…\): it can change anything.*Create restricted key.*set these to Read: Customers, Charges.*--allow-secret-key/],
         [`whsec_${canaryKey().slice(8)}`, [], /does not look like a Stripe API key \(\d+ characters, starting "whsec_"\)/],
         [`rk_test_short`, [], /does not look like a Stripe API key/],
         [`${canaryKey()}\n${canaryKey()}`, [], /more than one line/],

@@ -27,7 +27,7 @@ let worker: string;
 let emulator: EmulatorHandle;
 
 beforeAll(async () => {
-  // Inside node_modules so the bundle's external imports (zod, stripe) resolve like the real build's.
+  // Inside node_modules so the fixture bundle's external imports (zod, stripe) resolve from the checkout's packages.
   const outdir = join(ROOT, 'node_modules', '.cache', 'stripe-readonly-mcp-tests');
   mkdirSync(outdir, { recursive: true });
   writer = join(outdir, `crash-writer-${process.pid}.mjs`);

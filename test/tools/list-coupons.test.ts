@@ -43,7 +43,7 @@ describe('list_coupons', () => {
     expect(ids(next.structured.data)).toEqual(ids(coupons.slice(2, 4)));
   });
 
-  it('fetch opens a coupon by its own id with only Coupons: Read, and names the refused prices and products when none has it', async () => {
+  it('fetch opens a coupon by its own id with only Coupons: Read, after products and prices said no', async () => {
     const r = await startRestrictedHarness(['rak_coupon_read']);
     try {
       const got = await r.call('fetch', { id: 'PARTNER15' });
@@ -52,8 +52,8 @@ describe('list_coupons', () => {
       expect(got.structured.title).toBe('Coupon · Partner 15% off (whole account) · 15% off · forever');
       const none = await r.call('fetch', { id: 'NOSUCHCOUPON' });
       expect(none.isError).toBe(true);
-      // The coupon lookup found nothing, prices and products refused: the refusals are named together.
-      expect(none.text).toContain('set "Prices" to Read for a price; set "Products" to Read for a product');
+      // Products and prices refused, the coupon lookup found nothing: the refusals are named together.
+      expect(none.text).toContain('set "Products" to Read for a product; set "Prices" to Read for a price');
     } finally {
       await r.close();
     }

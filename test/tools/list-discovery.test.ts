@@ -30,9 +30,16 @@ const tool = (name: string) =>
 describe('list tools', () => {
   it('are every src/tools/list-*.ts file, each exporting the tool named after it, and the only list_ tools', () => {
     expect(filesInFolder.length).toBeGreaterThan(0);
-    expect(LIST_TOOL_FILES).toEqual(filesInFolder);
-    expect(LIST_TOOLS.map((t) => `${t.name.replaceAll('_', '-')}.ts`)).toEqual(filesInFolder);
+    expect([...LIST_TOOL_FILES].sort()).toEqual(filesInFolder);
+    expect(LIST_TOOLS.map((t) => `${t.name.replaceAll('_', '-')}.ts`)).toEqual(LIST_TOOL_FILES);
     expect(TOOLS.filter((t) => t.name.startsWith('list_'))).toEqual(LIST_TOOLS);
+  });
+
+  it('stand in the order they declare: customers first, and fetch tries an unprefixed id as a product first', () => {
+    const orders = LIST_TOOLS.map((t) => t.listOrder ?? Infinity);
+    expect(orders).toEqual([...orders].sort((a, b) => a - b));
+    expect(LIST_TOOLS[0]!.name).toBe('list_customers');
+    expect(LIST_TOOLS.flatMap((t) => (t.returns?.customIds ? [t.returns.object] : []))).toEqual(['product', 'price', 'coupon']);
   });
 
   it('come one to a file: a file with none or several says which file it is', () => {

@@ -92,7 +92,7 @@ describe('account-chosen ids', () => {
     expect(idsOf(await h.call('list_subscriptions', { price: 'gold-monthly', status: 'all' }))).toEqual(sorted(subs.active, subs.expired, subs.canceled));
   });
 
-  it('fetch opens an unprefixed id as each kind whose ids the account may choose (coupon, price, product: the list tools\' file order), and says when none has it', async () => {
+  it('fetch opens an unprefixed id as a product, then as a price (then as a coupon), and says when none has it', async () => {
     const product = await h.call('fetch', { id: 'gold-plan' });
     expect(product.isError, product.text).toBe(false);
     expect(product.structured).toMatchObject({ id: 'gold-plan', title: 'Product Gold', url: 'https://dashboard.stripe.com/test/products/gold-plan', metadata: { object: 'product' } });
@@ -101,7 +101,7 @@ describe('account-chosen ids', () => {
     expect(price.structured).toMatchObject({ id: 'gold-monthly', url: 'https://dashboard.stripe.com/test/prices/gold-monthly', metadata: { object: 'price' } });
     const missing = await h.call('fetch', { id: 'platinum' });
     expect(missing.isError).toBe(true);
-    expect(missing.text).toMatch(/Not found: no coupon, price or product has the id "platinum" in test mode/);
+    expect(missing.text).toMatch(/Not found: no product, price or coupon has the id "platinum" in test mode/);
     const spaced = await h.call('fetch', { id: 'gold plan' });
     expect(spaced.isError).toBe(true);
   });

@@ -14,7 +14,7 @@ export interface ListToolModule {
 
 const TOOLS_FOLDER = new URL('../', import.meta.url);
 
-/** File-name order: the list tools' order in tools/list, in fetch's tries of custom ids, and in the README. */
+/** Sorted by file name so that the same folder always gives the same modules in the same order (./index.ts then orders the tools by their listOrder). */
 const files = readdirSync(TOOLS_FOLDER)
   .filter((name) => /^list-[a-z0-9-]+\.ts$/.test(name))
   .sort();

@@ -18,11 +18,15 @@ export function listToolOf({ file, exports }: ListToolModule): AnyTool {
   return tools[0]!;
 }
 
-/** In their files' name order (./discover.ts). */
-export const LIST_TOOLS: readonly AnyTool[] = LIST_TOOL_MODULES.map(listToolOf);
+/** The list tools' modules in the order they declare (`listOrder`), then their files' name order (./discover.ts). */
+const ORDERED_MODULES = LIST_TOOL_MODULES.map((m) => ({ module: m, tool: listToolOf(m) })).sort(
+  (a, b) => (a.tool.listOrder ?? Infinity) - (b.tool.listOrder ?? Infinity) || (a.module.file < b.module.file ? -1 : a.module.file > b.module.file ? 1 : 0),
+);
+
+export const LIST_TOOLS: readonly AnyTool[] = ORDERED_MODULES.map((m) => m.tool);
 
 /** Which file each list tool came from, in LIST_TOOLS' order (a test holds it to the folder). */
-export const LIST_TOOL_FILES: readonly string[] = LIST_TOOL_MODULES.map((m) => m.file);
+export const LIST_TOOL_FILES: readonly string[] = ORDERED_MODULES.map((m) => m.module.file);
 
 /** Every object kind a tool returns, in the tools' order: what fetch and the plain-text search can open. */
 export const OBJECT_KINDS = declaredKinds(LIST_TOOLS);
