@@ -6,6 +6,7 @@
  */
 import { jsonSchemaOf, type JsonSchema } from '../src/server/catalogue.js';
 import { READ_PERMISSION_LABELS, type ReadPermission, type ToolPermissions } from '../src/stripe/permissions.js';
+import { listInput } from '../src/tools/common.js';
 import type { AnyTool } from '../src/tools/define-tool.js';
 
 const label = (p: ReadPermission) => READ_PERMISSION_LABELS[p];
@@ -32,7 +33,7 @@ export function renderKeyTable(tools: readonly AnyTool[]): string {
 }
 
 /** Arguments every list tool takes (said in the table's header), not filters. */
-const SHARED_ARGUMENTS = new Set(['limit', 'cursor', 'max_results', 'detail']);
+const SHARED_ARGUMENTS = new Set(Object.keys(listInput));
 
 /** A description that only hints at an id's form ("cus_…", "prod_… or a custom id"): the name says enough here. */
 const ID_HINT = /^[a-z]+_…/;

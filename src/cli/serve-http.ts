@@ -7,7 +7,7 @@ import { lookup as dnsLookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
 import { parseArgs } from 'node:util';
 import type { Pin } from '../connections/configured-router.js';
-import { CLI } from '../connections/lookup.js';
+import { CLI } from '../program-name.js';
 import { resolveHome } from '../connections/paths.js';
 import type { ConnectionRouter } from '../connections/router.js';
 import { logLine } from '../server/log.js';

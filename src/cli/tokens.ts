@@ -6,7 +6,7 @@ import { readMetadata } from '../connections/metadata.js';
 import { resolveHome } from '../connections/paths.js';
 import { describeGrants, grantsFromPin } from '../server/http/access.js';
 import { TokenAdmin, type TokenRecord } from '../server/http/token-store.js';
-import { CLI } from '../connections/lookup.js';
+import { CLI } from '../program-name.js';
 import type { Mode } from '../stripe/keys.js';
 import { allowFlags, connectionFlag, noName, oneName, parseMode, parseSubcommand } from './argv.js';
 import { columns, err, plural, UsageError } from './output.js';

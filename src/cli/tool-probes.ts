@@ -15,7 +15,7 @@ const SEARCH_PROBE_QUERY = "metadata['stripe_readonly_mcp_check']:'1'";
  * reads a list through that list tool's own handler: the list tools' lines already say which kinds they can open
  * and aggregate.
  */
-export const CHECKED_TOOLS: readonly AnyTool[] = (TOOLS as readonly AnyTool[]).filter((tool) => tool.name !== 'fetch' && tool.name !== 'aggregate');
+export const CHECKED_TOOLS: readonly AnyTool[] = TOOLS.filter((tool) => tool.name !== 'fetch' && tool.name !== 'aggregate');
 
 /** The smallest valid arguments for a tool: one object, or a search that matches nothing; undefined if it needs more. */
 export function minimalArguments(tool: AnyTool, resource?: string): Record<string, unknown> | undefined {

@@ -7,7 +7,7 @@ import { resolveHome } from '../connections/paths.js';
 import { describeGrants } from '../server/http/access.js';
 import { readIssuer, StateFileStore } from '../server/http/authserver/state.js';
 import { LINK_TTL_MS, UserStore, type UserRecord } from '../server/http/authserver/users.js';
-import { CLI } from '../connections/lookup.js';
+import { CLI } from '../program-name.js';
 import { allowFlags, connectionFlag, noName, oneName, parseMode, parseSubcommand } from './argv.js';
 import { columns, err, plural, UsageError } from './output.js';
 import { readAllStdin, readHidden } from './prompt.js';

@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { AGGREGATION_ARGUMENTS, unknownArgumentMessage } from '../server/argument-hints.js';
 import { ToolInputError } from '../stripe/errors.js';
 import type { OptionalPermission, ReadPermission } from '../stripe/permissions.js';
-import { DEFAULT_LIMIT, dateInput, aggregateOutput, timeZoneInput } from './common.js';
+import { DEFAULT_LIMIT, dateInput, aggregateOutput, listInput, timeZoneInput } from './common.js';
 import { defineTool, type AnyTool } from './define-tool.js';
 import { aggregationSchema, facetsLine, MAX_TOP } from './engine/aggregate.js';
 import { dateFieldsOf, resolveDateWords } from './engine/date-words.js';
@@ -17,12 +17,12 @@ import { LIST_TOOLS } from './lists/index.js';
 
 /** The lists that aggregate, by resource name ("charges"), in the catalogue's order. */
 const RESOURCES = new Map(
-  (LIST_TOOLS as readonly AnyTool[]).flatMap((tool) => (tool.aggregates && tool.returns ? [[resourceOf(tool.returns.object), tool] as const] : [])),
+  LIST_TOOLS.flatMap((tool) => (tool.aggregates && tool.returns ? [[resourceOf(tool.returns.object), tool] as const] : [])),
 );
 const RESOURCE_NAMES = [...RESOURCES.keys()] as [string, ...string[]];
 
 /** Paging and detail: a list tool's arguments that are not filters, since an aggregation covers every match. */
-const PAGING = { limit: true, max_results: true, cursor: true, detail: true } as const;
+const PAGING = Object.fromEntries(Object.keys(listInput).map((key) => [key, true])) as { [K in keyof typeof listInput]: true };
 
 const facetsOf = (tool: AnyTool) => tool.aggregates!.facets as Parameters<typeof aggregationSchema>[0];
 

@@ -32,8 +32,9 @@ export interface ToolContext {
 }
 
 /**
- * How a tool describes itself (issue 13: every conversation pays for the catalogue before the user asks; budget
- * ≤ 16,000 bytes for all default tools, instructions and input schemas included, measured by bench/catalogue.mjs):
+ * How a tool describes itself (issue 13: every conversation pays for the catalogue before the user asks; its goal of
+ * 16,000 bytes for all default tools, instructions and input schemas included, is not reached: bench/catalogue.mjs
+ * measures it, bench/RESULTS.md has the figure, and test/e2e/stdio.test.ts holds tools/list to 40,000 bytes):
  * - What every tool shares is said ONCE, in the server's instructions (src/server/instructions.ts): money as exact decimal strings per currency, date forms (ISO, Unix seconds, today, 7d,
  *   last_month, …; *_after inclusive, *_before exclusive), paging (limit / cursor / max_results), the aggregation
  *   grammar (group_by, metrics, order_by, order, top, date_field, timezone: the `aggregate` tool's, declared once

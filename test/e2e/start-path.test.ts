@@ -7,6 +7,7 @@
  * neither the server nor the tools unless it uses them.
  */
 import { readFileSync } from 'node:fs';
+import { builtinModules } from 'node:module';
 import { describe, expect, it } from 'vitest';
 
 interface Metafile {
@@ -77,5 +78,16 @@ describe('the other commands', () => {
       expect(sources, command).toContain(command);
       expect(sources.filter((s) => /node_modules\/(@modelcontextprotocol|stripe)\//.test(s) || /^src\/tools\/(?!toolsets\.ts$|engine\/)[^/]+\.ts$/.test(s)), command).toEqual([]);
     }
+  });
+});
+
+describe('the installed package', () => {
+  it("imports from node_modules only package.json's dependencies: the SDK, zod and stripe are inside dist/", () => {
+    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { dependencies: Record<string, string> };
+    const packageOf = (path: string) => path.split('/').slice(0, path.startsWith('@') ? 2 : 1).join('/');
+    const imported = new Set(
+      Object.values(meta.outputs).flatMap((o) => o.imports.filter((i) => i.external && !i.path.startsWith('node:') && !builtinModules.includes(i.path)).map((i) => packageOf(i.path))),
+    );
+    expect([...imported].sort()).toEqual(Object.keys(pkg.dependencies).sort());
   });
 });

@@ -1,7 +1,8 @@
 /** A mistyped argument name, through an MCP client: the message lists the valid names and suggests the closest. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHarness, type Harness } from '../helpers/harness.js';
-import { closestName, editDistance } from '../../src/server/argument-hints.js';
+import { AGGREGATION_ARGUMENTS, closestName, editDistance } from '../../src/server/argument-hints.js';
+import { aggregate } from '../../src/tools/aggregate.js';
 
 let h: Harness;
 beforeAll(async () => {
@@ -33,4 +34,10 @@ describe('a wrong argument name', () => {
     expect(closestName('created', ['limit', 'created_after', 'created_before'])).toBe('created_after');
     expect(closestName('zzzzzzzz', ['limit', 'status', 'customer'])).toBeUndefined();
   });
+});
+
+// The hint "use the aggregate tool" knows aggregate's own arguments from a copy (the start path cannot import the tool).
+it("names exactly the aggregate tool's own arguments as aggregation arguments", () => {
+  const own = Object.keys(aggregate.input.shape).filter((name) => name !== 'resource' && name !== 'filters');
+  expect([...AGGREGATION_ARGUMENTS].sort()).toEqual(own.sort());
 });

@@ -9,12 +9,6 @@ import { describe, expect, it } from 'vitest';
 const MAX_LINES = 80;
 const SRC = join(import.meta.dirname, '..', '..', 'src');
 
-/**
- * Functions allowed to be longer, each with why it cannot reasonably be split. Keyed `path:name` (path from src/).
- * Keep this empty if you can: a new entry needs a reason a reviewer would accept.
- */
-const ALLOWED: Record<string, string> = {};
-
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
     const path = join(dir, entry.name);
@@ -59,13 +53,8 @@ function longFunctions(max = MAX_LINES): LongFunction[] {
 describe('function length in src/', () => {
   const long = longFunctions();
 
-  it(`has no function over ${MAX_LINES} lines outside the allow-list`, () => {
-    const tooLong = long.filter((f) => !(f.where in ALLOWED));
-    expect(tooLong.map((f) => `${f.where} (${f.lines} lines)`)).toEqual([]);
-  });
-
-  it('allows only functions that are still long (a stale entry hides nothing, so it goes)', () => {
-    const stillLong = new Set(long.map((f) => f.where));
-    expect(Object.keys(ALLOWED).filter((where) => !stillLong.has(where))).toEqual([]);
+  // No allow-list: a function over the limit is split along what it does.
+  it(`has no function over ${MAX_LINES} lines`, () => {
+    expect(long.map((f) => `${f.where} (${f.lines} lines)`)).toEqual([]);
   });
 });
