@@ -1,5 +1,5 @@
 import { SetupError } from '../stripe/errors.js';
-import { CLI } from './lookup.js';
+import { CLI } from '../program-name.js';
 import { describeKey, keyHint, type Mode } from '../stripe/keys.js';
 
 /**

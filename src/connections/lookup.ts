@@ -4,10 +4,7 @@ import { SetupError } from '../stripe/errors.js';
 import type { Mode } from '../stripe/keys.js';
 import { modesOf, type ConnectionRecord, type Metadata, type ModeRecord } from './metadata.js';
 import type { KeyRef } from './secret-store.js';
-
 import { CLI } from '../program-name.js';
-
-export { CLI };
 
 export function refOf(connection: string, mode: Mode, record: ModeRecord): KeyRef {
   return { connection, mode, keyId: record.keyId };

@@ -22,10 +22,11 @@ import { resolveHome, type HomePaths } from './paths.js';
 import type { KeyRef } from './secret-store.js';
 import { Stores, type StoreChoice } from './stores.js';
 import { verifyKey, type Verification } from './verify.js';
-import { CLI, noSuchConnection, noSuchMode, refOf } from './lookup.js';
+import { CLI } from '../program-name.js';
+import { noSuchConnection, noSuchMode, refOf } from './lookup.js';
 
 // Also what the server's router needs (lookup.ts, which loads none of the stores' writing side).
-export { CLI, noSuchConnection, noSuchMode, refOf } from './lookup.js';
+export { noSuchConnection, noSuchMode, refOf } from './lookup.js';
 
 export function newKeyId(): string {
   return randomBytes(4).toString('hex');

@@ -1,6 +1,7 @@
 /** `connections list`: the stored connections and STRIPE_API_KEY's, as text or JSON, and where new keys would go. */
 import { connectionFromEnv, ENV_CONNECTION } from '../../connections/env.js';
-import { CLI, ConnectionManager } from '../../connections/manager.js';
+import { ConnectionManager } from '../../connections/manager.js';
+import { CLI } from '../../program-name.js';
 import { modesOf, storedDefault, type Metadata, type ModeRecord } from '../../connections/metadata.js';
 import { keyHint, MODES, type Mode } from '../../stripe/keys.js';
 import { err, out } from '../output.js';

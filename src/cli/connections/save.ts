@@ -1,5 +1,6 @@
 /** `connections add` and `connections rotate`: read a key, verify it with Stripe, store it, and say where. */
-import { CLI, ConnectionManager, noSuchMode, type SavedKey } from '../../connections/manager.js';
+import { ConnectionManager, noSuchMode, type SavedKey } from '../../connections/manager.js';
+import { CLI } from '../../program-name.js';
 import { checkConnectionName, modesOf } from '../../connections/metadata.js';
 import { SetupError } from '../../stripe/errors.js';
 import { err, out, UsageError } from '../output.js';
