@@ -47,6 +47,14 @@ describe('client-side rate limit (one account and mode)', () => {
     expect(busiest(granted)).toBe(25);
   });
 
+  it('paces one endpoint by a raised figure: 50 in the first second, 20 ms apart', async () => {
+    const limiter = new AccountLimiter({ ...STRIPE_RATE_LIMITS, endpoint: 50 }, 'live');
+    const granted: number[] = [];
+    ask(limiter, 'GET /v1/payouts', 60, granted);
+    await vi.advanceTimersByTimeAsync(999);
+    expect(granted).toEqual(Array.from({ length: 50 }, (_, i) => i * 20));
+  });
+
   it('does not hold back another endpoint behind a busy one, and keeps all endpoints within the global limit', async () => {
     const limiter = new AccountLimiter(STRIPE_RATE_LIMITS, 'live');
     const busy: number[] = [];
