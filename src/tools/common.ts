@@ -50,9 +50,6 @@ export const currencyFilter = checked((v) => /^[A-Za-z]{3}$/.test(v), 'must be a
 /** An IANA time zone, default UTC (checked where it is used, with a message naming the zone). */
 export const timeZoneInput = checked((v) => v.length >= 1 && v.length <= 64, 'must be an IANA time zone such as Europe/Paris').default('UTC');
 
-/** The pointer a list tool's description ends its summary with. */
-export const LISTS_AS_INSTRUCTED = 'Pages as the instructions say; totals and rankings: aggregate.';
-
 /** Any Stripe object as the API returns it (detail: "full"). */
 export const rawStripeObject = z.looseObject({ id: z.string(), object: z.string() });
 

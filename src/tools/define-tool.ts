@@ -38,8 +38,8 @@ export interface ToolContext {
  * - What every tool shares is said ONCE, in the server's instructions (src/server/instructions.ts): money as exact decimal strings per currency, date forms (ISO, Unix seconds, today, 7d,
  *   last_month, …; *_after inclusive, *_before exclusive), paging (limit / cursor / max_results), the aggregation
  *   grammar (group_by, metrics, order_by, order, top, date_field, timezone: the `aggregate` tool's, declared once
- *   for every list), connection and mode. A tool that relies on them says so in a few words (LISTS_AS_INSTRUCTED),
- *   never restates them.
+ *   for every list), connection and mode. A tool never restates them, nor points to them: the instructions are read
+ *   with every catalogue (the list tools' "Pages as the instructions say" cost 700 bytes of tools/list).
  * - description: 200–450 characters, in this order: what it returns (the main fields, newest first or not), its
  *   units if it returns money or counts, the filters or uses a model could not guess from the argument names,
  *   where to go instead (e.g. "amounts: use search"), then one or two example calls as JSON after

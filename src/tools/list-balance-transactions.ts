@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { compactBalanceTransaction, compactBalanceTransactionSchema, balanceTransactionFacets } from '../stripe/compact/balance-transaction.js';
 import { dateRange } from '../stripe/time.js';
 import { defineTool } from './define-tool.js';
-import { LISTS_AS_INSTRUCTED, checked, currencyFilter, createdRangeInput, listInput, listOutput, listPage } from './common.js';
+import { checked, currencyFilter, createdRangeInput, listInput, listOutput, listPage } from './common.js';
 
 /** Balance transaction types Stripe documents (stripe 23.x types). */
 export const BALANCE_TRANSACTION_TYPES = [
@@ -33,7 +33,6 @@ export const listBalanceTransactions = defineTool({
   title: 'List balance transactions',
   description: [
     'The balance ledger, for fees and net revenue: amount, fee, net (amount − fee), currency, type, reporting_category, status, available_on, created, source, description, fee_details, exchange_rate.',
-    LISTS_AS_INSTRUCTED,
     'Example: {"payout":"po_1Abc"}.',
   ].join(' '),
   input: z.strictObject({

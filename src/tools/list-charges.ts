@@ -4,7 +4,7 @@ import { compactCharge, compactChargeSchema, chargeFacets } from '../stripe/comp
 import { amountTitle } from '../stripe/objects.js';
 import { dateRange } from '../stripe/time.js';
 import { defineTool } from './define-tool.js';
-import { LISTS_AS_INSTRUCTED, idFilter, createdRangeInput, listInput, listOutput, listPage, requireNonEmpty } from './common.js';
+import { idFilter, createdRangeInput, listInput, listOutput, listPage, requireNonEmpty } from './common.js';
 
 export const listCharges = defineTool({
   name: 'list_charges',
@@ -19,7 +19,6 @@ export const listCharges = defineTool({
   title: 'List charges',
   description: [
     'Charges, failed attempts included: amount, captured, refunded, status, failure code/message, outcome (decline reason, risk), customer, payment intent, card brand/last4, created, metadata. By amount or last4: search.',
-    LISTS_AS_INSTRUCTED,
     'Example: {"status":"failed","created_after":"7d"}.',
   ].join(' '),
   readme: { appliedWhilePaging: ['status', 'refunded', 'disputed'] },

@@ -18,9 +18,8 @@ export const listCoupons = defineTool({
   },
   title: 'List coupons',
   description: [
-    'Lists Stripe coupons (discount definitions), newest first: id, name, percent_off or amount_off (decimal, in currency), duration (once, repeating, forever), redemptions, valid, redeem_by and created (ISO 8601 UTC).',
-    'Filters: created_after / created_before. Counts: aggregate (group_by duration, valid). Codes customers type: list_promotion_codes.',
-    'Example: {"limit":50}.',
+    'Coupons (discount definitions): id, name, percent_off or amount_off (in currency), duration (once, repeating, forever), redemptions, valid, redeem_by, created.',
+    'The codes customers type: list_promotion_codes. Example: {"limit":50}.',
   ].join(' '),
   input: z.strictObject({
     ...createdRangeInput,

@@ -3,7 +3,7 @@ import type Stripe from 'stripe';
 import { compactCustomer, compactCustomerSchema, customerFacets } from '../stripe/compact/customer.js';
 import { dateRange } from '../stripe/time.js';
 import { defineTool } from './define-tool.js';
-import { LISTS_AS_INSTRUCTED, checked, createdRangeInput, listInput, listOutput, listPage, withTestClockNote } from './common.js';
+import { checked, createdRangeInput, listInput, listOutput, listPage, withTestClockNote } from './common.js';
 
 export const listCustomers = defineTool({
   name: 'list_customers',
@@ -19,12 +19,13 @@ export const listCustomers = defineTool({
   },
   title: 'List customers',
   description: [
-    'Customers: id, name, email, phone, description, created, currency, balance (credit), delinquent, country, metadata. Partial name or email: search.',
-    LISTS_AS_INSTRUCTED,
+    'Customers: id, name, email, phone, description, created, currency, balance (credit), delinquent, country, metadata. Part of a name or email: search. Their charges, invoices or subscriptions: those lists with customer.',
     'Example: {"email":"jane@example.com"}.',
   ].join(' '),
+  // Stripe's email filter is "a case-sensitive filter on the list based on the customer's email field" (OpenAPI
+  // spec, GET /v1/customers; docs.stripe.com/api/customers/list); the emulator's is exact too (resources.ts).
   input: z.strictObject({
-    email: checked((v) => v.length >= 1 && v.length <= 512, 'must be an email address').optional().describe('Exact'),
+    email: checked((v) => v.length >= 1 && v.length <= 512, 'must be an email address').optional().describe('Exact, case-sensitive'),
     ...createdRangeInput,
     ...listInput,
   }),

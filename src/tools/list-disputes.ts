@@ -4,7 +4,7 @@ import { compactDispute, compactDisputeSchema, disputeFacets } from '../stripe/c
 import { amountTitle } from '../stripe/objects.js';
 import { dateRange } from '../stripe/time.js';
 import { defineTool } from './define-tool.js';
-import { LISTS_AS_INSTRUCTED, idFilter, createdRangeInput, listInput, listOutput, listPage, requireNonEmpty } from './common.js';
+import { idFilter, createdRangeInput, listInput, listOutput, listPage, requireNonEmpty } from './common.js';
 
 const STATUSES = [
   'warning_needs_response',
@@ -32,7 +32,6 @@ export const listDisputes = defineTool({
   title: 'List disputes',
   description: [
     'Disputes (chargebacks, inquiries): amount, currency, status, reason, charge, payment intent, created, evidence due by, evidence given or past due, refundable. Needing a reply: needs_response, warning_needs_response.',
-    LISTS_AS_INSTRUCTED,
     'Example: {"status":"needs_response"}.',
   ].join(' '),
   readme: { appliedWhilePaging: ['status'] },

@@ -28,8 +28,7 @@ export const listEvents = defineTool({
   },
   title: 'List events',
   description: [
-    'Lists what changed in the account, newest first (Stripe keeps 30 days of events): type (e.g. invoice.paid), the object_type and object_id it concerns, changed fields, created (ISO 8601 UTC).',
-    'Filters: type (one name or a group: customer.*), types (≤ 20 names), object_id (read while paging), created_after / created_before. Counts: aggregate (group_by type).',
+    'What changed in the account (Stripe keeps 30 days of events): type (e.g. invoice.paid), the object_type and object_id it concerns, changed fields, created.',
     'Example: {"type":"customer.subscription.*","created_after":"7d"}.',
   ].join(' '),
   readme: {
@@ -39,7 +38,7 @@ export const listEvents = defineTool({
   },
   input: z.strictObject({
     type: z.string().max(200).regex(EVENT_PATTERN, 'must be an event name such as invoice.paid, or a group such as customer.*').optional().describe('An event name, or a group ending in .* (customer.subscription.*)'),
-    types: z.array(z.string().max(200).regex(EVENT_NAME, 'must be an event name such as invoice.paid (no wildcard: use type)')).min(1).max(20).optional().describe('Up to 20 event names (no wildcards)'),
+    types: z.array(z.string().max(200).regex(EVENT_NAME, 'must be an event name such as invoice.paid (no wildcard: use type)')).min(1).max(20).optional().describe('Event names, no wildcards'),
     object_id: z.string().min(1).max(255).optional().describe('Only events about this object (cus_…, in_…, …)'),
     ...createdRangeInput,
     ...listInput,

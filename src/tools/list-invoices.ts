@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { compactInvoice, compactInvoiceSchema, invoiceFacets } from '../stripe/compact/invoice.js';
 import { dateRange } from '../stripe/time.js';
 import { defineTool } from './define-tool.js';
-import { LISTS_AS_INSTRUCTED, idFilter, createdRangeInput, dateInput, listInput, listOutput, listPage, requireNonEmpty } from './common.js';
+import { idFilter, createdRangeInput, dateInput, listInput, listOutput, listPage, requireNonEmpty } from './common.js';
 
 export const listInvoices = defineTool({
   name: 'list_invoices',
@@ -18,7 +18,6 @@ export const listInvoices = defineTool({
   title: 'List invoices',
   description: [
     'Invoices: number, status, amounts due/paid/remaining, subtotal, discount, tax, total, customer, subscription, billing reason, created, due date, period, paid_at, hosted link, first lines. Overdue: status open, due_before today.',
-    LISTS_AS_INSTRUCTED,
     'Example: {"status":"open","due_before":"today"}.',
   ].join(' '),
   input: z.strictObject({

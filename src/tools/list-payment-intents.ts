@@ -4,7 +4,7 @@ import { compactPaymentIntent, compactPaymentIntentSchema, paymentIntentFacets }
 import { amountTitle } from '../stripe/objects.js';
 import { dateRange } from '../stripe/time.js';
 import { defineTool } from './define-tool.js';
-import { LISTS_AS_INSTRUCTED, idFilter, createdRangeInput, listInput, listOutput, listPage, requireNonEmpty } from './common.js';
+import { idFilter, createdRangeInput, listInput, listOutput, listPage, requireNonEmpty } from './common.js';
 
 const STATUSES = [
   'requires_payment_method',
@@ -30,7 +30,6 @@ export const listPaymentIntents = defineTool({
   title: 'List payment intents',
   description: [
     'Payment intents (one per payment asked for, across retries): amount, amount received, status, last payment error (code, decline code, message), latest charge, customer, created, metadata.',
-    LISTS_AS_INSTRUCTED,
     'Example: {"status":"failed","created_after":"7d"}.',
   ].join(' '),
   readme: { appliedWhilePaging: ['status'], notes: { status: "Stripe's statuses, or `failed` = a `last_payment_error` is set" } },

@@ -3,7 +3,7 @@ import { compactPayout, compactPayoutSchema, payoutFacets } from '../stripe/comp
 import { amountTitle } from '../stripe/objects.js';
 import { dateRange } from '../stripe/time.js';
 import { defineTool } from './define-tool.js';
-import { LISTS_AS_INSTRUCTED, createdRangeInput, dateInput, listInput, listOutput, listPage } from './common.js';
+import { createdRangeInput, dateInput, listInput, listOutput, listPage } from './common.js';
 
 export const PAYOUT_STATUSES = ['paid', 'pending', 'in_transit', 'canceled', 'failed'] as const;
 
@@ -20,7 +20,6 @@ export const listPayouts = defineTool({
   title: 'List payouts',
   description: [
     'Payouts from the balance to a bank account or card: amount, currency, status, arrival_date, created, method, type, automatic, destination, failure code/message, balance transaction. Contents: list_balance_transactions with payout.',
-    LISTS_AS_INSTRUCTED,
     'Example: {"status":"failed"}.',
   ].join(' '),
   input: z.strictObject({

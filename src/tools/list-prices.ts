@@ -4,7 +4,7 @@ import { compactPrice, compactPriceSchema, priceFacets } from '../stripe/compact
 import { ToolInputError } from '../stripe/errors.js';
 import { dateRange } from '../stripe/time.js';
 import { defineTool } from './define-tool.js';
-import { LISTS_AS_INSTRUCTED, currencyFilter, idFilter, createdRangeInput, listInput, listOutput, listPage, requireNonEmpty } from './common.js';
+import { currencyFilter, idFilter, createdRangeInput, listInput, listOutput, listPage, requireNonEmpty } from './common.js';
 
 export const listPrices = defineTool({
   name: 'list_prices',
@@ -20,7 +20,6 @@ export const listPrices = defineTool({
   title: 'List prices',
   description: [
     'Prices: id, product, active, currency, unit_amount (absent if tiered or customer-chosen), type, interval and count, usage_type, billing_scheme, nickname, lookup_key, tax_behavior, created, metadata.',
-    LISTS_AS_INSTRUCTED,
     'Example: {"product":"prod_Nx1","type":"recurring"}.',
   ].join(' '),
   input: z.strictObject({

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { compactProduct, compactProductSchema, productFacets } from '../stripe/compact/product.js';
 import { dateRange } from '../stripe/time.js';
 import { defineTool } from './define-tool.js';
-import { LISTS_AS_INSTRUCTED, createdRangeInput, listInput, listOutput, listPage } from './common.js';
+import { createdRangeInput, listInput, listOutput, listPage } from './common.js';
 
 export const listProducts = defineTool({
   name: 'list_products',
@@ -18,7 +18,6 @@ export const listProducts = defineTool({
   title: 'List products',
   description: [
     'Products (what is sold): id, name, description, active (false = archived), default price, type, unit label, url, created, updated, metadata. Their prices: list_prices with product.',
-    LISTS_AS_INSTRUCTED,
     'Example: {"active":true}.',
   ].join(' '),
   input: z.strictObject({

@@ -19,8 +19,7 @@ export const listPromotionCodes = defineTool({
   },
   title: 'List promotion codes',
   description: [
-    'Lists promotion codes (what customers type at checkout), newest first: code, active, coupon id, customer restriction, redemptions, expires_at and created (ISO 8601 UTC), minimum amount.',
-    'Filters: code (exact, any case), coupon, customer (cus_…), active, created_after / created_before.',
+    'Promotion codes (what customers type at checkout): code, active, coupon id, customer restriction, redemptions, expires_at, created, minimum amount.',
     'Example: {"code":"FALL20"} or {"coupon":"SUMMER25","active":true}.',
   ].join(' '),
   readme: { notes: { customer: 'only codes restricted to this customer' } },

@@ -3,7 +3,7 @@ import { compactRefund, compactRefundSchema, refundFacets } from '../stripe/comp
 import { amountTitle } from '../stripe/objects.js';
 import { dateRange } from '../stripe/time.js';
 import { defineTool } from './define-tool.js';
-import { LISTS_AS_INSTRUCTED, idFilter, createdRangeInput, listInput, listOutput, listPage, requireNonEmpty } from './common.js';
+import { idFilter, createdRangeInput, listInput, listOutput, listPage, requireNonEmpty } from './common.js';
 
 export const listRefunds = defineTool({
   name: 'list_refunds',
@@ -18,7 +18,6 @@ export const listRefunds = defineTool({
   title: 'List refunds',
   description: [
     "Refunds: amount, currency, status, reason, failure reason, charge, payment intent, customer, balance transaction, created, metadata. A customer's refunded charges: list_charges with customer, refunded.",
-    LISTS_AS_INSTRUCTED,
     'Example: {"created_after":"last_month","created_before":"this_month"}.',
   ].join(' '),
   input: z.strictObject({

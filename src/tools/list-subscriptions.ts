@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { compactSubscription, compactSubscriptionSchema, subscriptionFacets } from '../stripe/compact/subscription.js';
 import { dateRange } from '../stripe/time.js';
 import { defineTool } from './define-tool.js';
-import { LISTS_AS_INSTRUCTED, idFilter, createdRangeInput, listInput, listOutput, listPage, requireNonEmpty, withTestClockNote } from './common.js';
+import { idFilter, createdRangeInput, listInput, listOutput, listPage, requireNonEmpty, withTestClockNote } from './common.js';
 
 const STATUSES = ['active', 'past_due', 'unpaid', 'canceled', 'incomplete', 'incomplete_expired', 'trialing', 'paused', 'ended', 'all'] as const;
 
@@ -27,7 +27,6 @@ export const listSubscriptions = defineTool({
   description: [
     'Subscriptions: status, customer, items (price, product, amount, interval, quantity), period, cancellation, trial, discounts, latest invoice, created, metadata.',
     'No status: every status but canceled (incomplete_expired included); "canceled": deleted customers\' included; "ended": canceled or incomplete_expired. MRR, churn: get_mrr, get_churn.',
-    LISTS_AS_INSTRUCTED,
     'Example: {"status":"past_due"}.',
   ].join(' '),
   readme: { notes: { status: 'any Stripe status, `all`, `ended`; without it Stripe leaves out canceled ones' } },

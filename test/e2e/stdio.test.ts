@@ -61,7 +61,7 @@ describe.each(['v2', 'v1'] as const)('over stdio with the %s client', (era) => {
     const { tools } = await client.listTools();
     expect(tools.map((t: { name: string }) => t.name)).toEqual(EXPECTED_TOOLS);
     for (const tool of tools) {
-      expect(tool.annotations).toMatchObject({ readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true });
+      expect(tool.annotations).toMatchObject({ readOnlyHint: true, destructiveHint: false });
       expect(tool.outputSchema).toBeDefined();
     }
   });
