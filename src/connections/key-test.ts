@@ -25,7 +25,8 @@ export async function testKey(key: string, mode: Mode, options: { connection: st
     return { ok: false, error: (e as Error).message };
   }
   try {
-    const stripe = await createStripeClient({ apiKey: key, mode, ...(options.apiBase ? { apiBase: options.apiBase } : {}) });
+    // One page of each list the tools read: what the key may read shows on the first (http.ts, firstPageOnly).
+    const stripe = await createStripeClient({ apiKey: key, mode, firstPageOnly: true, ...(options.apiBase ? { apiBase: options.apiBase } : {}) });
     const checks = await checkTools(stripe, options.connection, mode, options.probes);
     return { ok: true, verification, summaries: summarise(checks, options.probes) };
   } catch (e) {

@@ -20,6 +20,8 @@ export interface StripeClientOptions {
    */
   account?: string | null | undefined;
   backoffBaseMs?: number;
+  /** Lists end at their first page: a client for checking what a key can read, never for answers (http.ts). */
+  firstPageOnly?: boolean;
 }
 
 let stripeModule: Promise<typeof import('stripe')> | undefined;
@@ -62,6 +64,7 @@ export async function createStripeClient(options: StripeClientOptions): Promise<
       account: options.account || `key:${createHash('sha256').update(options.apiKey).digest('hex').slice(0, 16)}`,
       networkRetries: (): number => stripe.getMaxNetworkRetries(),
       ...(options.backoffBaseMs !== undefined ? { backoffBaseMs: options.backoffBaseMs } : {}),
+      ...(options.firstPageOnly ? { firstPageOnly: true } : {}),
     }),
     // stripe-node retries connection errors and 5xx; a 429 is retried only by our HTTP layer, which hands it up
     // marked not to be retried again, so the two never stack (http.ts).

@@ -22,6 +22,8 @@ export interface ReadOnlyHttpOptions {
   backoffBaseMs?: number;
   /** stripe-node's maxNetworkRetries, read when a message says how often an answer was retried. */
   networkRetries?: () => number;
+  /** Every list and search answer ends after its first page (has_more false): for key checks (firstPageOnly). */
+  firstPageOnly?: boolean;
 }
 
 /**
@@ -54,7 +56,7 @@ export function createReadOnlyHttpClient(inner: HttpClientInterface, options: Re
         } finally {
           permit.answered();
         }
-        if (response.getStatusCode() !== 429) return response;
+        if (response.getStatusCode() !== 429) return options.firstPageOnly ? firstPageOnly(response) : response;
         if (attempt >= MAX_RATE_LIMIT_RETRIES || response.getHeaders()['stripe-should-retry'] === 'false') return notRetriedAgain(response);
         response.dispose?.();
         await sleep(retryDelayMs(response, attempt, backoffBase));
@@ -68,6 +70,25 @@ function retryDelayMs(response: HttpClientResponse, attempt: number, base: numbe
   if (Number.isFinite(retryAfter) && retryAfter > 0) return Math.min(retryAfter * 1000, BACKOFF_CAP_MS);
   const exponential = Math.min(base * 2 ** attempt, BACKOFF_CAP_MS);
   return exponential / 2 + (Math.random() * exponential) / 2; // jitter spreads concurrent retries
+}
+
+/**
+ * A key check needs each kind of request a tool makes to succeed once, not the tool's answer: a restricted key is
+ * granted resources (None / Read / Write each, docs.stripe.com/keys#limit-access), and a refusal names the permission
+ * "for this endpoint", so a later page of the same list with the same expansions asks nothing new. Those pages only
+ * cost time: on a large account get_mrr_bridge alone reads months of invoices. Ending every list at its first page
+ * keeps a check to a few requests per tool however large the account is.
+ */
+function firstPageOnly(response: HttpClientResponse): HttpClientResponse {
+  if (response.getStatusCode() !== 200) return response;
+  const toJSON = async () => {
+    const body = (await response.toJSON()) as unknown;
+    if (!body || typeof body !== 'object') return body;
+    const kind = (body as { object?: unknown }).object;
+    if (kind !== 'list' && kind !== 'search_result') return body;
+    return { ...body, has_more: false, ...(kind === 'search_result' ? { next_page: null } : {}) };
+  };
+  return Object.assign(Object.create(response) as HttpClientResponse, { toJSON });
 }
 
 /** The 429 as Stripe sent it, but telling stripe-node not to retry it: our backoff already did. */

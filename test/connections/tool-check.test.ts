@@ -5,6 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator, type EmulatorHandle } from '../../src/emulator/index.js';
 import { checkTools, summarise } from '../../src/connections/tool-check.js';
+import { testKey } from '../../src/connections/key-test.js';
 import { toolProbes } from '../../src/cli/tool-probes.js';
 import { createStripeClient } from '../../src/stripe/client.js';
 import { TOOLS } from '../../src/tools/index.js';
@@ -55,5 +56,25 @@ describe('connections test: optional permissions', () => {
     };
     expect(await customersFor(keys.chargesAndCustomers)).toMatchObject({ status: 'ok', without: expect.stringMatching(/grouped by customer show ids/) });
     expect((await customersFor(keys.chargesOnly))?.status).toBe('missing');
+  });
+});
+
+describe('connections test: cost', () => {
+  it('reads one page of each list whatever the account holds, and still says every tool can be served', async () => {
+    const key = canaryKey();
+    const probes = toolProbes();
+    // What the check saves: get_mrr_bridge alone, on an ordinary client, pages through months of the demo's invoices.
+    const stripe = await createStripeClient({ apiKey: key, mode: 'test', apiBase: emulator.url });
+    emulator.requests.length = 0;
+    await checkTools(stripe, 'acme', 'test', probes.filter((p) => p.tool === 'get_mrr_bridge'));
+    expect(emulator.requests.filter((r) => r.query.starting_after !== undefined).length).toBeGreaterThan(10);
+
+    emulator.requests.length = 0;
+    const result = await testKey(key, 'test', { connection: 'acme', apiBase: emulator.url, probes });
+    expect(result.ok && result.summaries.every((s) => s.ok)).toBe(true);
+    const later = emulator.requests.filter((r) => r.query.starting_after !== undefined || r.query.ending_before !== undefined || r.query.page !== undefined);
+    expect(later.map((r) => r.path)).toEqual([]);
+    // A few requests per tool (its list, the lists its answer expands or names from), not per object in the account.
+    expect(emulator.requests.length).toBeLessThan(probes.length * 3);
   });
 });
