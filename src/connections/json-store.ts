@@ -44,6 +44,12 @@ export interface JsonStoreOptions<T> {
   damaged: (damage: JsonDamage) => Error;
   /** What the store holds before the file exists. */
   empty: () => T;
+  /**
+   * empty() makes something that must be kept (the sign-in server's keys): a missing file is written by the first
+   * change() even when it changes nothing. Otherwise a change that changes nothing (`users remove` of a name that
+   * is not there) leaves the file missing.
+   */
+  keepEmpty?: boolean;
   /** Indented for a person to read (the default), or on one line (large files only the server reads). */
   indent?: 2 | 0;
 }
@@ -87,14 +93,14 @@ export class LockedJsonStore<T> {
   /**
    * Changes the file under the folder's lock: `fn` gets the file as it is on disk now (so a change made
    * meanwhile by another process is never lost), changes it in place and returns what the caller needs. The file
-   * is written (atomically, 0600) only when the change made a difference, or when there was no file.
+   * is written (atomically, 0600) only when the change made a difference (or there was none and keepEmpty is set).
    */
   async change<R>(fn: (file: T) => R | Promise<R>): Promise<R> {
     await ensurePrivateDir(this.options.home.dir);
     return withLock(this.options.home.lockFile, async () => {
       const before = await readJsonFile(this.path, this.options.schema, this.options.damaged);
       const file = before ?? this.options.empty();
-      const original = before === undefined ? undefined : this.serialise(file);
+      const original = before === undefined && this.options.keepEmpty ? undefined : this.serialise(file);
       const result = await fn(file);
       const text = this.serialise(file);
       if (text !== original) await atomicWriteFile(this.path, text);

@@ -3,7 +3,7 @@
  * that never lose one another (the folder lock), a cache that sees another process's change, a damaged or
  * loose file refused and never overwritten, and no write when a change changes nothing.
  */
-import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
@@ -75,6 +75,15 @@ describe('LockedJsonStore', () => {
     expect(await s.change((f) => f.names.includes('a'))).toBe(true);
     const after = statSync(s.path);
     expect([after.ino, after.mtimeMs]).toEqual([before.ino, before.mtimeMs]);
+  });
+
+  it('a change that changes nothing makes no file, unless what the store starts with must be kept', async () => {
+    expect(await store().change((f) => f.names.includes('a'))).toBe(false);
+    expect(existsSync(store().path)).toBe(false);
+    const path = join(paths.dir, 'kept.json');
+    const kept = new LockedJsonStore({ home: paths, path, schema, empty: () => ({ version: 1, names: ['made'] }), keepEmpty: true, damaged: damagedFile(path, 'a names file', 'Move it away.') });
+    await kept.change(() => undefined);
+    expect(JSON.parse(readFileSync(path, 'utf8'))).toEqual({ version: 1, names: ['made'] });
   });
 
   it('refuses a damaged file with the store\'s words and never overwrites it', async () => {

@@ -42,7 +42,7 @@ function newSigningKey(): Record<string, unknown> {
 export async function loadServerState(paths: HomePaths, issuer: string): Promise<AuthServerState> {
   const path = serverStatePath(paths);
   const newState = (): AuthServerState => ({ version: 1, issuer, signingKeys: [newSigningKey()], cookieKeys: [randomBytes(32).toString('base64url')] });
-  const store = new LockedJsonStore({ home: paths, path, schema: serverFile, empty: newState, damaged: damaged(path) });
+  const store = new LockedJsonStore({ home: paths, path, schema: serverFile, empty: newState, keepEmpty: true, damaged: damaged(path) });
   return store.change((state) => {
     state.issuer = issuer;
     return state;
