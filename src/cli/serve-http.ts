@@ -326,7 +326,7 @@ function builtInAuthFor(config: ServeHttpConfig, setup: HttpSetup, said: (line: 
 /** The authenticator (null with --no-auth) and the line that says what it accepts, logged once the server listens. */
 async function authenticatorFor(config: ServeHttpConfig): Promise<{ auth: Authenticator | null; authLine: string }> {
   if (config.noAuth) return { auth: null, authLine: 'auth OFF (--no-auth, loopback only)' };
-  const tokens = TokenVerifierStore.forHome(resolveHome(process.env));
+  const tokens = new TokenVerifierStore(resolveHome(process.env));
   let oauth: OAuthResourceServer | undefined;
   if (config.oauthIssuer && config.oauthAudience) {
     oauth = new OAuthResourceServer({ issuer: config.oauthIssuer, audience: config.oauthAudience });

@@ -73,7 +73,7 @@ export async function startHttpHarness(options: HttpHarnessOptions = {}): Promis
       oauth = new OAuthResourceServer(options.oauth);
       await oauth.start();
     }
-    auth = new Authenticator({ tokens: TokenVerifierStore.forHome(paths), oauth, pin: options.pin ?? {} });
+    auth = new Authenticator({ tokens: new TokenVerifierStore(paths), oauth, pin: options.pin ?? {} });
   }
   const router = new StaticRouter(connections);
   const builtInAuth = options.builtInAuth

@@ -21,7 +21,7 @@ afterEach(() => rmSync(root, { recursive: true, force: true }));
 describe('tokens', () => {
   it('stores only a hash, and a running verifier sees creations and revocations without a restart', async () => {
     const admin = new TokenAdmin(paths);
-    const verifier = TokenVerifierStore.forHome(paths);
+    const verifier = new TokenVerifierStore(paths);
     expect(await verifier.count()).toBe(0);
     const { token, record } = await admin.create('alice', { mode: 'test' });
     expect(readFileSync(admin.path, 'utf8')).not.toContain(token.slice(6));
@@ -37,7 +37,7 @@ describe('tokens', () => {
     const admin = new TokenAdmin(paths);
     const made = await Promise.all(Array.from({ length: 8 }, (_, i) => new TokenAdmin(paths).create(`t${i}`, {})));
     expect((await admin.list()).map((t) => t.name).sort()).toEqual(made.map((m) => m.record.name).sort());
-    const verifier = TokenVerifierStore.forHome(paths);
+    const verifier = new TokenVerifierStore(paths);
     for (const m of made) expect(await verifier.lookup(m.token)).toBeDefined();
   });
 
@@ -52,7 +52,7 @@ describe('tokens', () => {
   it.runIf(posix)('accepts no token from a file others can read, and says why', async () => {
     const admin = new TokenAdmin(paths);
     const { token } = await admin.create('carol', {});
-    const verifier = TokenVerifierStore.forHome(paths);
+    const verifier = new TokenVerifierStore(paths);
     expect(await verifier.lookup(token)).toBeDefined();
     chmodSync(admin.path, 0o644);
     expect(await verifier.lookup(token)).toBeUndefined();
@@ -65,7 +65,7 @@ describe('tokens', () => {
   it('accepts no token from a damaged file', async () => {
     const admin = new TokenAdmin(paths);
     const { token } = await admin.create('dave', {});
-    const verifier = TokenVerifierStore.forHome(paths);
+    const verifier = new TokenVerifierStore(paths);
     writeFileSync(admin.path, '{"version":1,"tokens":[{"name":', { mode: 0o600 });
     expect(await verifier.lookup(token)).toBeUndefined();
     expect(verifier.problem).toMatch(/not valid JSON/);

@@ -159,10 +159,6 @@ export class TokenVerifierStore {
     this.path = this.store.path;
   }
 
-  static forHome(paths: HomePaths): TokenVerifierStore {
-    return new TokenVerifierStore(paths);
-  }
-
   /** How many tokens are valid right now. */
   async count(): Promise<number> {
     await this.refresh();

@@ -67,7 +67,7 @@ beforeAll(async () => {
     port: 0,
     allowedHosts: defaultAllowedHosts('127.0.0.1'),
     origins: OriginPolicy.withLocalhost([]),
-    auth: new Authenticator({ tokens: TokenVerifierStore.forHome(paths), pin: {} }),
+    auth: new Authenticator({ tokens: new TokenVerifierStore(paths), pin: {} }),
     maxBodyBytes: 1_048_576,
     maxConcurrent: 16,
     rateLimitPerMinute: 0,
