@@ -1,4 +1,4 @@
-// `npm run readme`: writes the README's per-tool tables (the key table and the Filters table) from the tools'
+// `npm run readme`: writes the README's per-tool tables (the toolsets table, the key table and the Filters table) from the tools'
 // declarations, between their markers in README.md (scripts/readme-tables.ts renders them;
 // test/tools/declarations.test.ts fails when README.md is not what this writes). The TypeScript is imported through
 // scripts/import-source.mjs.
