@@ -16,7 +16,21 @@ function endQuietlyOnClosedPipe(): void {
   }
 }
 
-/** Runs the command line and sets the exit code; a failure prints one clear line, never a stack trace. */
+/**
+ * What a command that failed prints (one clear line, never a stack trace) and its exit code: 2 for bad use, 130 for a
+ * prompt the user cancelled, 1 for anything else.
+ */
+export function failureOf(err: unknown): { text: string; code: number } {
+  const usage = err instanceof UsageError || (err instanceof TypeError && 'code' in err && String(err.code).startsWith('ERR_PARSE_ARGS'));
+  const plain = err instanceof ToolInputError || err instanceof CancelledError || usage;
+  const message = plain ? (err as Error).message : describeError(err, { tool: 'cli' });
+  return {
+    text: `stripe-readonly-mcp: ${redactKeys(message)}${usage ? '\nRun stripe-readonly-mcp --help for usage.' : ''}\n`,
+    code: usage ? 2 : err instanceof CancelledError ? 130 : 1,
+  };
+}
+
+/** Runs the command line and sets the exit code. */
 export function run(command: () => Promise<number | undefined>): void {
   endQuietlyOnClosedPipe();
   command().then(
@@ -24,11 +38,9 @@ export function run(command: () => Promise<number | undefined>): void {
       if (code !== undefined) process.exitCode = code;
     },
     (err: unknown) => {
-      const usage = err instanceof UsageError || (err instanceof TypeError && 'code' in err && String(err.code).startsWith('ERR_PARSE_ARGS'));
-      const plain = err instanceof ToolInputError || err instanceof CancelledError || usage;
-      const message = plain ? (err as Error).message : describeError(err, { tool: 'cli' });
-      process.stderr.write(`stripe-readonly-mcp: ${redactKeys(message)}${usage ? '\nRun stripe-readonly-mcp --help for usage.' : ''}\n`);
-      process.exitCode = usage ? 2 : err instanceof CancelledError ? 130 : 1;
+      const failure = failureOf(err);
+      process.stderr.write(failure.text);
+      process.exitCode = failure.code;
     },
   );
 }

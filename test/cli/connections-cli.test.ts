@@ -1,7 +1,10 @@
 /**
- * Every `connections` path a user can hit, through the built CLI as `npx` runs it, against the emulator, with the
- * encrypted file store in a temporary STRIPE_MCP_HOME: right input and every kind of wrong input. A canary key
- * never shows in stdout, stderr, connections.json or any process's argv.
+ * Every `connections` path a user can hit, against the emulator, with the encrypted file store in a temporary
+ * STRIPE_MCP_HOME: right input and every kind of wrong input. A canary key never shows in stdout, stderr or
+ * connections.json. The command line runs in this process (test/helpers/cli-in-process.ts: the same main() and exit
+ * codes, a few milliseconds instead of a Node process each); the first case runs the built CLI as `npx` does, and
+ * test/cli/argv-key-guard.test.ts, test/e2e and test/connections/crash-and-concurrency.test.ts hold what only a process
+ * shows (argv, the bundle, processes racing and killed).
  */
 import { createServer, type Server } from 'node:http';
 import { existsSync, readFileSync, statSync } from 'node:fs';
@@ -13,6 +16,7 @@ import { ConnectionManager } from '../../src/connections/manager.js';
 import { readMetadata } from '../../src/connections/metadata.js';
 import { resolveHome } from '../../src/connections/paths.js';
 import { canaryKey } from '../helpers/spawn.js';
+import { runCliInProcess } from '../helpers/cli-in-process.js';
 import { CHECKED_TOOLS } from '../../src/cli/tool-probes.js';
 import { READ_PERMISSION_LABELS } from '../../src/stripe/permissions.js';
 import { addConnection, cliEnv, expectNoKey, expectNoKeyInResult, makeHome, runCli, storeEnv, type CliResult } from '../connections/helpers.js';
@@ -67,10 +71,14 @@ afterAll(async () => {
 
 function home() {
   const tmp = makeHome();
-  const cli = (args: string[], options: { input?: string; env?: Record<string, string>; apiBase?: string } = {}) =>
-    runCli(args, { env: cliEnv(tmp.home, options.apiBase ?? emulator.url, options.env), ...(options.input !== undefined ? { input: options.input } : {}) });
-  const add = (name: string, key: string, flags: string[] = [], apiBase?: string) =>
-    cli(['connections', 'add', name, '--key-stdin', ...flags], { input: `${key}\n`, ...(apiBase ? { apiBase } : {}) });
+  type RunOptions = { input?: string; env?: Record<string, string>; apiBase?: string; builtCli?: boolean };
+  const cli = (args: string[], options: RunOptions = {}) =>
+    (options.builtCli ? runCli : runCliInProcess)(args, {
+      env: cliEnv(tmp.home, options.apiBase ?? emulator.url, options.env),
+      ...(options.input !== undefined ? { input: options.input } : {}),
+    });
+  const add = (name: string, key: string, flags: string[] = [], options: Omit<RunOptions, 'input'> = {}) =>
+    cli(['connections', 'add', name, '--key-stdin', ...flags], { input: `${key}\n`, ...options });
   // Set-up for tests of other commands, in this process (addConnection); the CLI's own add is tested run by run below.
   const seed = (name: string, key: string) => addConnection(tmp.home, emulator.url, name, key);
   const manager = () => new ConnectionManager(storeEnv(tmp.home, emulator.url));
@@ -97,13 +105,13 @@ describe('connections add', () => {
     try {
       const test = canaryKey('test');
       const live = canaryKey('live');
-      const first = await h.add('acme', test);
+      const first = await h.add('acme', test, [], { builtCli: true });
       expect(first.code, first.stderr).toBe(0);
       expect(first.stdout).toMatch(/Verified: test-mode restricted key rk_test_…\w{4}; Stripe accepted it/);
       expect(first.stdout).toMatch(/Account: Northwind Cloud \(acct_\w+\), default currency USD/);
       expect(first.stdout).toMatch(/Saved connection "acme" with its test key in the encrypted file .*keys\.enc \(STRIPE_MCP_KEYSTORE=file\)/);
       expect(first.stdout).toMatch(/"acme" has test \(default mode\) and is the default connection/);
-      const second = await h.add('acme', live);
+      const second = await h.add('acme', live, [], { builtCli: true });
       expect(second.code, second.stderr).toBe(0);
       expect(second.stdout).toMatch(/Added the live key to connection "acme"/);
       expect(second.stdout).toMatch(/"acme" has test \(default mode\) and live/);
@@ -185,11 +193,11 @@ describe('connections add', () => {
       }
       // A key of the wrong mode for its data: Stripe (here a stand-in) answers a test key with live data.
       const liarKey = canaryKey('test');
-      const lied = await h.add('acme', liarKey, [], liarUrl);
+      const lied = await h.add('acme', liarKey, [], { apiBase: liarUrl });
       expectFailure(lied, /prefix says test mode \(rk_test_…\w{4}\), but Stripe answered with live-mode data/);
       expectNoKeyInResult(liarKey, lied);
       // Stripe unreachable: nothing saved.
-      const down = await h.add('acme', canaryKey(), [], 'http://127.0.0.1:9');
+      const down = await h.add('acme', canaryKey(), [], { apiBase: 'http://127.0.0.1:9' });
       expectFailure(down, /Could not reach Stripe/);
       expect(h.metadataText()).toBe('');
       expect(existsSync(h.paths.keysFile)).toBe(false);

@@ -2,16 +2,19 @@
  * `call` and `tools` as a person reads them (issue 14, "tables a person reads"): aggregates as tables per currency,
  * the question's columns first, nested values readable, the terminal's width respected, summaries printed,
  * `tools NAME`, suggestions for a wrong argument, a closed pipe ending quietly, and exit codes 2 vs 1.
- * Every case runs the built CLI (bin/) on the demo data: the tables' cases on one emulator of it for the whole file
- * (`demoData`), as the connection "env" (STRIPE_API_KEY); `--demo` would generate the dataset again in every run,
- * about 0.7 s of CPU each. The cases about the command line itself (an example to run, mistakes, exit codes) keep
- * `--demo`.
+ * The tables' cases read the demo data from one emulator of it for the whole file (`demoData`), as the connection
+ * "env" (STRIPE_API_KEY); the cases about the command line itself (an example to run, mistakes, exit codes) use
+ * `--demo`. The command line runs in this process (`cli`: test/helpers/cli-in-process.ts, the same main() and exit
+ * codes; a run of the built CLI costs 0.2–0.7 s of CPU); what only a process shows runs the built CLI (`builtCli`):
+ * a terminal's width, a closed pipe, the bundle's tool list, the exit codes the shell sees and the commands that
+ * keep running.
  */
 import { execFile, spawn, spawnSync } from 'node:child_process';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator, type EmulatorHandle } from '../../src/emulator/index.js';
 import { TOOLS } from '../../src/tools/index.js';
+import { runCliInProcess } from '../helpers/cli-in-process.js';
 import { BIN, cleanEnv } from '../helpers/spawn.js';
 
 const run = promisify(execFile);
@@ -28,8 +31,14 @@ afterAll(async () => {
 /** The environment that reads the demo data from the file's emulator. */
 const demoData = (env: Record<string, string> = {}) => ({ STRIPE_API_KEY: emulator.keys.test, STRIPE_API_BASE: emulator.url, ...env });
 
+/** `stripe-readonly-mcp ARGS` in this process, at the 120 columns of a pipe unless `env` says otherwise. */
+async function cli(args: string[], env: Record<string, string> = {}) {
+  const { code, stdout, stderr } = await runCliInProcess(args, { env: { COLUMNS: '120', ...env } });
+  return { code, stdout, stderr };
+}
+
 /** The built CLI with `args` (or `command` with exactly `args`), its exit code and output. */
-async function cli(args: string[], env: Record<string, string> = {}, command?: string) {
+async function builtCli(args: string[], env: Record<string, string> = {}, command?: string) {
   try {
     const argv = command ? args : [BIN, ...args];
     const { stdout, stderr } = await run(command ?? process.execPath, argv, { env: cleanEnv({ COLUMNS: '120', ...env }), maxBuffer: 1 << 24 });
@@ -130,7 +139,7 @@ describe('call tables', () => {
   it.skipIf(process.platform !== 'linux' || spawnSync('script', ['--version']).status !== 0)('on a terminal, its width wins over $COLUMNS', async () => {
     const command = `stty cols 72; ${process.execPath} ${BIN} call list_charges '{"status":"failed","limit":3}'`;
     // Not spawnSync: the emulator answering the CLI runs in this process.
-    const r = await cli(['-q', '-e', '-c', command, '/dev/null'], demoData({ COLUMNS: '300', TERM: 'dumb' }), 'script');
+    const r = await builtCli(['-q', '-e', '-c', command, '/dev/null'], demoData({ COLUMNS: '300', TERM: 'dumb' }), 'script');
     expect(r.code, r.stdout).toBe(0);
     const screen = r.stdout.replace(/\r/g, '');
     expect(screen).toMatch(/too wide for 72 columns/);
@@ -165,7 +174,7 @@ describe('tools NAME', () => {
     expect(ran.code, ran.stderr).toBe(0);
     // Every tool has its page (`tools A B …` prints each one's, in one run); a wrong name is a usage error with the
     // closest one.
-    const all = await cli(['tools']);
+    const all = await builtCli(['tools']);
     const names = all.stdout.split('\n').filter(Boolean).map((l) => l.split(/\s+/)[0]!);
     expect(names, "the bundle's tools (its list tools imported by scripts/list-tools-plugin.mjs) are the source's").toEqual(TOOLS.map((t) => t.name));
     const pages = await cli(['tools', ...names]);
@@ -243,12 +252,18 @@ describe('mistakes', () => {
       ['connections', 'remove', 'nope', '--yes'],
       ['tokens', 'revoke', 'nope'],
     ];
-    const results = await Promise.all([...usage, ...failures].map((args) => cli(args)));
+    // serve and emulator keep running once their arguments are right, so they run as processes of their own.
+    const ownProcess = (args: string[]) => args[0] === 'serve' || args[0] === 'emulator';
+    const cases = [...usage, ...failures];
+    const results = await Promise.all(cases.map((args) => (ownProcess(args) ? builtCli(args) : cli(args))));
     results.forEach((r, i) => {
-      const args = [...usage, ...failures][i]!;
+      const args = cases[i]!;
       expect(r.code, `${args.join(' ')}: ${r.stderr}`).toBe(i < usage.length ? 2 : 1);
       expect(r.stderr, args.join(' ')).not.toMatch(/\n\s+at /);
       expect(r.stderr.trim(), args.join(' ')).not.toBe('');
     });
+    // The exit codes as the shell sees them, from the built CLI: one usage error, one failure.
+    const shell = await Promise.all([['frobnicate'], ['connections', 'test', 'nope']].map((args) => builtCli(args)));
+    expect(shell.map((r) => r.code)).toEqual([2, 1]);
   });
 });
