@@ -1,7 +1,7 @@
 /**
- * `users …` through the real entry point, and where oidc-provider may load: `serve --http` with the built-in
- * sign-in only, never the stdio start path (a module hook refuses it; the same hook makes `serve --http` fail, so
- * the hook is seen to work).
+ * `users …` (run in this process: test/helpers/cli-in-process.ts), and where oidc-provider may load, through the
+ * real entry point: `serve --http` with the built-in sign-in only, never the stdio start path (a module hook refuses
+ * it; the same hook makes `serve --http` fail, so the hook is seen to work).
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, statSync } from 'node:fs';
@@ -11,12 +11,14 @@ import { describe, expect, it } from 'vitest';
 import { resolveHome } from '../../src/connections/paths.js';
 import { StateFileStore } from '../../src/server/http/authserver/state.js';
 import { UserStore, verifyPassword } from '../../src/server/http/authserver/users.js';
+import { runCliInProcess } from '../helpers/cli-in-process.js';
 import { BIN, cleanEnv } from '../helpers/spawn.js';
 
 const PASSWORD = 'cli-canary-password-31337';
 
-function run(args: string[], home: string, input?: string) {
-  return spawnSync(process.execPath, [BIN, ...args], { env: cleanEnv({ STRIPE_MCP_HOME: home }), input, encoding: 'utf8', timeout: 20_000 });
+async function run(args: string[], home: string, input?: string) {
+  const r = await runCliInProcess(args, { env: { STRIPE_MCP_HOME: home }, ...(input !== undefined ? { input } : {}) });
+  return { status: r.code, stdout: r.stdout, stderr: r.stderr };
 }
 
 const REFUSE_OIDC = `data:text/javascript,${encodeURIComponent(
@@ -26,7 +28,7 @@ const REFUSE_OIDC = `data:text/javascript,${encodeURIComponent(
 describe('users CLI', () => {
   it('add (password from stdin), list, link, remove; the password is stored as scrypt and never printed', async () => {
     const home = join(mkdtempSync(join(tmpdir(), 'srm-users-')), 'home');
-    const add = run(['users', 'add', 'erin', '--connection', 'acme', '--mode', 'test', '--manage', '--password-stdin'], home, `${PASSWORD}\n`);
+    const add = await run(['users', 'add', 'erin', '--connection', 'acme', '--mode', 'test', '--manage', '--password-stdin'], home, `${PASSWORD}\n`);
     expect(add.status, add.stderr).toBe(0);
     expect(add.stderr).toContain('test mode on connection "acme"');
     expect(add.stdout + add.stderr).not.toContain(PASSWORD);
@@ -36,35 +38,35 @@ describe('users CLI', () => {
     expect(await verifyPassword(PASSWORD, user?.password)).toBe(true);
     expect(statSync(join(home, 'users.json')).mode & 0o777).toBe(0o600);
 
-    const list = run(['users', 'list'], home);
+    const list = await run(['users', 'list'], home);
     expect(list.stdout).toMatch(/erin\s+test mode on connection "acme"\s+yes\s+password/);
     expect(list.stdout).not.toContain('scrypt');
 
-    const noUrl = run(['users', 'link', 'erin'], home);
+    const noUrl = await run(['users', 'link', 'erin'], home);
     expect(noUrl.status).toBe(2);
     expect(noUrl.stderr).toContain('--public-url');
-    const link = run(['users', 'link', 'erin', '--url', 'https://mcp.example.com/mcp'], home);
+    const link = await run(['users', 'link', 'erin', '--url', 'https://mcp.example.com/mcp'], home);
     expect(link.status, link.stderr).toBe(0);
     expect(link.stdout).toMatch(/^https:\/\/mcp\.example\.com\/oauth\/signin\?link=srmcp_link_[A-Za-z0-9_-]{43}\n$/);
 
-    const dup = run(['users', 'add', 'erin', '--password-stdin'], home, `${PASSWORD}\n`);
+    const dup = await run(['users', 'add', 'erin', '--password-stdin'], home, `${PASSWORD}\n`);
     expect(dup.status).not.toBe(0);
     expect(dup.stderr).toContain('already a user named "erin"');
-    const short = run(['users', 'add', 'frank', '--password-stdin'], home, 'short\n');
+    const short = await run(['users', 'add', 'frank', '--password-stdin'], home, 'short\n');
     expect(short.stderr).toContain('too short');
     expect(await new UserStore(paths).get('frank')).toBeUndefined();
 
     await new StateFileStore(paths).change((file) => {
       file.models.Grant = { g1: { payload: { accountId: 'erin', clientId: 'c' }, expiresAt: null }, g2: { payload: { accountId: 'other' }, expiresAt: null } };
     });
-    const remove = run(['users', 'remove', 'erin'], home);
+    const remove = await run(['users', 'remove', 'erin'], home);
     expect(remove.status).toBe(0);
     expect(await new UserStore(paths).get('erin')).toBeUndefined();
     expect(Object.keys((await new StateFileStore(paths).read()).models.Grant ?? {})).toEqual(['g2']);
-    expect(run(['users', 'remove', 'erin'], home).status).toBe(1);
+    expect((await run(['users', 'remove', 'erin'], home)).status).toBe(1);
   }, 60_000);
 
-  it('says what a subcommand takes in the words of tokens and connections, and changes nothing', () => {
+  it('says what a subcommand takes in the words of tokens and connections, and changes nothing', async () => {
     const home = join(mkdtempSync(join(tmpdir(), 'srm-users-')), 'home');
     const cases: Array<[string[], RegExp]> = [
       [['users', 'remove'], /users remove needs a user NAME, e\.g\. stripe-readonly-mcp users remove alice/],
@@ -74,7 +76,7 @@ describe('users CLI', () => {
       [['users', 'password', 'erin', '--url', 'https://x.example'], /users password does not take --url \(it takes --password-stdin\)/],
     ];
     for (const [args, message] of cases) {
-      const r = run(args, home);
+      const r = await run(args, home);
       expect(r.status, args.join(' ')).toBe(2);
       expect(r.stderr).toMatch(message);
     }

@@ -1,6 +1,6 @@
 /**
  * The built CLI, as a deployment runs it: `serve --http` refusing unsafe setups with the reason, `tokens`
- * create/list/revoke, a served session over stored connections with a test-only token (both SDK clients), and a
+ * create/list/revoke (run in this process: test/helpers/cli-in-process.ts), a served session over stored connections with a test-only token (both SDK clients), and a
  * graceful SIGTERM: the call in flight finishes, new ones are refused, the process exits 0.
  */
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator, type EmulatorHandle } from '../../src/emulator/index.js';
 import { BIN, canaryKey, cleanEnv } from '../helpers/spawn.js';
 import { addConnection, cliEnv, makeHome, runCli } from '../connections/helpers.js';
+import { runCliInProcess } from '../helpers/cli-in-process.js';
 import { bearer, connectClient, initializeBody, MCP_POST_HEADERS, rawRequest, textOf } from './helpers.js';
 
 const posix = process.platform !== 'win32';
@@ -109,7 +110,7 @@ describe('serve --http refuses what it must not do', () => {
 
 describe('tokens', () => {
   it('creates a token, prints it once on stdout, keeps only its hash (0600), lists and revokes it', async () => {
-    const created = await runCli(['tokens', 'create', 'cursor-laptop', '--connection', 'acme', '--mode', 'test'], { env: env() });
+    const created = await runCliInProcess(['tokens', 'create', 'cursor-laptop', '--connection', 'acme', '--mode', 'test'], { env: env() });
     expect(created.code, created.stderr).toBe(0);
     const token = created.stdout.trim();
     expect(token).toMatch(/^srmcp_[A-Za-z0-9_-]{43}$/);
@@ -123,38 +124,38 @@ describe('tokens', () => {
     expect(JSON.parse(stored).tokens[0]).toMatchObject({ name: 'cursor-laptop', connection: 'acme', mode: 'test', hint: `srmcp_…${token.slice(-4)}` });
     if (posix) expect(statSync(file).mode & 0o777).toBe(0o600);
 
-    const again = await runCli(['tokens', 'create', 'cursor-laptop'], { env: env() });
+    const again = await runCliInProcess(['tokens', 'create', 'cursor-laptop'], { env: env() });
     expect(again.code).toBe(1);
     expect(again.stderr).toMatch(/already a token named "cursor-laptop"/);
     expect(again.stdout).toBe('');
 
-    const list = await runCli(['tokens', 'list'], { env: env() });
+    const list = await runCliInProcess(['tokens', 'list'], { env: env() });
     expect(list.stdout).toMatch(/cursor-laptop\s+srmcp_…\S{4}\s+test mode on connection "acme"/);
     expect(list.stdout).not.toContain(token.slice(6));
-    const json = JSON.parse((await runCli(['tokens', 'list', '--json'], { env: env() })).stdout);
+    const json = JSON.parse((await runCliInProcess(['tokens', 'list', '--json'], { env: env() })).stdout);
     expect(json[0]).not.toHaveProperty('sha256');
 
-    const revoked = await runCli(['tokens', 'revoke', 'cursor-laptop'], { env: env() });
+    const revoked = await runCliInProcess(['tokens', 'revoke', 'cursor-laptop'], { env: env() });
     expect(revoked.code).toBe(0);
     expect(revoked.stderr).toMatch(/revoked/);
-    expect((await runCli(['tokens', 'revoke', 'cursor-laptop'], { env: env() })).code).toBe(1);
-    expect((await runCli(['tokens', 'list'], { env: env() })).stdout).toMatch(/No tokens yet/);
+    expect((await runCliInProcess(['tokens', 'revoke', 'cursor-laptop'], { env: env() })).code).toBe(1);
+    expect((await runCliInProcess(['tokens', 'list'], { env: env() })).stdout).toMatch(/No tokens yet/);
   });
 
   it('explains bad use', async () => {
-    expect((await runCli(['tokens', 'create'], { env: env() })).stderr).toMatch(/tokens create needs a token NAME, e\.g\. stripe-readonly-mcp tokens create alice/);
-    expect((await runCli(['tokens', 'create', 'a', 'b'], { env: env() })).stderr).toMatch(/tokens create takes one NAME \(got 2 arguments\)/);
-    expect((await runCli(['tokens', 'list', 'a'], { env: env() })).stderr).toMatch(/tokens list takes no NAME/);
-    expect((await runCli(['tokens', 'create', 'x', '--mode', 'prod'], { env: env() })).stderr).toMatch(/--mode must be test or live/);
-    expect((await runCli(['tokens', 'create', '-bad-'], { env: env() })).code).not.toBe(0);
-    expect((await runCli(['tokens', 'revoke', 'x', '--mode', 'test'], { env: env() })).stderr).toMatch(/tokens revoke does not take --mode \(it takes no flags\)/);
-    expect((await runCli(['tokens', 'list', '--mode', 'test'], { env: env() })).stderr).toMatch(/tokens list does not take --mode \(it takes --json\)/);
+    expect((await runCliInProcess(['tokens', 'create'], { env: env() })).stderr).toMatch(/tokens create needs a token NAME, e\.g\. stripe-readonly-mcp tokens create alice/);
+    expect((await runCliInProcess(['tokens', 'create', 'a', 'b'], { env: env() })).stderr).toMatch(/tokens create takes one NAME \(got 2 arguments\)/);
+    expect((await runCliInProcess(['tokens', 'list', 'a'], { env: env() })).stderr).toMatch(/tokens list takes no NAME/);
+    expect((await runCliInProcess(['tokens', 'create', 'x', '--mode', 'prod'], { env: env() })).stderr).toMatch(/--mode must be test or live/);
+    expect((await runCliInProcess(['tokens', 'create', '-bad-'], { env: env() })).code).not.toBe(0);
+    expect((await runCliInProcess(['tokens', 'revoke', 'x', '--mode', 'test'], { env: env() })).stderr).toMatch(/tokens revoke does not take --mode \(it takes no flags\)/);
+    expect((await runCliInProcess(['tokens', 'list', '--mode', 'test'], { env: env() })).stderr).toMatch(/tokens list does not take --mode \(it takes --json\)/);
   });
 });
 
 describe('serve --http --mode test', () => {
   it('never reads the live key, whatever a token that may read both modes asks for', async () => {
-    const token = (await runCli(['tokens', 'create', 'both-modes'], { env: env() })).stdout.trim();
+    const token = (await runCliInProcess(['tokens', 'create', 'both-modes'], { env: env() })).stdout.trim();
     const served = await serveHttp(['--mode', 'test'], env());
     try {
       expect(served.stderr()).toMatch(/every caller is limited to test mode on every connection/);
@@ -178,7 +179,7 @@ describe('a served session over stored connections', () => {
   let served: Served;
   let token: string;
   beforeAll(async () => {
-    token = (await runCli(['tokens', 'create', 'test-only', '--mode', 'test'], { env: env() })).stdout.trim();
+    token = (await runCliInProcess(['tokens', 'create', 'test-only', '--mode', 'test'], { env: env() })).stdout.trim();
     served = await serveHttp([], env());
   });
   afterAll(async () => {
