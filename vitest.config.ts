@@ -6,11 +6,11 @@ export default defineConfig({
     globalSetup: ['test/global-setup.ts'],
     testTimeout: 30_000,
     hookTimeout: 30_000,
-    // Four workers on two cores: most files spend their time waiting (on spawned CLIs and servers, which do the
-    // work in other processes, on rate-limit windows and retry back-offs), so two workers kept the machine under
-    // one core busy (231 s of CPU in 224 s). Measured on this 2-core machine: 224 s with 2 workers, 131 s with 4,
-    // the same 816 tests passing and the same CPU time.
-    maxWorkers: 4,
+    // Five workers on two cores: most files spend much of their time waiting (on spawned CLIs and servers, which do
+    // the work in other processes, on Stripe's rate limits, time-outs and retry back-offs), so fewer workers left a
+    // core idle. Measured on this 2-core machine (2026-12-04, the suite with the keychain): 4 workers 130 s, 5 workers
+    // 120 s, 6 workers 128 s (each worker loads the modules again, and more of them fight over the two cores).
+    maxWorkers: 5,
     // Each worker keeps the modules it loaded (src/, stripe, zod, the MCP SDK) from one test file to the next
     // instead of loading them again for every file: about 40 % less CPU for the in-process files (measured
     // 83 s → 47 s of CPU for test/tools, unit, emulator and server). Test files hold no module state of their
