@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type Stripe from 'stripe';
-import { createReadOnlyHttpClient } from './http.js';
+import { createReadOnlyHttpClient, type ReadOnlyHttpOptions } from './http.js';
 import type { Mode } from './keys.js';
 import { STRIPE_RATE_LIMITS, type RateLimits } from './rate-limit.js';
 import { stripeRateLimits } from './rate-limit-setting.js';
@@ -9,7 +9,8 @@ import { stripeRequestTimeoutMs } from './timeout-setting.js';
 /** The API version every request is pinned to: shapes in our projections are written against it. */
 export const STRIPE_API_VERSION = '2026-10-28.endive' as const;
 
-export interface StripeClientOptions {
+/** A client's key, mode and API; backoffBaseMs and firstPageOnly go to the HTTP layer as given (http.ts). */
+export interface StripeClientOptions extends Pick<ReadOnlyHttpOptions, 'backoffBaseMs' | 'firstPageOnly'> {
   apiKey: string;
   mode: Mode;
   /** Base URL of the Stripe API or of an emulator/proxy (STRIPE_API_BASE). */
@@ -19,9 +20,6 @@ export interface StripeClientOptions {
    * Without it, clients share limits when they hold the same key.
    */
   account?: string | null | undefined;
-  backoffBaseMs?: number;
-  /** Lists end at their first page: a client for checking what a key can read, never for answers (http.ts). */
-  firstPageOnly?: boolean;
 }
 
 let stripeModule: Promise<typeof import('stripe')> | undefined;

@@ -22,7 +22,8 @@ export interface ReadOnlyHttpOptions {
   backoffBaseMs?: number;
   /** stripe-node's maxNetworkRetries, read when a message says how often an answer was retried. */
   networkRetries?: () => number;
-  /** Every list and search answer ends after its first page (has_more false): for key checks (firstPageOnly). */
+  /** Every list and search answer ends after its first page (has_more false): a client for checking what a key may
+   * read, never for answers (firstPageOnly below). */
   firstPageOnly?: boolean;
 }
 
@@ -74,10 +75,12 @@ function retryDelayMs(response: HttpClientResponse, attempt: number, base: numbe
 
 /**
  * A key check needs each kind of request a tool makes to succeed once, not the tool's answer: a restricted key is
- * granted resources (None / Read / Write each, docs.stripe.com/keys#limit-access), and a refusal names the permission
- * "for this endpoint", so a later page of the same list with the same expansions asks nothing new. Those pages only
- * cost time: on a large account get_mrr_bridge alone reads months of invoices. Ending every list at its first page
- * keeps a check to a few requests per tool however large the account is.
+ * granted resources, each None, Read or Write (docs.stripe.com/keys/restricted-api-keys, as src/stripe/permissions.ts
+ * cites), and Stripe's refusal names the permission "for this endpoint". That a later page of the same list with the
+ * same expansions asks nothing new is our inference from those two (the docs say nothing per page); the expansions
+ * are on the first page too, so a permission an expanded object needs is asked there. Those pages only cost time: on
+ * a large account get_mrr_bridge alone reads months of invoices. Ending every list at its first page keeps a check to
+ * a few requests per tool however large the account is.
  */
 function firstPageOnly(response: HttpClientResponse): HttpClientResponse {
   if (response.getStatusCode() !== 200) return response;
