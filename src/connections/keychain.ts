@@ -1,5 +1,8 @@
+import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { createRequire } from 'node:module';
 import { hostname } from 'node:os';
+import { promisify } from 'node:util';
 import { SetupError } from '../stripe/errors.js';
 import type { KeyRef, SecretStore } from './secret-store.js';
 import { processAlive } from './fsutil.js';
@@ -12,7 +15,6 @@ interface Keytar {
   getPassword(service: string, account: string): Promise<string | null>;
   setPassword(service: string, account: string, password: string): Promise<void>;
   deletePassword(service: string, account: string): Promise<boolean>;
-  findCredentials(service: string): Promise<Array<{ account: string; password: string }>>;
 }
 
 type Loaded = { ok: true; keytar: Keytar } | { ok: false; reason: string };
@@ -110,15 +112,32 @@ const PROBE_ACCOUNT = /^probe\/([^/]+)\/(\d+)\/[0-9a-f]+$/;
  */
 export async function deleteDeadProbes(): Promise<number> {
   const keytar = await keytarOrThrow();
-  const found = await withTimeout(keytar.findCredentials(KEYCHAIN_SERVICE), KEYCHAIN_TIMEOUT_MS, 'a listing');
   let deleted = 0;
-  for (const { account } of found) {
+  for (const account of await listKeychainAccounts()) {
     const match = PROBE_ACCOUNT.exec(account);
     if (!match || match[1] !== PROBE_HOST || processAlive(Number(match[2]))) continue;
     await withTimeout(keytar.deletePassword(KEYCHAIN_SERVICE, account), KEYCHAIN_TIMEOUT_MS, 'a delete');
     deleted++;
   }
   return deleted;
+}
+
+/**
+ * The account of every entry of ours in the keychain. keytar lists only with findCredentials, which reads each
+ * entry's secret too, and on Linux (libsecret) an entry another process deletes between the search and that read
+ * crashes the whole process: SIGSEGV after "secret_value_get_text: assertion 'value' failed" (seen in CI while
+ * other commands wrote and deleted entries; reproduced with three processes doing so while one lists, 2 of 2 runs).
+ * So the listing runs in a child process of its own: there, a crash is a listing that failed (the caller tries
+ * again next time), and only the account names come back.
+ */
+export async function listKeychainAccounts(): Promise<string[]> {
+  await keytarOrThrow();
+  const keytarPath = createRequire(import.meta.url).resolve(KEYTAR_MODULE);
+  const list =
+    `require(${JSON.stringify(keytarPath)}).findCredentials(${JSON.stringify(KEYCHAIN_SERVICE)}).then(` +
+    '(found) => process.stdout.write(JSON.stringify(found.map((c) => c.account))), (err) => { process.stderr.write(String(err && err.message)); process.exit(1); })';
+  const { stdout } = await promisify(execFile)(process.execPath, ['-e', list], { timeout: KEYCHAIN_TIMEOUT_MS, maxBuffer: 4 << 20 });
+  return JSON.parse(stdout) as string[];
 }
 
 export function keychainAccount(ref: KeyRef): string {

@@ -13,7 +13,7 @@ import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator, type EmulatorHandle } from '../../src/emulator/index.js';
 import { FileStore } from '../../src/connections/file-store.js';
-import { KEYCHAIN_SERVICE } from '../../src/connections/keychain.js';
+import { KEYCHAIN_SERVICE, listKeychainAccounts } from '../../src/connections/keychain.js';
 import { withLock } from '../../src/connections/lock.js';
 import { modesOf, readMetadata } from '../../src/connections/metadata.js';
 import { resolveHome, type HomePaths } from '../../src/connections/paths.js';
@@ -478,7 +478,7 @@ describe('writers killed at random points, several at once (issue 11 items 3 and
 
 /**
  * An independent reader of the keychain store: connections.json's test key per connection (each must name the
- * keychain), and every entry keytar finds under the store's service whose account is one of this run's
+ * keychain), and every entry under the store's service whose account is one of this run's
  * connections (`NAME/MODE/KEYID`), or a write-read-delete probe entry of one of this run's writers.
  */
 async function readKeychainIndependently(home: string, namespace: string, writerPids: number[]): Promise<StoreView & { probes: string[] }> {
@@ -494,9 +494,13 @@ async function readKeychainIndependently(home: string, namespace: string, writer
   const entries = new Map<string, string | null>();
   const probes: string[] = [];
   const pids = new Set(writerPids.map(String));
-  for (const { account, password } of await (await keytar()).findCredentials(KEYCHAIN_SERVICE)) {
-    if (account.startsWith(namespace)) entries.set(account, /^rk_test_/.test(password) ? password : null);
-    else if (account.startsWith('probe/') && pids.has(account.split('/')[2]!)) probes.push(account); // probe/HOST/PID/RANDOM
+  const kt = await keytar();
+  // Listed apart from this process (listKeychainAccounts says why), then each of this run's entries read by name.
+  for (const account of await listKeychainAccounts()) {
+    if (account.startsWith(namespace)) {
+      const password = await kt.getPassword(KEYCHAIN_SERVICE, account);
+      if (password !== null) entries.set(account, /^rk_test_/.test(password) ? password : null);
+    } else if (account.startsWith('probe/') && pids.has(account.split('/')[2]!)) probes.push(account); // probe/HOST/PID/RANDOM
   }
   return { pointers, entries, probes };
 }
@@ -532,7 +536,7 @@ describe.runIf(keychain.ok)('writers on the OS keychain killed at random points,
     } finally {
       const kt = await keytar();
       const pidSet = new Set(pids.map(String));
-      for (const { account } of await kt.findCredentials(KEYCHAIN_SERVICE)) {
+      for (const account of await listKeychainAccounts()) {
         if (account.startsWith(namespace) || (account.startsWith('probe/') && pidSet.has(account.split('/')[2]!))) await kt.deletePassword(KEYCHAIN_SERVICE, account);
       }
       tmp.cleanup();

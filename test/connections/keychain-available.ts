@@ -27,12 +27,14 @@ export async function keychainForTests(file: string): Promise<KeychainAvailabili
   return { ok: probe.ok, reason };
 }
 
-/** keytar itself, as an independent reader and for clean-up (more of its API than the store uses). */
+/**
+ * keytar itself, as an independent reader and for clean-up. Not findCredentials: it can crash the process while
+ * other processes delete entries (src/connections/keychain.ts, listKeychainAccounts, which lists apart instead).
+ */
 export interface KeytarAll {
   getPassword(service: string, account: string): Promise<string | null>;
   setPassword(service: string, account: string, password: string): Promise<void>;
   deletePassword(service: string, account: string): Promise<boolean>;
-  findCredentials(service: string): Promise<Array<{ account: string; password: string }>>;
 }
 
 export async function keytar(): Promise<KeytarAll> {

@@ -3,9 +3,11 @@
  * the reason printed only where no keychain answers (a laptop without one); with STRIPE_MCP_REQUIRE_KEYCHAIN=1,
  * as CI sets it, a missing keychain fails instead.
  */
+import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { KEYCHAIN_SERVICE, masterKeyAccount } from '../../src/connections/keychain.js';
+import { deleteDeadProbes, KEYCHAIN_SERVICE, listKeychainAccounts, masterKeyAccount } from '../../src/connections/keychain.js';
 import { readMetadata } from '../../src/connections/metadata.js';
 import { resolveHome } from '../../src/connections/paths.js';
 import { startEmulator, type EmulatorHandle } from '../../src/emulator/index.js';
@@ -71,8 +73,30 @@ describe.runIf(probe.ok)('the OS keychain', () => {
     const removed = await cli(['connections', 'remove', 'kc-acme']);
     expect(removed.code, removed.stderr).toBe(0);
     expect(await kt.getPassword(KEYCHAIN_SERVICE, now!)).toBeNull();
-    expect((await kt.findCredentials(KEYCHAIN_SERVICE)).filter((c) => c.account.startsWith('kc-acme/'))).toEqual([]);
+    expect((await listKeychainAccounts()).filter((account) => account.startsWith('kc-acme/'))).toEqual([]);
   });
+
+  it('listing our entries while other processes write and delete theirs never takes the command down', async () => {
+    // keytar's findCredentials crashed the process (SIGSEGV in libsecret) when an entry it had found was deleted
+    // before it read the entry's secret: here three processes add and delete entries while this one cleans up dead
+    // probes (the listing every connections add, rotate and remove does where keys are in the keychain).
+    const keytarPath = createRequire(import.meta.url).resolve('keytar');
+    const churn =
+      `const k = require(${JSON.stringify(keytarPath)}); (async () => { for (let i = 0; i < 150; i++) { const a = 'churn/' + process.pid + '/' + i; ` +
+      `await k.setPassword(${JSON.stringify(KEYCHAIN_SERVICE)}, a, 'x'); await k.deletePassword(${JSON.stringify(KEYCHAIN_SERVICE)}, a); } })();`;
+    const writers = [1, 2, 3].map(() => spawn(process.execPath, ['-e', churn], { stdio: 'ignore' }));
+    const exited = writers.map((w) => new Promise<number | null>((resolve) => w.on('exit', resolve)));
+    let running = writers.length;
+    for (const e of exited) void e.then(() => running--);
+    let listings = 0;
+    while (running > 0) {
+      await deleteDeadProbes().catch(() => 0); // a listing may fail (an entry gone mid-listing); this process must live
+      listings++;
+    }
+    expect(await Promise.all(exited), 'the writers ran to the end').toEqual([0, 0, 0]);
+    expect(listings, 'listings made while the others wrote').toBeGreaterThanOrEqual(5);
+    expect((await listKeychainAccounts()).filter((account) => account.startsWith('churn/'))).toEqual([]);
+  }, 60_000);
 
   it('a key deleted from the keychain behind our back is a clear error with the fix', async () => {
     const r = await cli(['connections', 'add', 'kc-gone', '--key-stdin'], { STRIPE_MCP_KEYSTORE: 'keychain' }, canaryKey());
