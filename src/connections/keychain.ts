@@ -108,7 +108,8 @@ const PROBE_ACCOUNT = /^probe\/([^/]+)\/(\d+)\/[0-9a-f]+$/;
 
 /**
  * Deletes probe entries whose process (on this host) is gone: killed between the probe's write and its delete.
- * Call under the folder's lock, and only where the keychain is in use; returns how many were deleted.
+ * Needs no lock (it deletes only entries of processes that are gone); call it only where the keychain is in use.
+ * Returns how many were deleted.
  */
 export async function deleteDeadProbes(): Promise<number> {
   const keytar = await keytarOrThrow();

@@ -82,11 +82,19 @@ export class ConnectionManager {
   /** Runs a change under the lock, after making sure the folder exists and is private, and after cleaning what a killed command left. */
   private async locked<T>(fn: () => Promise<T>): Promise<T> {
     await ensurePrivateDir(this.paths.dir);
-    return withLock(this.paths.lockFile, async () => {
+    let usesKeychain = false;
+    const result = await withLock(this.paths.lockFile, async () => {
       await removeStaleTemps(this.paths.dir);
-      await this.reconcile().catch(() => {}); // a clean-up that cannot run now runs with the next command
+      // A clean-up that cannot run now runs with the next command.
+      usesKeychain = (await this.reconcile().catch(() => undefined))?.usesKeychain ?? false;
       return fn();
     });
+    // A command killed in the middle of the keychain's write-read-delete probe leaves the probe's entry. Finding it
+    // lists the keychain in a child process (keychain.ts says why), a few hundred milliseconds: not under the lock,
+    // where every other command on this folder would wait for it, and not before the command's answer. The process
+    // still finishes it before exiting; a listing that fails is tried again by the next command.
+    if (usesKeychain) void deleteDeadProbes().catch(() => 0);
+    return result;
   }
 
   /**
@@ -122,10 +130,10 @@ export class ConnectionManager {
    * Finishes what a killed command left (call under the lock): keys named in the journal that connections.json
    * does not point at are deleted from their store, and so are entries of keys.enc for a connection and mode
    * that connections.json points at a different key of (a rotation killed before dropping the old key, also by
-   * older versions), and keychain probe entries of killed processes. Entries of connections not in connections.json are left alone unless the journal names
+   * older versions). Entries of connections not in connections.json are left alone unless the journal names
    * them: connections.json may have been moved aside, and its keys must survive that.
    */
-  async reconcile(): Promise<{ deleted: number }> {
+  async reconcile(): Promise<{ deleted: number; usesKeychain: boolean }> {
     const metadata = await this.read();
     const pointsAt = (store: StoreKind, ref: KeyRef) => {
       const record = metadata.connections[ref.connection]?.[ref.mode];
@@ -162,11 +170,10 @@ export class ConnectionManager {
     }
     if (left.length > 0) await this.journal(left);
     else if (pending.length > 0) await this.clearJournal();
-    // A command killed in the middle of the keychain's write-read-delete probe leaves the probe's entry: only
-    // where keys live in the keychain is it listed (a file-only setup never touches the keychain here).
+    // Where keys live in the keychain, dead probes' entries are looked for too (locked(), after the lock); a
+    // file-only setup never touches the keychain here.
     const usesKeychain = pending.some((r) => r.store === 'keychain') || Object.values(metadata.connections).some((c) => modesOf(c).some((m) => c[m]!.store === 'keychain'));
-    if (usesKeychain) deleted += await deleteDeadProbes().catch(() => 0);
-    return { deleted };
+    return { deleted, usesKeychain };
   }
 
   async require(name: string, suggestAdd = true): Promise<{ metadata: Metadata; record: ConnectionRecord }> {
