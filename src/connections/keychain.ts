@@ -128,17 +128,26 @@ export async function deleteDeadProbes(): Promise<number> {
  * entry's secret too, and on Linux (libsecret) an entry another process deletes between the search and that read
  * crashes the whole process: SIGSEGV after "secret_value_get_text: assertion 'value' failed" (seen in CI while
  * other commands wrote and deleted entries; reproduced with three processes doing so while one lists, 2 of 2 runs).
- * So the listing runs in a child process of its own: there, a crash is a listing that failed (the caller tries
- * again next time), and only the account names come back.
+ * So the listing runs in a child process of its own: there, a crash is a listing that failed, and only the
+ * account names come back. An entry deleted mid-listing can also fail it cleanly ("No such secret item"); either
+ * way another try sees the keychain after that change, so a failed listing is tried again a few times. One that
+ * ran out of time (a locked keychain) is not.
  */
-export async function listKeychainAccounts(): Promise<string[]> {
+export async function listKeychainAccounts(attempts = 5): Promise<string[]> {
   await keytarOrThrow();
   const keytarPath = createRequire(import.meta.url).resolve(KEYTAR_MODULE);
   const list =
     `require(${JSON.stringify(keytarPath)}).findCredentials(${JSON.stringify(KEYCHAIN_SERVICE)}).then(` +
     '(found) => process.stdout.write(JSON.stringify(found.map((c) => c.account))), (err) => { process.stderr.write(String(err && err.message)); process.exit(1); })';
-  const { stdout } = await promisify(execFile)(process.execPath, ['-e', list], { timeout: KEYCHAIN_TIMEOUT_MS, maxBuffer: 4 << 20 });
-  return JSON.parse(stdout) as string[];
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const { stdout } = await promisify(execFile)(process.execPath, ['-e', list], { timeout: KEYCHAIN_TIMEOUT_MS, maxBuffer: 4 << 20 });
+      return JSON.parse(stdout) as string[];
+    } catch (err) {
+      if (attempt >= attempts || (err as { killed?: boolean }).killed) throw err;
+      await new Promise((resolve) => setTimeout(resolve, 50 * attempt));
+    }
+  }
 }
 
 export function keychainAccount(ref: KeyRef): string {

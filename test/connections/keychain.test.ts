@@ -79,10 +79,10 @@ describe.runIf(probe.ok)('the OS keychain', () => {
   it('listing our entries while other processes write and delete theirs never takes the command down', async () => {
     // keytar's findCredentials crashed the process (SIGSEGV in libsecret) when an entry it had found was deleted
     // before it read the entry's secret: here three processes add and delete entries while this one cleans up dead
-    // probes (the listing every connections add, rotate and remove does where keys are in the keychain).
+    // probes (the listing every connections add, rotate and remove does where keys are in the keychain), for 3 s.
     const keytarPath = createRequire(import.meta.url).resolve('keytar');
     const churn =
-      `const k = require(${JSON.stringify(keytarPath)}); (async () => { for (let i = 0; i < 150; i++) { const a = 'churn/' + process.pid + '/' + i; ` +
+      `const k = require(${JSON.stringify(keytarPath)}); (async () => { const until = Date.now() + 3000; for (let i = 0; Date.now() < until; i++) { const a = 'churn/' + process.pid + '/' + i; ` +
       `await k.setPassword(${JSON.stringify(KEYCHAIN_SERVICE)}, a, 'x'); await k.deletePassword(${JSON.stringify(KEYCHAIN_SERVICE)}, a); } })();`;
     const writers = [1, 2, 3].map(() => spawn(process.execPath, ['-e', churn], { stdio: 'ignore' }));
     const exited = writers.map((w) => new Promise<number | null>((resolve) => w.on('exit', resolve)));
@@ -94,7 +94,7 @@ describe.runIf(probe.ok)('the OS keychain', () => {
       listings++;
     }
     expect(await Promise.all(exited), 'the writers ran to the end').toEqual([0, 0, 0]);
-    expect(listings, 'listings made while the others wrote').toBeGreaterThanOrEqual(5);
+    expect(listings, 'listings made while the others wrote').toBeGreaterThanOrEqual(3);
     expect((await listKeychainAccounts()).filter((account) => account.startsWith('churn/'))).toEqual([]);
   }, 60_000);
 
