@@ -1,4 +1,8 @@
-/** The command line as a person uses it: help, version, one-off calls on the demo data, the emulator, mistakes. */
+/**
+ * The command line as a person uses it: help, version, one-off calls on the demo data, the emulator, mistakes. The
+ * built CLI runs what the README shows and what needs a process (servers, the emulator); the other commands run the
+ * same main() in this process (test/helpers/cli-in-process.ts), which generates the demo business once.
+ */
 import { execFile, spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { promisify } from 'node:util';
@@ -6,6 +10,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { runCliInProcess } from '../helpers/cli-in-process.js';
 import { BIN, cleanEnv } from '../helpers/spawn.js';
 
 const run = promisify(execFile);
@@ -19,6 +24,9 @@ async function cli(args: string[], env: Record<string, string> = {}) {
     return { code: e.code, stdout: e.stdout, stderr: e.stderr };
   }
 }
+
+/** The same command, in this process. */
+const inProcess = (args: string[], env: Record<string, string> = {}) => runCliInProcess(args, { env });
 
 describe('command line', () => {
   it('--help describes the commands and --version matches package.json', async () => {
@@ -43,16 +51,16 @@ describe('command line', () => {
   });
 
   it('call names what it counts the way people do, and leaves type tags and empty values out', async () => {
-    const one = await cli(['call', 'list_payment_intents', '{"limit":1}', '--demo']);
+    const one = await inProcess(['call', 'list_payment_intents', '{"limit":1}', '--demo']);
     expect(one.stdout.split('\n')[0]).toBe('connection demo · test mode · 1 payment intent (more available)');
-    const search = await cli(['call', 'search', '{"query":"emma"}', '--demo']);
+    const search = await inProcess(['call', 'search', '{"query":"emma"}', '--demo']);
     expect(search.code).toBe(0);
     expect(search.stdout).toMatch(/^count: \d+$/m);
     expect(search.stdout).not.toMatch(/^(object|resource):/m);
   });
 
   it('call --json prints the structured result', async () => {
-    const r = await cli(['call', 'get_balance', '--demo', '--json']);
+    const r = await inProcess(['call', 'get_balance', '--demo', '--json']);
     expect(r.code).toBe(0);
     const parsed = JSON.parse(r.stdout);
     expect(parsed).toMatchObject({ connection: 'demo', mode: 'test' });
@@ -69,7 +77,7 @@ describe('command line', () => {
       [['--colour'], /Unknown option/],
     ];
     for (const [args, message] of cases) {
-      const r = await cli(args);
+      const r = await inProcess(args);
       expect(r.code, args.join(' ')).not.toBe(0);
       expect(r.stderr, args.join(' ')).toMatch(message);
       expect(r.stderr).not.toMatch(/\n\s+at /);
@@ -79,24 +87,24 @@ describe('command line', () => {
   it('a STRIPE_MCP_STRIPE_RATE_LIMITS it cannot read stops serve, call and serve --http with what to write; doctor shows the limits', async () => {
     const bad = { STRIPE_MCP_STRIPE_RATE_LIMITS: 'live=fast' };
     for (const args of [['call', 'get_balance', '--demo'], ['serve', '--demo'], ['serve', '--http', '--demo', '--port', '0']]) {
-      const r = await cli(args, bad);
+      const r = await (args[0] === 'serve' ? cli(args, bad) : inProcess(args, bad));
       expect(r.code, args.join(' ')).toBe(1);
       expect(r.stderr, args.join(' ')).toMatch(/STRIPE_MCP_STRIPE_RATE_LIMITS="live=fast" is not understood at "live=fast".*e\.g\. live=300/);
       expect(r.stderr).not.toMatch(/\n\s+at /);
       expect(r.stdout).toBe('');
     }
-    const ok = await cli(['call', 'get_balance', '--demo', '--json'], { STRIPE_MCP_STRIPE_RATE_LIMITS: 'test=50' });
+    const ok = await inProcess(['call', 'get_balance', '--demo', '--json'], { STRIPE_MCP_STRIPE_RATE_LIMITS: 'test=50' });
     expect(ok.code, ok.stderr).toBe(0);
     const home = { STRIPE_MCP_HOME: join(mkdtempSync(join(tmpdir(), 'srm-limits-')), 'home'), STRIPE_MCP_KEYSTORE: 'file' };
-    expect((await cli(['doctor', '--offline'], home)).stdout).toMatch(/Stripe request limits: live 100\/s, test 25\/s, each endpoint 25\/s, search 20\/s \(Stripe's usual limits/);
-    expect((await cli(['doctor', '--offline'], { ...home, STRIPE_MCP_STRIPE_RATE_LIMITS: 'live=300' })).stdout).toMatch(/Stripe request limits: live 300\/s, test 25\/s, each endpoint 25\/s, search 20\/s \(from STRIPE_MCP_STRIPE_RATE_LIMITS\)/);
-    const doctor = await cli(['doctor', '--offline'], { ...home, ...bad });
+    expect((await inProcess(['doctor', '--offline'], home)).stdout).toMatch(/Stripe request limits: live 100\/s, test 25\/s, each endpoint 25\/s, search 20\/s \(Stripe's usual limits/);
+    expect((await inProcess(['doctor', '--offline'], { ...home, STRIPE_MCP_STRIPE_RATE_LIMITS: 'live=300' })).stdout).toMatch(/Stripe request limits: live 300\/s, test 25\/s, each endpoint 25\/s, search 20\/s \(from STRIPE_MCP_STRIPE_RATE_LIMITS\)/);
+    const doctor = await inProcess(['doctor', '--offline'], { ...home, ...bad });
     expect(doctor.code).toBe(1);
     expect(doctor.stdout).toMatch(/FAIL\s+STRIPE_MCP_STRIPE_RATE_LIMITS="live=fast" is not understood/);
   });
 
   it('call without a key explains how to add one', async () => {
-    const r = await cli(['call', 'list_customers']);
+    const r = await inProcess(['call', 'list_customers']);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/STRIPE_API_KEY/);
     expect(r.stderr).toMatch(/--demo/);
