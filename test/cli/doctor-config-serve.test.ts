@@ -1,6 +1,7 @@
 /**
- * doctor, config and serve with stored connections, through the built CLI: what a user sees, what an MCP client
- * is told to launch (never a key), and a served session that reads keys from the store (pinned and not).
+ * doctor, config and serve with stored connections: what a user sees, what an MCP client is told to launch (never a
+ * key), and a served session that reads keys from the store (pinned and not). doctor and config run the CLI's main()
+ * in this process (test/helpers/cli-in-process.ts); serve runs the built CLI, as a client starts it.
  */
 import { chmodSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
 import { Client } from '@modelcontextprotocol/client';
@@ -9,8 +10,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolveHome } from '../../src/connections/paths.js';
 import { TOOLS } from '../../src/tools/index.js';
 import { startEmulator, type EmulatorHandle } from '../../src/emulator/index.js';
+import { runCliInProcess } from '../helpers/cli-in-process.js';
 import { BIN, canaryKey, cleanEnv } from '../helpers/spawn.js';
-import { addConnection, cliEnv, descendantsOf, expectNoKey, expectNoKeyInResult, makeHome, runCli, secretPart } from '../connections/helpers.js';
+import { addConnection, cliEnv, descendantsOf, expectNoKey, expectNoKeyInResult, makeHome, secretPart } from '../connections/helpers.js';
 
 const posix = process.platform !== 'win32';
 let emulator: EmulatorHandle;
@@ -20,7 +22,7 @@ const testKey = canaryKey('test');
 const liveKey = canaryKey('live');
 
 const cli = (args: string[], options: { env?: Record<string, string>; apiBase?: string; input?: string } = {}) =>
-  runCli(args, { env: cliEnv(tmp.home, options.apiBase ?? emulator.url, options.env), ...(options.input !== undefined ? { input: options.input } : {}) });
+  runCliInProcess(args, { env: cliEnv(tmp.home, options.apiBase ?? emulator.url, options.env), ...(options.input !== undefined ? { input: options.input } : {}) });
 
 beforeAll(async () => {
   emulator = await startEmulator();
@@ -90,7 +92,7 @@ describe('doctor', () => {
   it('with nothing configured, says how to start', async () => {
     const empty = makeHome();
     try {
-      const r = await runCli(['doctor', '--offline'], { env: cliEnv(empty.home, emulator.url) });
+      const r = await runCliInProcess(['doctor', '--offline'], { env: cliEnv(empty.home, emulator.url) });
       expect(r.code).toBe(0);
       expect(r.stdout).toMatch(/not created yet/);
       expect(r.stdout).toMatch(/No stored connections\. Add one with: stripe-readonly-mcp connections add NAME/);
@@ -133,7 +135,7 @@ describe('config', () => {
     expect(bad.stderr).toMatch(/config needs one of: claude, cursor, vscode, claude-code/);
     const empty = makeHome();
     try {
-      const r = await runCli(['config', 'vscode'], { env: cliEnv(empty.home, emulator.url) });
+      const r = await runCliInProcess(['config', 'vscode'], { env: cliEnv(empty.home, emulator.url) });
       expect(r.code).toBe(0);
       expect(r.stdout).toMatch(/No connection is stored yet: add one first/);
       expect(jsonOf(r.stdout).servers.stripe.args).toEqual([realpathSync(BIN)]);

@@ -6,15 +6,15 @@
  * per test worker. What only a process shows stays with the built CLI (test/connections/helpers.ts `runCli`): the
  * bundle itself, argv, exit codes as the shell sees them, signals, a terminal, a closed pipe, processes racing.
  *
- * It swaps process-wide things (process.env, process.stdin, the two writers, process.exit) for the length of one
- * run, so runs take turns, and nothing else in the worker may depend on them meanwhile: test files run one at a time
+ * It swaps process-wide things (process.env, process.argv, process.stdin, the two writers, process.exit) for the
+ * length of one run (argv as the built CLI's: `config` reads which entry point it was started from), so runs take turns, and nothing else in the worker may depend on them meanwhile: test files run one at a time
  * in a worker and each test's own emulator reads none of them.
  */
 import { Readable } from 'node:stream';
 import { main } from '../../src/cli/main.js';
 import { failureOf } from '../../src/cli/run.js';
 import type { CliResult } from '../connections/helpers.js';
-import { cleanEnv } from './spawn.js';
+import { BIN, cleanEnv } from './spawn.js';
 
 export interface InProcessOptions {
   env?: Record<string, string>;
@@ -56,6 +56,7 @@ function capture(sink: { text: string }): Write {
 async function runOnce(args: string[], options: InProcessOptions): Promise<CliResult> {
   const saved = {
     env: process.env,
+    argv: process.argv,
     stdin: Object.getOwnPropertyDescriptor(process, 'stdin')!,
     stdoutWrite: process.stdout.write,
     stderrWrite: process.stderr.write,
@@ -65,6 +66,7 @@ async function runOnce(args: string[], options: InProcessOptions): Promise<CliRe
   const stdout = { text: '' };
   const stderr = { text: '' };
   process.env = cleanEnv(options.env ?? {});
+  process.argv = [process.execPath, BIN, ...args];
   Object.defineProperty(process, 'stdin', { value: Readable.from(options.input !== undefined ? [Buffer.from(options.input)] : []), configurable: true });
   process.stdout.write = capture(stdout);
   process.stderr.write = capture(stderr);
@@ -83,6 +85,7 @@ async function runOnce(args: string[], options: InProcessOptions): Promise<CliRe
     }
   } finally {
     process.env = saved.env;
+    process.argv = saved.argv;
     Object.defineProperty(process, 'stdin', saved.stdin);
     process.stdout.write = saved.stdoutWrite;
     process.stderr.write = saved.stderrWrite;
