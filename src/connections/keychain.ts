@@ -123,6 +123,21 @@ export async function deleteDeadProbes(): Promise<number> {
   return deleted;
 }
 
+let sweep: Promise<number> | undefined;
+
+/**
+ * deleteDeadProbes, once per process (again after a failure): a leftover probe entry holds no secret, only clutter,
+ * and the listing costs a Node process, so a server that changes connections many times sweeps once; every later
+ * command process sweeps again.
+ */
+export function deleteDeadProbesOnce(): Promise<number> {
+  sweep ??= deleteDeadProbes().catch((err: unknown) => {
+    sweep = undefined;
+    throw err;
+  });
+  return sweep;
+}
+
 /**
  * The account of every entry of ours in the keychain. keytar lists only with findCredentials, which reads each
  * entry's secret too, and on Linux (libsecret) an entry another process deletes between the search and that read

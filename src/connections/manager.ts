@@ -5,7 +5,7 @@ import { apiBaseFromEnv } from '../stripe/client.js';
 import { SetupError } from '../stripe/errors.js';
 import { keyHint, type Mode } from '../stripe/keys.js';
 import { checkKeyShape, CLI_WORDING, type CheckedKey, type KeyWording } from './key-shape.js';
-import { deleteDeadProbes } from './keychain.js';
+import { deleteDeadProbesOnce } from './keychain.js';
 import { withLock } from './lock.js';
 import { atomicWriteFile, ensurePrivateDir, readPrivateFile, removeStaleTemps } from './fsutil.js';
 import {
@@ -91,9 +91,9 @@ export class ConnectionManager {
     });
     // A command killed in the middle of the keychain's write-read-delete probe leaves the probe's entry. Finding it
     // lists the keychain in a child process (keychain.ts says why), a few hundred milliseconds: not under the lock,
-    // where every other command on this folder would wait for it, and not before the command's answer. The process
-    // still finishes it before exiting; a listing that fails is tried again by the next command.
-    if (usesKeychain) void deleteDeadProbes().catch(() => 0);
+    // where every other command on this folder would wait for it, not before the command's answer, and once per
+    // process. The process still finishes it before exiting; a listing that fails is tried again by the next change.
+    if (usesKeychain) void deleteDeadProbesOnce().catch(() => 0);
     return result;
   }
 
