@@ -1,6 +1,7 @@
 /**
  * get_mrr_bridge through the command line, as a person runs it on the demo data (whose "now" is the start of
- * today): the table, and the JSON checked against a separate computation over the same generated data.
+ * today): the table (the built CLI), and the JSON (the same main() in this process, test/helpers/cli-in-process.ts)
+ * checked against a separate computation over the same generated data.
  */
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
@@ -8,12 +9,13 @@ import { describe, expect, it } from 'vitest';
 import { generateDataset } from '../../src/emulator/dataset/index.js';
 import { major } from '../helpers/expected.js';
 import { referenceBridge, roundScaled } from '../helpers/bridge-reference.js';
+import { runCliInProcess } from '../helpers/cli-in-process.js';
 import { BIN, cleanEnv } from '../helpers/spawn.js';
 
 const run = promisify(execFile);
 const cli = (args: string[]) => run(process.execPath, [BIN, ...args], { env: cleanEnv() });
 
-// Each test spawns the CLI on the whole demo business: generous limits, for a loaded machine (not a timing goal).
+// Each test runs the CLI on the whole demo business: generous limits, for a loaded machine (not a timing goal).
 describe('call get_mrr_bridge --demo', { timeout: 120_000 }, () => {
   it('prints the months as a table, then retention and what it cannot know', async () => {
     const { stdout } = await cli(['call', 'get_mrr_bridge', '{"months":2}', '--demo']);
@@ -24,7 +26,8 @@ describe('call get_mrr_bridge --demo', { timeout: 120_000 }, () => {
   });
 
   it('--json: every figure of the last six complete months, per currency, as worked out apart', async () => {
-    const { stdout } = await cli(['call', 'get_mrr_bridge', '{"months":6}', '--demo', '--json']);
+    const { code, stdout, stderr } = await runCliInProcess(['call', 'get_mrr_bridge', '{"months":6}', '--demo', '--json']);
+    expect(code, stderr).toBe(0);
     const r = JSON.parse(stdout);
     const today = new Date();
     const ds = generateDataset({ seed: 42, anchor: new Date(Date.UTC(today.getUTCFullYear(), today.getUTCMonth(), today.getUTCDate())), mode: 'test' });

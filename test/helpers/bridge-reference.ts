@@ -19,14 +19,34 @@ const lineSubscription = (line: Stripe.InvoiceLineItem) => {
   return d ? { subscription: d.subscription as string | null, proration: d.proration } : null;
 };
 
+/** Each dataset's prices by id and its invoices by subscription (in dataset order), made once: a lookup, not a reading. */
+const lookups = new WeakMap<Dataset, { prices: Map<string, Stripe.Price>; invoicesOf: Map<string, Stripe.Invoice[]> }>();
+
+function lookupsOf(ds: Dataset) {
+  let found = lookups.get(ds);
+  if (!found) {
+    const invoicesOf = new Map<string, Stripe.Invoice[]>();
+    for (const invoice of ds.invoices) {
+      const subscription = invoice.parent?.subscription_details?.subscription;
+      if (typeof subscription !== 'string') continue;
+      const list = invoicesOf.get(subscription) ?? [];
+      list.push(invoice);
+      invoicesOf.set(subscription, list);
+    }
+    found = { prices: new Map(ds.prices.map((p) => [p.id, p])), invoicesOf };
+    lookups.set(ds, found);
+  }
+  return found;
+}
+
 /** The items the invoices say subscription `s` billed at `t`; null when no line's period contains t. */
 function billedAt(ds: Dataset, s: Stripe.Subscription, t: number): Stripe.SubscriptionItem[] | null {
-  const prices = new Map(ds.prices.map((p) => [p.id, p]));
+  const { prices, invoicesOf } = lookupsOf(ds);
   const quantities = new Map<string, number>();
   let covered = false;
   for (const proration of [false, true]) {
-    for (const invoice of ds.invoices) {
-      if (invoice.status === 'void' || invoice.parent?.subscription_details?.subscription !== s.id) continue;
+    for (const invoice of invoicesOf.get(s.id) ?? []) {
+      if (invoice.status === 'void') continue;
       for (const line of invoice.lines.data) {
         const of = lineSubscription(line);
         const priceId = line.pricing?.price_details?.price as string | undefined;
