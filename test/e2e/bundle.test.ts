@@ -2,10 +2,12 @@
  * The MCP Bundle (issue 15): `npm run bundle` packs it; here it is built into a temporary folder, unpacked with
  * @anthropic-ai/mcpb's own unpacker, and started exactly as its manifest's mcp_config says, with user_config filled
  * in by mcpb's own substitution (the code Claude Desktop uses), far from any node_modules. Tools are called over
- * stdio against the emulator in both modes, pinned and not.
+ * stdio against the emulator in both modes, pinned and not. The same build writes a copy of server.json (the MCP
+ * registry entry: `npm run bundle -- --server-json`), whose SHA-256 must be the built bundle's.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -28,7 +30,8 @@ const liveKey = canaryKey('live');
 
 beforeAll(async () => {
   work = mkdtempSync(join(tmpdir(), 'srm-mcpb-'));
-  execFileSync(process.execPath, [join(ROOT, 'scripts', 'bundle.mjs'), '--out', join(work, 'stripe-readonly-mcp.mcpb')], { cwd: ROOT, stdio: 'pipe' });
+  copyFileSync(join(ROOT, 'server.json'), join(work, 'server.json'));
+  execFileSync(process.execPath, [join(ROOT, 'scripts', 'bundle.mjs'), '--out', join(work, 'stripe-readonly-mcp.mcpb'), '--server-json', join(work, 'server.json')], { cwd: ROOT, stdio: 'pipe' });
   dir = join(work, 'unpacked');
   expect(await unpackExtension({ mcpbPath: join(work, 'stripe-readonly-mcp.mcpb'), outputDir: dir, silent: true })).toBe(true);
   manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8'));
@@ -65,6 +68,15 @@ async function start(userConfig: Record<string, string>) {
 }
 
 describe('the bundle', () => {
+  it("npm run bundle -- --server-json writes the built bundle's SHA-256 and the version into server.json, and nothing else", () => {
+    const server = JSON.parse(readFileSync(join(ROOT, 'server.json'), 'utf8')) as { packages: Array<{ registryType: string; fileSha256?: string }> };
+    const written = JSON.parse(readFileSync(join(work, 'server.json'), 'utf8')) as typeof server & { version: string };
+    const mcpb = written.packages.find((p) => p.registryType === 'mcpb')!;
+    expect(mcpb.fileSha256).toBe(createHash('sha256').update(readFileSync(join(work, 'stripe-readonly-mcp.mcpb'))).digest('hex'));
+    expect(written.version).toBe(JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).version);
+    expect({ ...written, packages: [] }).toEqual({ ...server, packages: [] });
+  });
+
   it('has a manifest listing every tool, promising read-only, asking for keys as sensitive fields', () => {
     expect(manifest.name).toBe('stripe-readonly-mcp');
     expect(manifest.version).toBe(JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).version);
