@@ -18,7 +18,7 @@ import { withLock } from '../../src/connections/lock.js';
 import { modesOf, readMetadata } from '../../src/connections/metadata.js';
 import { resolveHome, type HomePaths } from '../../src/connections/paths.js';
 import { canaryKey, cleanEnv } from '../helpers/spawn.js';
-import { cliEnv, expectNoKeyInResult, makeHome, masterKeyFor, NO_DBUS, runCli, storeEnv } from './helpers.js';
+import { addConnection, cliEnv, expectNoKeyInResult, makeHome, masterKeyFor, NO_DBUS, runCli, storeEnv } from './helpers.js';
 import { keychainForTests, keytar } from './keychain-available.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -103,7 +103,7 @@ describe('a writer killed mid-write', () => {
     const tmp = makeHome();
     try {
       const paths = resolveHome({ STRIPE_MCP_HOME: tmp.home });
-      expect((await add(tmp.home, 'acme', canaryKey())).code).toBe(0);
+      await addConnection(tmp.home, emulator.url, 'acme', canaryKey()); // the state before: set up in this process
       const before = readFileSync(paths.keysFile, 'utf8');
       await killWriterBeforeRename(tmp.home, 'keys', 'beta', canaryKey());
       expect(readFileSync(paths.keysFile, 'utf8')).toBe(before);
@@ -122,7 +122,7 @@ describe('a writer killed mid-write', () => {
     const tmp = makeHome();
     try {
       const paths = resolveHome({ STRIPE_MCP_HOME: tmp.home });
-      expect((await add(tmp.home, 'acme', canaryKey())).code).toBe(0);
+      await addConnection(tmp.home, emulator.url, 'acme', canaryKey()); // the state before: set up in this process
       const before = readFileSync(paths.connectionsFile, 'utf8');
       await killWriterBeforeRename(tmp.home, 'metadata', 'beta', canaryKey());
       expect(readFileSync(paths.connectionsFile, 'utf8')).toBe(before);
@@ -136,7 +136,7 @@ describe('a writer killed mid-write', () => {
     const tmp = makeHome();
     try {
       const paths = resolveHome({ STRIPE_MCP_HOME: tmp.home });
-      expect((await add(tmp.home, 'base', canaryKey())).code).toBe(0);
+      await addConnection(tmp.home, emulator.url, 'base', canaryKey()); // the state before: set up in this process
       // Measure one add, then kill later adds at spread-out points within that time.
       const started = Date.now();
       expect((await add(tmp.home, 'timed', canaryKey())).code).toBe(0);
