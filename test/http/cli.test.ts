@@ -1,7 +1,8 @@
 /**
- * The built CLI, as a deployment runs it: `serve --http` refusing unsafe setups with the reason, `tokens`
- * create/list/revoke (run in this process: test/helpers/cli-in-process.ts), a served session over stored connections with a test-only token (both SDK clients), and a
- * graceful SIGTERM: the call in flight finishes, new ones are refused, the process exits 0.
+ * The built CLI, as a deployment runs it: `serve --http` refusing unsafe setups with the reason (once as a process,
+ * the other flags as the CLI reads them, in this process), `tokens` create/list/revoke (run in this process:
+ * test/helpers/cli-in-process.ts), a served session over stored connections with a test-only token (both SDK
+ * clients), and a graceful SIGTERM: the call in flight finishes, new ones are refused, the process exits 0.
  */
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { readFileSync, statSync } from 'node:fs';
@@ -11,6 +12,8 @@ import { startEmulator, type EmulatorHandle } from '../../src/emulator/index.js'
 import { BIN, canaryKey, cleanEnv } from '../helpers/spawn.js';
 import { addConnection, cliEnv, makeHome, runCli } from '../connections/helpers.js';
 import { runCliInProcess } from '../helpers/cli-in-process.js';
+import { failureOf } from '../../src/cli/run.js';
+import { parseServeHttp } from '../../src/cli/serve-http.js';
 import { bearer, connectClient, initializeBody, MCP_POST_HEADERS, rawRequest, textOf } from './helpers.js';
 
 const posix = process.platform !== 'win32';
@@ -63,14 +66,31 @@ afterAll(async () => {
   tmp?.cleanup();
 });
 
+/** What `serve --http ARGS` prints and exits with when its flags are refused: read in this process (no server starts). */
+function refusalOf(args: string[]): { text: string; code: number } {
+  try {
+    parseServeHttp(['serve', '--http', ...args]);
+  } catch (err) {
+    return failureOf(err);
+  }
+  throw new Error(`serve --http ${args.join(' ')} was not refused`);
+}
+
 describe('serve --http refuses what it must not do', () => {
-  it.each(['0.0.0.0', '::', '192.0.2.10'])('--no-auth on %s: refuses to start, and says why', async (host) => {
-    const r = await runCli(['serve', '--http', '--no-auth', '--host', host, '--port', '0'], { env: env(), killAfterMs: 10_000 });
+  it('--no-auth off loopback: the built CLI refuses to start (exit 2), says why, and prints no stack trace', async () => {
+    const r = await runCli(['serve', '--http', '--no-auth', '--host', '0.0.0.0', '--port', '0'], { env: env(), killAfterMs: 10_000 });
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/Refusing to start: --no-auth is only allowed on a loopback address/);
     expect(r.stderr).toMatch(/could read your Stripe data.*tokens create NAME/);
     expect(r.stderr).not.toMatch(/\n\s+at /); // no stack trace
     expect(r.stdout).toBe('');
+  });
+
+  it.each(['0.0.0.0', '::', '192.0.2.10'])('--no-auth on %s: refused, saying why', (host) => {
+    const r = refusalOf(['--no-auth', '--host', host, '--port', '0']);
+    expect(r.code).toBe(2);
+    expect(r.text).toMatch(/Refusing to start: --no-auth is only allowed on a loopback address/);
+    expect(r.text).toMatch(/could read your Stripe data.*tokens create NAME/);
   });
 
   it.each([
@@ -81,10 +101,10 @@ describe('serve --http refuses what it must not do', () => {
     [['--rate-limit', 'lots'], /--rate-limit must be a whole number/],
     [['--allowed-origin', 'https://exa mple.com'], /is not an origin/],
     [['--demo', '--mode', 'live'], /--demo serves the connection "demo" in test mode only/],
-  ])('%j: refused with a clear message', async (args, message) => {
-    const r = await runCli(['serve', '--http', ...args], { env: env(), killAfterMs: 10_000 });
+  ])('%j: refused with a clear message (exit 2)', (args, message) => {
+    const r = refusalOf(args);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(message);
+    expect(r.text).toMatch(message);
   });
 
   it('says why it cannot reach the authorization server', async () => {
