@@ -3,7 +3,7 @@ import { configDefaults, defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
-    // The tests that run npm itself (a pack and two installs): `npm run test:packaging`, in CI on every Node.
+    // What ships, built and installed (the npm tarball, the MCP Bundle): `npm run test:packaging`, in CI on every Node.
     exclude: [...configDefaults.exclude, 'test/packaging/**'],
     globalSetup: ['test/global-setup.ts'],
     testTimeout: 30_000,

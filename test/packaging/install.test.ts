@@ -2,8 +2,9 @@
  * The package as npm delivers it (issue 15): what the tarball holds, and `config` in a copy installed from it with
  * `npm install -g` and run through npx, each for real, printing an entry that starts a server. These run npm itself
  * (a pack and two installs, about a minute on a 2-core machine, and the npm registry or its cache for the
- * dependencies), so they are not part of `npm test`: `npm run test:packaging` runs them, and CI runs it on every
- * Node version. The other ways in (a clone, npx from the registry, a plain copy) are in test/cli/install-ways.test.ts.
+ * dependencies), so they are not part of `npm test`: `npm run test:packaging` runs them with the MCP Bundle's test
+ * (bundle.test.ts), and CI runs it on every Node version. The other ways in (a clone, npx from the registry, a plain
+ * copy) are in test/cli/install-ways.test.ts.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, realpathSync, rmSync } from 'node:fs';

@@ -1,5 +1,5 @@
-// `npm run test:packaging`: the tests that run npm itself (test/packaging/install.test.ts says why they are apart),
-// with the suite's settings (its global setup builds dist/ first).
+// `npm run test:packaging`: what ships, built and installed as a user gets it: the npm tarball (install.test.ts says
+// why apart from `npm test`) and the MCP Bundle; with the suite's settings (its global setup builds dist/ first).
 import { fileURLToPath } from 'node:url';
 import { configDefaults, defineConfig } from 'vitest/config';
 import base from '../../vitest.config.js';

@@ -4,7 +4,7 @@
  * checks the fields it and the registry's docs require (modelcontextprotocol/registry docs/reference/server-json:
  * generic-server-json.md, official-registry-requirements.md; modelcontextprotocol.io/registry/package-types), and
  * what ties the file to this package. That `npm run bundle -- --server-json` writes the bundle's SHA-256 into it:
- * test/e2e/bundle.test.ts, beside the bundle it builds.
+ * test/packaging/bundle.test.ts (`npm run test:packaging`), beside the bundle it builds.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
