@@ -15,7 +15,10 @@ const exitOf = (child) => new Promise((resolve) => child.on('close', (code) => r
 // Incremental: tsc keeps what it learnt in node_modules/.cache, so a later run checks only what changed and what
 // depends on it. `npm run typecheck` checks from scratch.
 const tscArgs = ['-p', 'tsconfig.json', '--incremental', '--tsBuildInfoFile', bin('.cache/stripe-readonly-mcp/tsbuildinfo')];
-const tsc = spawn(process.execPath, [bin('typescript/bin/tsc'), ...tscArgs], { stdio: ['ignore', 'pipe', 'pipe'] });
+// TypeScript 7's own `tsc` is a Node wrapper that, on Node 20, runs the native compiler as a child of its own: started
+// here directly, a signal to it (below) stops the compiler itself. getExePath is the wrapper's own lookup of it.
+const { default: nativeTsc } = await import(new URL('../node_modules/typescript/lib/getExePath.js', import.meta.url).href);
+const tsc = spawn(nativeTsc(), tscArgs, { stdio: ['ignore', 'pipe', 'pipe'] });
 try {
   setPriority(tsc.pid, 10);
 } catch {
