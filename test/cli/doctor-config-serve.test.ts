@@ -12,7 +12,7 @@ import { TOOLS } from '../../src/tools/index.js';
 import { startEmulator, type EmulatorHandle } from '../../src/emulator/index.js';
 import { runCliInProcess } from '../helpers/cli-in-process.js';
 import { BIN, canaryKey, cleanEnv } from '../helpers/spawn.js';
-import { addConnection, cliEnv, descendantsOf, expectNoKey, expectNoKeyInResult, makeHome, secretPart } from '../connections/helpers.js';
+import { addConnection, cliEnv, descendantsOf, expectNoKey, makeHome, secretPart } from '../connections/helpers.js';
 
 const posix = process.platform !== 'win32';
 let emulator: EmulatorHandle;
@@ -57,8 +57,9 @@ describe('doctor', () => {
     expect(r.stdout).toMatch(new RegExp(`ok    acme \\(test, default mode\\) rk_test_…${testKey.slice(-4)} in the encrypted file: Stripe accepts it; Northwind Cloud \\(acct_\\w+\\), USD`));
     expect(r.stdout).toMatch(/ok    acme \(live\) rk_live_…\w{4} in the encrypted file: Stripe accepts it/);
     expect(r.stdout).toMatch(/Everything looks fine\.$/m);
-    expectNoKeyInResult(testKey, r);
-    expectNoKeyInResult(liveKey, r);
+    // What doctor printed (in process, so no argv of its own to check: test/cli/argv-key-guard.test.ts has that).
+    expectNoKey(testKey, r.stdout, r.stderr);
+    expectNoKey(liveKey, r.stdout, r.stderr);
   });
 
   it('fails (exit 1) on a revoked key, loose permissions and a bad setting, saying what to do', async () => {
@@ -111,12 +112,13 @@ describe('config', () => {
       expect(r.code, r.stderr).toBe(0);
       const json = jsonOf(r.stdout);
       const entry = client === 'vscode' ? json.servers['stripe-acme'] : json.mcpServers['stripe-acme'];
-      // This checkout is a clone: the entry runs this Node and this entry point (test/cli/install-ways.test.ts has the others).
+      // This checkout is a clone: the entry runs this Node and this entry point (the other ways in: test/cli/install-ways.test.ts
+      // and test/packaging/install.test.ts).
       expect(entry).toMatchObject({ command: process.execPath, args: [realpathSync(BIN), '--connection', 'acme'], env: { STRIPE_MCP_HOME: tmp.home } });
       if (client === 'vscode') expect(entry.type).toBe('stdio');
       expect(r.stdout).not.toMatch(/STRIPE_API_KEY|rk_|sk_/);
       expect(r.stdout).toMatch(/holds no key/);
-      expectNoKeyInResult(testKey, r);
+      expectNoKey(testKey, r.stdout, r.stderr);
     }
     const claude = await cli(['config', 'claude', '--connection', 'acme']);
     expect(claude.stdout).toMatch(/claude_desktop_config\.json/);

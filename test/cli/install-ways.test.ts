@@ -51,6 +51,23 @@ describe('config prints an entry for the way this copy was installed, and it sta
     expect(detectLaunch(join(pkg, 'bin', `${NAME}.js`)).args).toEqual(['-y', `${NAME}@0.1.0`]);
   });
 
+  it('installed under node_modules (npm install -g, from the registry or a tarball): absolute paths, saying so', () => {
+    // The layout npm install -g leaves (PREFIX/lib/node_modules/NAME, the bin a link to it); the real install of
+    // the tarball is in test/packaging/install.test.ts.
+    const pkg = join(work, 'prefix', 'lib', 'node_modules', NAME);
+    mkdirSync(join(pkg, 'bin'), { recursive: true });
+    cpSync(join(ROOT, 'package.json'), join(pkg, 'package.json'));
+    writeFileSync(join(pkg, 'bin', `${NAME}.js`), '');
+    mkdirSync(join(work, 'prefix', 'bin'));
+    symlinkSync(join(pkg, 'bin', `${NAME}.js`), join(work, 'prefix', 'bin', NAME));
+    expect(detectLaunch(join(work, 'prefix', 'bin', NAME), '/opt/node/bin/node')).toEqual({
+      kind: 'installed',
+      command: '/opt/node/bin/node',
+      args: [join(realpathSync(pkg), 'bin', `${NAME}.js`)],
+      note: expect.stringMatching(/is installed in .* \(npm install\)/) as unknown as string,
+    });
+  });
+
   it('a copy outside node_modules and without .git: absolute paths too', () => {
     const copy = join(work, 'copy');
     mkdirSync(join(copy, 'bin'), { recursive: true });

@@ -4,11 +4,14 @@
  * stdin, stdout and stderr. A run of the built CLI costs 0.2–0.6 s of CPU (a Node process, the bundle, and for
  * `--demo` the demo business generated again); here, a few milliseconds, and the demo business is generated once
  * per test worker. What only a process shows stays with the built CLI (test/connections/helpers.ts `runCli`): the
- * bundle itself, argv, exit codes as the shell sees them, signals, a terminal, a closed pipe, processes racing.
+ * bundle itself, the entry (src/cli/index.ts, which picks the stdio server before main(): test/cli/serve-args.test.ts),
+ * the argv other processes see (/proc), exit codes as the shell sees them, signals, a terminal, a closed pipe,
+ * processes racing.
  *
  * It swaps process-wide things (process.env, process.argv, process.stdin, the two writers, process.exit) for the
- * length of one run (argv as the built CLI's: `config` reads which entry point it was started from), so runs take turns, and nothing else in the worker may depend on them meanwhile: test files run one at a time
- * in a worker and each test's own emulator reads none of them.
+ * length of one run (process.argv as the built CLI's: `config` reads which entry point it was started from), so runs
+ * take turns, and nothing else in the worker may depend on them meanwhile: test files run one at a time in a worker
+ * and each test's own emulator reads none of them.
  */
 import { Readable } from 'node:stream';
 import { main } from '../../src/cli/main.js';
