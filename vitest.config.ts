@@ -13,7 +13,8 @@ export default defineConfig({
     // core idle. Measured on this 2-core machine (2026-12-04, the suite with the keychain): 4 workers 130 s, 5 workers
     // 120 s, 6 workers 128 s (each worker loads the modules again, and more of them fight over the two cores); later that
     // day, after the suite lost its packaging tests and many processes (vitest alone, no keychain): 4 workers 132 s,
-    // 5 workers 120 s, 6 workers 117 s, single runs on a machine whose speed varies by a tenth from run to run.
+    // 5 workers 120 s, 6 workers 117 s, single runs on a machine whose speed varies by a tenth from run to run: 6 is
+    // no clear gain for a sixth more memory, so 5 stays. (npm test's ~110 s in the README is a fresh clone's run.)
     maxWorkers: 5,
     // Each worker keeps the modules it loaded (src/, stripe, zod, the MCP SDK) from one test file to the next
     // instead of loading them again for every file: about 40 % less CPU for the in-process files (measured

@@ -128,7 +128,7 @@ let sweep: Promise<number> | undefined;
 /**
  * deleteDeadProbes, once per process (again after a failure): a leftover probe entry holds no secret, only clutter,
  * and the listing costs a Node process, so a server that changes connections many times sweeps once; every later
- * command process sweeps again.
+ * command process sweeps again. (So a test that expects a sweep runs a command as a process of its own.)
  */
 export function deleteDeadProbesOnce(): Promise<number> {
   sweep ??= deleteDeadProbes().catch((err: unknown) => {

@@ -2,7 +2,7 @@ import Stripe from 'stripe';
 import { startEmulator } from '../../src/emulator/index.js';
 import type { EmulatorHandle, EmulatorOptions } from '../../src/emulator/index.js';
 import { accountLimiter, endpointOf, STRIPE_RATE_LIMITS, type AccountLimiter } from '../../src/stripe/rate-limit.js';
-import { TEST_ANCHOR } from '../helpers/harness.js';
+import { TEST_ANCHOR } from '../helpers/anchor.js';
 
 /**
  * Fixed "now" so every test sees the same dataset: the tools tests' (test/helpers/harness.ts), so a test worker

@@ -202,6 +202,7 @@ describe('filters', () => {
     expect(await all(stripe.subscriptions.list({ status: 'ended', limit: 100 }))).toEqual(ids(newestFirst(subscriptions.filter(ended))));
     expect(await all(stripe.subscriptions.list({ status: 'canceled', limit: 100 }))).toEqual(ids(newestFirst(canceled)));
     for (const status of ['past_due', 'trialing', 'unpaid', 'incomplete'] as const) {
+      expect(subscriptions.some((s) => s.status === status), `the dataset has ${status} subscriptions`).toBe(true);
       expect(await all(stripe.subscriptions.list({ status, limit: 100 })), status).toEqual(ids(newestFirst(subscriptions.filter((s) => s.status === status))));
     }
     expect(await all(stripe.subscriptions.list({ test_clock: onClock[0]!.test_clock as string }))).toEqual(ids(onClock));

@@ -10,8 +10,9 @@ import { StaticRouter, type ConnectionKeys } from '../../src/connections/router.
 import { createMcpServer } from '../../src/server/create-server.js';
 import type { ToolSelection } from '../../src/tools/toolsets.js';
 
-/** Fixed "now" of the dataset so figures in tests never drift with the calendar. */
-export const TEST_ANCHOR = new Date('2026-11-01T00:00:00Z');
+import { TEST_ANCHOR } from './anchor.js';
+
+export { TEST_ANCHOR };
 
 export interface Harness {
   emulator: EmulatorHandle;

@@ -68,7 +68,7 @@ describe('group keys, money fields and dates of the list tools', () => {
       // Thousands of objects: the differences are gathered and compared once (an expect per field was most of the time).
       const differences: string[] = [];
       const same = (field: string, read: unknown, shown: unknown, id: string) => {
-        if (read !== shown) differences.push(`${id} ${c.object}.${field}: reads ${JSON.stringify(read)}, shows ${JSON.stringify(shown)}`);
+        if (!Object.is(read, shown)) differences.push(`${id} ${c.object}.${field}: reads ${JSON.stringify(read)}, shows ${JSON.stringify(shown)}`);
       };
       for (const raw of c.objects) {
         const shown = c.compact(raw);
