@@ -15,10 +15,9 @@ const exitOf = (child) => new Promise((resolve) => child.on('close', (code) => r
 // Incremental: tsc keeps what it learnt in node_modules/.cache, so a later run checks only what changed and what
 // depends on it. `npm run typecheck` checks from scratch.
 const tscArgs = ['-p', 'tsconfig.json', '--incremental', '--tsBuildInfoFile', bin('.cache/stripe-readonly-mcp/tsbuildinfo')];
-// TypeScript 7's own `tsc` is a Node wrapper that, on Node 20, runs the native compiler as a child of its own: started
-// here directly, a signal to it (below) stops the compiler itself. getExePath is the wrapper's own lookup of it.
-const { default: nativeTsc } = await import(new URL('../node_modules/typescript/lib/getExePath.js', import.meta.url).href);
-const tsc = spawn(nativeTsc(), tscArgs, { stdio: ['ignore', 'pipe', 'pipe'] });
+// TypeScript 7's `tsc` is a Node wrapper that, before Node 22.15, runs the native compiler as a child of its own: it
+// starts in a process group of its own (detached), and a signal (below) goes to the whole group, compiler included.
+const tsc = spawn(process.execPath, [bin('typescript/bin/tsc'), ...tscArgs], { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
 try {
   setPriority(tsc.pid, 10);
 } catch {
@@ -32,7 +31,11 @@ const vitest = spawn(process.execPath, [bin('vitest/vitest.mjs'), 'run', ...proc
 // Stopped by a signal (a CI time-out kills this process, not its group): both stop too, none is left running.
 for (const signal of ['SIGINT', 'SIGTERM']) {
   process.on(signal, () => {
-    tsc.kill(signal);
+    try {
+      process.kill(-tsc.pid, signal);
+    } catch {
+      tsc.kill(signal); // no process groups here (Windows), or the type check has finished
+    }
     vitest.kill(signal);
     process.exit(signal === 'SIGINT' ? 130 : 143);
   });

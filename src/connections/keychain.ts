@@ -106,32 +106,24 @@ export function probeKeychain(): Promise<ProbeResult> {
 const PROBE_HOST = hostname().replace(/[^A-Za-z0-9.-]/g, '_').slice(0, 64) || 'host';
 const PROBE_ACCOUNT = /^probe\/([^/]+)\/(\d+)\/[0-9a-f]+$/;
 
+let sweep: Promise<void> | undefined;
+
 /**
  * Deletes probe entries whose process (on this host) is gone: killed between the probe's write and its delete.
  * Needs no lock (it deletes only entries of processes that are gone); call it only where the keychain is in use.
- * Returns how many were deleted.
+ * Once per process (again after a failure): a leftover probe entry holds no secret, only clutter, and the listing
+ * costs a Node process, so a server that changes connections many times sweeps once; every later command process
+ * sweeps again. (So a test that expects a sweep runs a command as a process of its own.)
  */
-export async function deleteDeadProbes(): Promise<number> {
-  const keytar = await keytarOrThrow();
-  let deleted = 0;
-  for (const account of await listKeychainAccounts()) {
-    const match = PROBE_ACCOUNT.exec(account);
-    if (!match || match[1] !== PROBE_HOST || processAlive(Number(match[2]))) continue;
-    await withTimeout(keytar.deletePassword(KEYCHAIN_SERVICE, account), KEYCHAIN_TIMEOUT_MS, 'a delete');
-    deleted++;
-  }
-  return deleted;
-}
-
-let sweep: Promise<number> | undefined;
-
-/**
- * deleteDeadProbes, once per process (again after a failure): a leftover probe entry holds no secret, only clutter,
- * and the listing costs a Node process, so a server that changes connections many times sweeps once; every later
- * command process sweeps again. (So a test that expects a sweep runs a command as a process of its own.)
- */
-export function deleteDeadProbesOnce(): Promise<number> {
-  sweep ??= deleteDeadProbes().catch((err: unknown) => {
+export function deleteDeadProbesOnce(): Promise<void> {
+  sweep ??= (async () => {
+    const keytar = await keytarOrThrow();
+    for (const account of await listKeychainAccounts()) {
+      const match = PROBE_ACCOUNT.exec(account);
+      if (!match || match[1] !== PROBE_HOST || processAlive(Number(match[2]))) continue;
+      await withTimeout(keytar.deletePassword(KEYCHAIN_SERVICE, account), KEYCHAIN_TIMEOUT_MS, 'a delete');
+    }
+  })().catch((err: unknown) => {
     sweep = undefined;
     throw err;
   });

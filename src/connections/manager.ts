@@ -93,7 +93,7 @@ export class ConnectionManager {
     // lists the keychain in a child process (keychain.ts says why), a few hundred milliseconds: not under the lock,
     // where every other command on this folder would wait for it, not before the command's answer, and once per
     // process. The process still finishes it before exiting; a listing that fails is tried again by the next change.
-    if (usesKeychain) void deleteDeadProbesOnce().catch(() => 0);
+    if (usesKeychain) void deleteDeadProbesOnce().catch(() => undefined);
     return result;
   }
 
